@@ -1,0 +1,167 @@
+package scanner
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"sort"
+	"time"
+)
+
+// Probe checks one kind of store. Probe must return within ctx's deadline,
+// send only the commands its package documents, never send credentials, and
+// never dial any address but t.Addr() (env.DialContext enforces that).
+//
+// Probe returns the result so far together with any error; the scanner
+// classifies a non-nil error with Classify when the result has no status of
+// its own. A result is never thrown away because of an error.
+type Probe interface {
+	Name() string
+	DefaultPorts() []int
+	Probe(ctx context.Context, t Target, env *Env) (Result, error)
+}
+
+// Registry holds the probes a scan may use, by service name.
+type Registry struct {
+	probes map[string]Probe
+}
+
+// NewRegistry registers the given probes. Names must be unique.
+func NewRegistry(probes ...Probe) (*Registry, error) {
+	r := &Registry{probes: map[string]Probe{}}
+	for _, p := range probes {
+		if _, dup := r.probes[p.Name()]; dup {
+			return nil, fmt.Errorf("probe %q registered twice", p.Name())
+		}
+		r.probes[p.Name()] = p
+	}
+	return r, nil
+}
+
+// Get returns the probe for a service.
+func (r *Registry) Get(service string) (Probe, bool) {
+	p, ok := r.probes[service]
+	return p, ok
+}
+
+// Names lists the registered services, sorted.
+func (r *Registry) Names() []string {
+	names := make([]string, 0, len(r.probes))
+	for n := range r.probes {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// ServiceForPort returns the service whose default ports include port.
+func (r *Registry) ServiceForPort(port int) (string, bool) {
+	for _, n := range r.Names() {
+		for _, p := range r.probes[n].DefaultPorts() {
+			if p == port {
+				return n, true
+			}
+		}
+	}
+	return "", false
+}
+
+// Limits bound what a probe may read from one target. Zero means the
+// default from DefaultLimits, never "unlimited".
+type Limits struct {
+	MaxDBs           int   // MongoDB databases or Redis dbs sampled
+	MaxCollections   int   // MongoDB collections per database
+	MaxIndices       int   // Elasticsearch indices or index patterns, largest first
+	MaxKeys          int   // Redis keys scanned per db
+	MaxFields        int   // field names kept per container
+	SampleDocs       int   // documents per collection in the key-name aggregation
+	MaxDepth         int   // depth of nested field paths
+	MaxResponseBytes int64 // size cap of one response
+	MaxTargetBytes   int64 // bytes read from one target in all, enforced by the connection
+	IncludeSystem    bool  // also sample admin/local/config, .kibana, .security, ...
+}
+
+// DefaultLimits are the limits a scan uses unless told otherwise.
+func DefaultLimits() Limits {
+	return Limits{
+		MaxDBs:           16,
+		MaxCollections:   100,
+		MaxIndices:       100,
+		MaxKeys:          1000,
+		MaxFields:        500,
+		SampleDocs:       100,
+		MaxDepth:         5,
+		MaxResponseBytes: 8 << 20,
+		MaxTargetBytes:   64 << 20,
+	}
+}
+
+// Validate reports a limit that is negative.
+func (l Limits) Validate() error {
+	for name, v := range map[string]int64{
+		"max-dbs": int64(l.MaxDBs), "max-collections": int64(l.MaxCollections),
+		"max-indices": int64(l.MaxIndices), "max-keys": int64(l.MaxKeys),
+		"max-fields": int64(l.MaxFields), "sample-docs": int64(l.SampleDocs),
+		"max-depth": int64(l.MaxDepth), "max-response-bytes": l.MaxResponseBytes,
+		"max-target-bytes": l.MaxTargetBytes,
+	} {
+		if v < 0 {
+			return fmt.Errorf("--%s must not be negative, got %d", name, v)
+		}
+	}
+	return nil
+}
+
+// withDefaults fills zero limits from DefaultLimits.
+func (l Limits) withDefaults() Limits {
+	d := DefaultLimits()
+	fill := func(v *int, def int) {
+		if *v == 0 {
+			*v = def
+		}
+	}
+	fill(&l.MaxDBs, d.MaxDBs)
+	fill(&l.MaxCollections, d.MaxCollections)
+	fill(&l.MaxIndices, d.MaxIndices)
+	fill(&l.MaxKeys, d.MaxKeys)
+	fill(&l.MaxFields, d.MaxFields)
+	fill(&l.SampleDocs, d.SampleDocs)
+	fill(&l.MaxDepth, d.MaxDepth)
+	if l.MaxResponseBytes == 0 {
+		l.MaxResponseBytes = d.MaxResponseBytes
+	}
+	if l.MaxTargetBytes == 0 {
+		l.MaxTargetBytes = d.MaxTargetBytes
+	}
+	return l
+}
+
+// Env is what the scanner lends a probe for one target: the only way to open
+// connections, the limits, and the per-request timeout.
+type Env struct {
+	Limits Limits
+	// Timeout bounds a connect and each request or read.
+	Timeout time.Duration
+
+	ctx    context.Context
+	target Target
+	dialer *Dialer
+	budget *byteBudget
+}
+
+// DialContext connects to the target. It refuses any address other than the
+// target's own (no redirects, replica-set members or cluster nodes), waits
+// for the scan-wide connection rate, and returns a connection that waits for
+// the per-host request rate before each write, sets a fresh deadline of
+// Timeout before each read and write, and fails once the target's byte
+// budget is spent. Its signature fits net.Dialer, http.Transport, the MongoDB
+// driver's ContextDialer and go-redis's Dialer option.
+func (e *Env) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
+	if addr != e.target.Addr() {
+		return nil, fmt.Errorf("%w: refusing to dial %s, the target is %s", ErrOutOfScope, addr, e.target.Addr())
+	}
+	return e.dialer.dial(ctx, e.ctx, network, e.target, e.budget, e.Timeout)
+}
+
+// Target is the target this Env was made for.
+func (e *Env) Target() Target { return e.target }
