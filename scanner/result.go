@@ -27,11 +27,13 @@ type Result struct {
 	// as "system-indices" or "over-max-collections".
 	Skipped map[string]int `json:"skipped,omitempty"`
 	// Notes say how the probe got its answers, such as a fallback taken.
-	Notes    []string  `json:"notes,omitempty"`
-	Score    *Score    `json:"score,omitempty"`
-	Started  time.Time `json:"started"`
-	Duration Duration  `json:"duration_ms"`
-	Error    string    `json:"error,omitempty"`
+	Notes []string `json:"notes,omitempty"`
+	Score *Score   `json:"score,omitempty"`
+	// Accepted is set when a baseline entry accepts this finding.
+	Accepted *Acceptance `json:"accepted,omitempty"`
+	Started  time.Time   `json:"started"`
+	Duration Duration    `json:"duration_ms"`
+	Error    string      `json:"error,omitempty"`
 }
 
 // TLSInfo records the TLS session a probe completed.

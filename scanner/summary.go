@@ -1,0 +1,61 @@
+package scanner
+
+import "time"
+
+// Scorer rates a result in place: it sets Score on each container and on the
+// result. fingerprints.Engine is the implementation; the scanner calls it
+// after each probe.
+type Scorer interface {
+	ScoreResult(r *Result)
+}
+
+// Acceptance marks a finding that a baseline entry accepts: it is reported,
+// but does not count towards --fail-on until the entry expires.
+type Acceptance struct {
+	Pattern string    `json:"pattern"`
+	Reason  string    `json:"reason"`
+	Expires time.Time `json:"expires,omitzero"`
+}
+
+// Summary counts what a scan or a re-scoring saw. Reports print it.
+type Summary struct {
+	Started     time.Time      `json:"started"`
+	Duration    Duration       `json:"duration_ms"`
+	Targets     int            `json:"targets"`             // results written
+	Refused     int            `json:"refused,omitempty"`   // out of scope, never connected to
+	BadInput    int            `json:"bad_input,omitempty"` // input lines that did not parse
+	ByStatus    map[Status]int `json:"by_status"`
+	Findings    map[string]int `json:"findings"` // by severity name, accepted ones excluded
+	Accepted    int            `json:"accepted,omitempty"`
+	FailOn      Severity       `json:"fail_on"`
+	Failing     int            `json:"failing"` // findings at or above FailOn, not accepted
+	Interrupted bool           `json:"interrupted,omitempty"`
+}
+
+// NewSummary returns an empty summary for a run that fails on failOn.
+func NewSummary(failOn Severity) *Summary {
+	return &Summary{
+		Started:  time.Now(),
+		ByStatus: map[Status]int{},
+		Findings: map[string]int{},
+		FailOn:   failOn,
+	}
+}
+
+// Add counts one result.
+func (s *Summary) Add(r *Result) {
+	s.Targets++
+	s.ByStatus[r.Status]++
+	sev := r.Severity()
+	if sev == SeverityNone {
+		return
+	}
+	if r.Accepted != nil {
+		s.Accepted++
+		return
+	}
+	s.Findings[sev.String()]++
+	if s.FailOn != SeverityNone && sev >= s.FailOn {
+		s.Failing++
+	}
+}
