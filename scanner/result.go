@@ -66,6 +66,9 @@ type Container struct {
 	Attrs  map[string]string `json:"attrs,omitempty"`
 	Fields []FieldSample     `json:"fields,omitempty"`
 	Score  *Score            `json:"score,omitempty"`
+	// Accepted is set when a baseline entry accepts this container's
+	// finding; Result.Accepted is set when every finding of the target is.
+	Accepted *Acceptance `json:"accepted,omitempty"`
 }
 
 // Field sources, saying how a field name was learned. None of them reads a
