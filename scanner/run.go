@@ -1,0 +1,130 @@
+package scanner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Runner probes planned targets with a bounded pool of workers.
+type Runner struct {
+	Registry *Registry
+	Dialer   *Dialer
+	Limits   Limits
+	// Concurrency is how many targets are probed at once (at least 1).
+	Concurrency int
+	// TargetTimeout bounds all the work on one target, sampling included.
+	TargetTimeout time.Duration
+	// Scorer rates each result; nil leaves results unscored.
+	Scorer Scorer
+
+	done     atomic.Int64
+	findings atomic.Int64
+}
+
+// Validate reports settings that cannot work.
+func (r *Runner) Validate() error {
+	switch {
+	case r.Registry == nil || r.Dialer == nil:
+		return errors.New("runner needs a registry and a dialer")
+	case r.Concurrency < 1:
+		return fmt.Errorf("--concurrency must be at least 1, got %d", r.Concurrency)
+	case r.TargetTimeout <= 0:
+		return fmt.Errorf("--target-timeout must be positive, got %v", r.TargetTimeout)
+	}
+	return r.Limits.Validate()
+}
+
+// Progress is a snapshot of a run.
+type Progress struct {
+	Done, Findings int64
+}
+
+// Progress returns how many targets are finished and how many had a
+// finding (severity above none).
+func (r *Runner) Progress() Progress {
+	return Progress{Done: r.done.Load(), Findings: r.findings.Load()}
+}
+
+// Run probes every job until jobs closes or ctx is cancelled, and calls emit
+// for each finished result, from one goroutine at a time. A target whose
+// probe was cut short by ctx's cancellation is not emitted: it was not
+// finished, and a resumed run will probe it again.
+func (r *Runner) Run(ctx context.Context, jobs <-chan Job, emit func(*Result)) {
+	results := make(chan *Result, r.Concurrency)
+	var wg sync.WaitGroup
+	for range r.Concurrency {
+		wg.Go(func() {
+			for j := range jobs {
+				if ctx.Err() != nil {
+					continue // drain so the planner can finish
+				}
+				res := r.probe(ctx, j)
+				if ctx.Err() != nil {
+					continue
+				}
+				results <- res
+			}
+		})
+	}
+	go func() {
+		wg.Wait()
+		close(results)
+	}()
+	for res := range results {
+		r.done.Add(1)
+		if res.Severity() > SeverityNone {
+			r.findings.Add(1)
+		}
+		emit(res)
+	}
+}
+
+// probe runs one target's probe within its time budget and never panics.
+func (r *Runner) probe(ctx context.Context, j Job) (res *Result) {
+	start := time.Now()
+	t := j.Target
+	res = &Result{Target: t}
+	defer func() {
+		if p := recover(); p != nil {
+			res = &Result{Target: t, Status: StatusError,
+				Error: fmt.Sprintf("internal error: the %s probe panicked: %v", t.Service, p)}
+		}
+		res.Started = start.UTC()
+		res.Duration = Duration(time.Since(start))
+		if r.Scorer != nil {
+			r.Scorer.ScoreResult(res)
+		}
+	}()
+	if j.Err != nil {
+		res.Status, res.Error = StatusError, j.Err.Error()
+		return res
+	}
+	pr, ok := r.Registry.Get(t.Service)
+	if !ok {
+		res.Status, res.Error = StatusError, fmt.Sprintf("no probe for service %q", t.Service)
+		return res
+	}
+	tctx, cancel := context.WithTimeout(ctx, r.TargetTimeout)
+	defer cancel()
+	out, err := pr.Probe(tctx, t, r.Dialer.Env(tctx, t, r.Limits))
+	out.Target = t
+	if out.Status == "" {
+		out.Status = Classify(err)
+		if out.Status == StatusOpen && err == nil && out.Product == "" {
+			out.Status = StatusError
+			err = fmt.Errorf("the %s probe returned no status", t.Service)
+		}
+	}
+	if err != nil && out.Error == "" {
+		out.Error = err.Error()
+		if errors.Is(tctx.Err(), context.DeadlineExceeded) && ctx.Err() == nil {
+			out.Error = fmt.Sprintf("target budget of %v spent: %v", r.TargetTimeout, err)
+		}
+	}
+	res = &out
+	return res
+}
