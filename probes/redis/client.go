@@ -1,0 +1,79 @@
+package redis
+
+import (
+	"net"
+)
+
+// client speaks RESP2 over one connection. Every command goes through
+// queue, which refuses anything off the allowlist before a byte is written;
+// flush writes the queued commands in one batch (a pipeline).
+type client struct {
+	conn net.Conn
+	rd   *respReader
+	out  []byte
+}
+
+func newClient(c net.Conn, limit int64) *client {
+	return &client{conn: c, rd: newRespReader(c, limit)}
+}
+
+// queue adds one allowlisted command to the next batch.
+func (c *client) queue(args ...string) error {
+	if err := checkAllowed(args); err != nil {
+		return err
+	}
+	c.out = appendCommand(c.out, args)
+	return nil
+}
+
+// flush writes the batch.
+func (c *client) flush() error {
+	if len(c.out) == 0 {
+		return nil
+	}
+	_, err := c.conn.Write(c.out)
+	c.out = c.out[:0]
+	return err
+}
+
+// read returns the reply to the oldest unanswered command.
+func (c *client) read() (reply, error) {
+	return c.rd.next()
+}
+
+// do sends one command and reads its reply.
+func (c *client) do(args ...string) (reply, error) {
+	if err := c.queue(args...); err != nil {
+		return reply{}, err
+	}
+	if err := c.flush(); err != nil {
+		return reply{}, err
+	}
+	return c.read()
+}
+
+// pipeline sends one command per item, built by cmd, in batches of size,
+// and hands each reply to each in order. A server error reply is a reply,
+// not an error; a transport or protocol error stops the pipeline.
+func pipeline[T any](c *client, items []T, size int, cmd func(T) []string, each func(T, reply)) error {
+	for start := 0; start < len(items); start += size {
+		batch := items[start:min(start+size, len(items))]
+		for _, it := range batch {
+			if err := c.queue(cmd(it)...); err != nil {
+				c.out = c.out[:0]
+				return err
+			}
+		}
+		if err := c.flush(); err != nil {
+			return err
+		}
+		for _, it := range batch {
+			r, err := c.read()
+			if err != nil {
+				return err
+			}
+			each(it, r)
+		}
+	}
+	return nil
+}

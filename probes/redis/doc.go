@@ -1,0 +1,41 @@
+// Package redis is spillcheck's Redis probe. It finds out whether a Redis
+// (or Valkey, KeyDB, Dragonfly) answers without authentication and, if it
+// does, which kinds of keys it holds, without reading a single value.
+//
+// The probe speaks RESP2 itself rather than through a client library,
+// because libraries send commands on connect (HELLO, CLIENT SETINFO, CLIENT
+// MAINT_NOTIFICATIONS) and allocate whatever length a server announces. It
+// sends nothing but these commands, each a RESP array of bulk strings, and
+// a check before every write (allowlist in allowlist.go) refuses anything
+// else:
+//
+//	INFO server                  first, on every connection; the reply classifies the server
+//	INFO replication             role only is recorded (the section also names other hosts)
+//	INFO keyspace                key count per db
+//	SELECT <db>                  to move to the next db with keys (never in cluster mode)
+//	SCAN <cursor> COUNT <n>      key names, until max-keys per db
+//	TYPE <key>                   each sampled key, pipelined
+//	HSCAN <key> 0 COUNT <n> NOVALUES   hash field names, Redis >= 7.4
+//	HRANDFIELD <key> <n>         hash field names without WITHVALUES, Redis 6.2 to 7.3
+//	HLEN <key>, then HKEYS <key> hash field names on older servers, only if HLEN <= 64
+//	JSON.OBJKEYS <key>           top-level keys of a RedisJSON document
+//
+// Field names are read for at most 16 keys per key pattern. The probe never
+// sends AUTH, HELLO, CLIENT, CONFIG, MONITOR or any command that returns a
+// value (GET, HGET, HGETALL, LRANGE, SMEMBERS, ZRANGE, XRANGE, XINFO ...),
+// and never follows MOVED or ASK: in cluster mode it samples only the node
+// it was given.
+//
+// Status: a bulk reply to INFO server is open; -NOAUTH, or "-ERR operation
+// not permitted" from old servers, is auth-required; -DENIED is protected
+// mode; anything else on the port is a protocol-error with a short reason.
+// A port that answers the plaintext INFO with a TLS record or a silent
+// close is retried once over TLS (and a rediss:// target that answers the
+// handshake in plaintext once without), and the handshake is recorded.
+//
+// Key names become patterns before they leave the package: Redact replaces
+// e-mail addresses, phone numbers, UUIDs, IPs, hex strings, tokens and
+// integers with typed placeholders, and segments that vary from key to key
+// become <id>. One scanner.Container of Kind "key-pattern" is reported per
+// pattern and db; raw key names appear nowhere in a result, note or error.
+package redis

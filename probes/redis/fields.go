@@ -1,0 +1,124 @@
+package redis
+
+// fieldJob is one sampled key whose field names are read.
+type fieldJob struct {
+	g   *group
+	key string
+	typ string
+}
+
+// sampleFields reads the field names of each group's sampled keys, never
+// their values: HSCAN NOVALUES on Redis >= 7.4, HRANDFIELD without
+// WITHVALUES on >= 6.2, HKEYS of hashes whose HLEN is small on older
+// servers, and JSON.OBJKEYS for RedisJSON documents.
+func (s *sampler) sampleFields(groups []*group) error {
+	var jobs []fieldJob
+	for _, g := range groups {
+		for i, k := range g.sample {
+			jobs = append(jobs, fieldJob{g: g, key: k, typ: g.sampleT[i]})
+		}
+	}
+	n := itoa(max(1, min(fieldsPerKey, s.lim.MaxFields)))
+	if !s.ver.atLeast(6, 2) {
+		var err error
+		if jobs, err = s.smallHashes(jobs); err != nil {
+			return err
+		}
+	}
+	return pipeline(s.c, jobs, pipelineBatch, func(j fieldJob) []string {
+		switch {
+		case j.typ == "ReJSON-RL":
+			return []string{"JSON.OBJKEYS", j.key}
+		case s.ver.atLeast(7, 4):
+			return []string{"HSCAN", j.key, "0", "COUNT", n, "NOVALUES"}
+		case s.ver.atLeast(6, 2):
+			return []string{"HRANDFIELD", j.key, n}
+		}
+		return []string{"HKEYS", j.key}
+	}, func(j fieldJob, r reply) {
+		names, ok := fieldNames(r, j.typ == "hash" && s.ver.atLeast(7, 4))
+		if !ok {
+			addSkipped(s.res, "field-sample-errors", 1)
+			return
+		}
+		j.g.addFields(names, fieldSource(j.typ))
+	})
+}
+
+// smallHashes asks HLEN of each hash and keeps the jobs whose hash is small
+// enough for HKEYS, on servers without HRANDFIELD.
+func (s *sampler) smallHashes(jobs []fieldJob) ([]fieldJob, error) {
+	var keep, hashes []fieldJob
+	for _, j := range jobs {
+		if j.typ == "hash" {
+			hashes = append(hashes, j)
+		} else {
+			keep = append(keep, j)
+		}
+	}
+	err := pipeline(s.c, hashes, pipelineBatch, func(j fieldJob) []string {
+		return []string{"HLEN", j.key}
+	}, func(j fieldJob, r reply) {
+		if r.kind == ':' && atoi(r.str) <= hkeysMaxHashLen {
+			keep = append(keep, j)
+		} else {
+			addSkipped(s.res, "hashes-too-large-for-hkeys", 1)
+		}
+	})
+	return keep, err
+}
+
+// fieldNames reads the names out of an HSCAN, HRANDFIELD, HKEYS or
+// JSON.OBJKEYS reply. JSON.OBJKEYS with a JSONPath answers an array per
+// match; the names of all of them are returned.
+func fieldNames(r reply, hscan bool) ([]string, bool) {
+	if r.kind != '*' {
+		return nil, false
+	}
+	elems := r.elems
+	if hscan {
+		if len(elems) != 2 || elems[1].kind != '*' {
+			return nil, false
+		}
+		elems = elems[1].elems
+	}
+	var names []string
+	for _, e := range elems {
+		switch {
+		case e.kind == '$' && !e.null:
+			names = append(names, e.str)
+		case e.kind == '*':
+			for _, n := range e.elems {
+				if n.kind == '$' && !n.null {
+					names = append(names, n.str)
+				}
+			}
+		}
+	}
+	return names, true
+}
+
+// addFields counts each redacted field name once per key.
+func (g *group) addFields(names []string, source string) {
+	g.read++
+	g.source = source
+	seen := map[string]bool{}
+	for _, n := range names {
+		p := Redact(n)
+		if !seen[p] {
+			seen[p] = true
+			g.fields[p]++
+		}
+	}
+}
+
+func atoi(s string) int {
+	n := 0
+	for i := range len(s) {
+		if !isDigit(s[i]) {
+			return 1 << 30
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n
+}

@@ -1,0 +1,102 @@
+package redis
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestRedact(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"chat:+8613800138000:inbox", "chat:<phone>:inbox"},
+		{"presence:+1-555-123-4567", "presence:<phone>"},
+		{"presence:+1 (555) 123-4567:online", "presence:<phone>:online"},
+		{"presence:13800138000", "presence:<phone>"},
+		{"wa:8613800138000@s.whatsapp.net:msgs", "wa:<phone>@s.whatsapp.net:msgs"},
+		{"user:alice@example.com", "user:<email>"},
+		{"user:alice.smith+tag@mail.example.co.uk:prefs", "user:<email>:prefs"},
+		{"session:6f1c2a9e4b7d8c3f0a1e2d3c4b5a6978", "session:<hex>"},
+		{"session:550e8400-e29b-41d4-a716-446655440000", "session:<uuid>"},
+		{"obj:507f1f77bcf86cd799439011", "obj:<hex>"},
+		{"conn:10.0.12.7:6379", "conn:<ip>:<int>"},
+		{"ip:256.1.1.1", "ip:<int>.<int>.<int>.<int>"},
+		{"otp:+447911123456", "otp:<phone>"},
+		{"msg:1700000000123", "msg:<int>"},
+		{"ts:1700000000", "ts:<int>"},
+		{"conv:42:messages", "conv:<int>:messages"},
+		{"user1234", "user<int>"},
+		{"api:v2:users", "api:v2:users"},
+		{"tok:eyJhbGciOiJIUzI1NiJ9", "tok:<token>"},
+		{"sess:Zx8Kq2LmN4pR7tVw9yB3", "sess:<token>"},
+		{"cache:conversationMessagesV2Index", "cache:conversationMessagesV2Index"},
+		{"cache:user_profile_2024_v2", "cache:user_profile_<int>_v2"},
+		{"tg:-1001234567890:updates", "tg:-<int>:updates"},
+		{"bin:\xff\xfe\x00x", "bin:<bin>x"},
+		{"fake:<phone>", "fake:<bin>phone<bin>"},
+		{"deadbeef", "deadbeef"},
+		{"j:1234567@a123.example", "j:<phone>@a<int>.example"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := Redact(tt.in); got != tt.want {
+			t.Errorf("Redact(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestRedactLong(t *testing.T) {
+	got := Redact("k:" + strings.Repeat("a", 2000))
+	if !strings.HasSuffix(got, phLong) || len(got) > maxRedactLen+len(phLong) {
+		t.Fatalf("long key: got %d bytes ending %q", len(got), got[len(got)-10:])
+	}
+}
+
+func TestCollapse(t *testing.T) {
+	counts := map[string]int{
+		"user:alice:profile": 1, "user:bob:profile": 1, "user:carol:profile": 1,
+		"cache:users:<int>": 40, "cache:posts:<int>": 30, "cache:feeds:<int>": 20,
+		"presence:<phone>": 5, "config": 1,
+		"team:red:x": 1, "team:blue:x": 1,
+	}
+	want := map[string]string{
+		"user:alice:profile": "user:<id>:profile", "user:bob:profile": "user:<id>:profile",
+		"user:carol:profile": "user:<id>:profile",
+		"cache:users:<int>":  "cache:users:<int>", "cache:posts:<int>": "cache:posts:<int>",
+		"cache:feeds:<int>": "cache:feeds:<int>", "presence:<phone>": "presence:<phone>",
+		"config": "config", "team:red:x": "team:red:x", "team:blue:x": "team:blue:x",
+	}
+	got := collapse(counts)
+	for in, w := range want {
+		if got[in] != w {
+			t.Errorf("collapse %q = %q, want %q", in, got[in], w)
+		}
+	}
+}
+
+// FuzzRedact checks that redaction never panics, stays valid UTF-8, is
+// bounded, and leaves no long digit run (phone numbers, ids) in its output.
+func FuzzRedact(f *testing.F) {
+	for _, s := range []string{"chat:+8613800138000:inbox", "a@b.co", "1.2.3.4", "+(1)234-5678", "\xff<>", "x:0123456789abcdef0"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := Redact(s)
+		if !utf8.ValidString(got) {
+			t.Fatalf("Redact(%q) = %q: not UTF-8", s, got)
+		}
+		if len(got) > 3*maxRedactLen+len(phLong) {
+			t.Fatalf("Redact(%q) is %d bytes", s, len(got))
+		}
+		run := 0
+		for i := range len(got) {
+			if isDigit(got[i]) {
+				run++
+			} else {
+				run = 0
+			}
+			if run >= 3 {
+				t.Fatalf("Redact(%q) = %q keeps a digit run", s, got)
+			}
+		}
+	})
+}

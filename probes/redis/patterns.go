@@ -1,0 +1,190 @@
+package redis
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/spillcheck/spillcheck/scanner"
+)
+
+// group is the keys of one db that share a redacted pattern. sample holds a
+// few raw key names for field sampling; they never leave the package.
+type group struct {
+	pattern string
+	keys    int
+	types   map[string]int
+	sample  []string
+	sampleT []string
+	fields  map[string]int
+	source  string
+	read    int // sampled keys whose field names were read
+}
+
+// groupKeys redacts each key, collapses segments that vary from key to key,
+// and groups the keys by the resulting pattern, largest group first.
+func groupKeys(keys, types []string) []*group {
+	redacted := make([]string, len(keys))
+	counts := map[string]int{}
+	for i, k := range keys {
+		redacted[i] = Redact(k)
+		counts[redacted[i]]++
+	}
+	final := collapse(counts)
+	byName := map[string]*group{}
+	var groups []*group
+	for i, k := range keys {
+		name := final[redacted[i]]
+		g := byName[name]
+		if g == nil {
+			g = &group{pattern: name, types: map[string]int{}, fields: map[string]int{}}
+			byName[name] = g
+			groups = append(groups, g)
+		}
+		g.keys++
+		g.types[types[i]]++
+		if fieldSource(types[i]) != "" && len(g.sample) < keysPerPattern {
+			g.sample = append(g.sample, k)
+			g.sampleT = append(g.sampleT, types[i])
+		}
+	}
+	sort.Slice(groups, func(i, j int) bool {
+		if groups[i].keys != groups[j].keys {
+			return groups[i].keys > groups[j].keys
+		}
+		return groups[i].pattern < groups[j].pattern
+	})
+	return groups
+}
+
+// fieldSource says how field names of a key type are read, "" when they
+// are not.
+func fieldSource(typ string) string {
+	switch typ {
+	case "hash":
+		return scanner.SourceHashField
+	case "ReJSON-RL":
+		return scanner.SourceJSONKey
+	}
+	return ""
+}
+
+// collapse maps each pattern to one where a segment (between ":", "/", "|"
+// or "#") that takes many different values across otherwise equal patterns,
+// about one key each, becomes <id>: user names, slugs and other identifiers
+// Redact cannot recognize. The first segment is never collapsed; segments
+// holding a placeholder already are left alone.
+func collapse(counts map[string]int) map[string]string {
+	segs := map[string][]string{}
+	width := 0
+	for p := range counts {
+		segs[p] = splitSegments(p)
+		width = max(width, len(segs[p]))
+	}
+	for pos := 2; pos < width; pos += 2 {
+		type bucket struct {
+			values map[string]int
+			keys   int
+		}
+		buckets := map[string]*bucket{}
+		keyOf := func(s []string) string {
+			return fmt.Sprint(len(s), strings.Join(s[:pos], ""), "\x00", strings.Join(s[pos+1:], ""))
+		}
+		for p, s := range segs {
+			if len(s) <= pos || strings.Contains(s[pos], "<") {
+				continue
+			}
+			k := keyOf(s)
+			b := buckets[k]
+			if b == nil {
+				b = &bucket{values: map[string]int{}}
+				buckets[k] = b
+			}
+			b.values[s[pos]] += counts[p]
+			b.keys += counts[p]
+		}
+		for _, s := range segs {
+			if len(s) <= pos || strings.Contains(s[pos], "<") {
+				continue
+			}
+			if b := buckets[keyOf(s)]; len(b.values) >= 3 && 2*len(b.values) >= b.keys {
+				s[pos] = phID
+			}
+		}
+	}
+	out := make(map[string]string, len(counts))
+	for p, s := range segs {
+		out[p] = strings.Join(s, "")
+	}
+	return out
+}
+
+// splitSegments splits a pattern into words and the separators between
+// them: "a:b/c" is ["a", ":", "b", "/", "c"]; words sit at even indexes.
+func splitSegments(p string) []string {
+	var out []string
+	start := 0
+	for i := range len(p) {
+		if strings.IndexByte(":/|#", p[i]) >= 0 {
+			out = append(out, p[start:i], p[i:i+1])
+			start = i + 1
+		}
+	}
+	return append(out, p[start:])
+}
+
+// container turns a group into the result's key-pattern container, keeping
+// at most maxFields field names, most common first.
+func (g *group) container(db string, maxFields int, res *scanner.Result) scanner.Container {
+	c := scanner.Container{
+		Kind: "key-pattern", Name: g.pattern, Database: db,
+		Docs: scanner.Int64(int64(g.keys)), Type: g.mainType(),
+	}
+	if len(g.types) > 1 {
+		c.Attrs = map[string]string{"types": g.typeList()}
+	}
+	if g.read > 0 {
+		if c.Attrs == nil {
+			c.Attrs = map[string]string{}
+		}
+		c.Attrs["field_sampled_keys"] = itoa(g.read)
+	}
+	names := make([]string, 0, len(g.fields))
+	for f := range g.fields {
+		names = append(names, f)
+	}
+	sort.Slice(names, func(i, j int) bool {
+		a, b := names[i], names[j]
+		if g.fields[a] != g.fields[b] {
+			return g.fields[a] > g.fields[b]
+		}
+		return a < b
+	})
+	if len(names) > maxFields {
+		addSkipped(res, "fields-over-max-fields", len(names)-maxFields)
+		names = names[:maxFields]
+	}
+	for _, f := range names {
+		c.Fields = append(c.Fields, scanner.FieldSample{Path: f, Source: g.source, Count: g.fields[f]})
+	}
+	return c
+}
+
+func (g *group) mainType() string {
+	best, n := "", -1
+	for t, c := range g.types {
+		if c > n || (c == n && t < best) {
+			best, n = t, c
+		}
+	}
+	return best
+}
+
+func (g *group) typeList() string {
+	ts := make([]string, 0, len(g.types))
+	for t, c := range g.types {
+		ts = append(ts, fmt.Sprintf("%s:%d", t, c))
+	}
+	sort.Strings(ts)
+	return strings.Join(ts, ",")
+}

@@ -1,0 +1,200 @@
+package redis
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/spillcheck/spillcheck/scanner"
+)
+
+// reply is one RESP2 reply. Only the kinds RESP2 defines are accepted; the
+// probe never asks for RESP3.
+type reply struct {
+	kind  byte // '+' simple string, '-' error, ':' integer, '$' bulk, '*' array
+	str   string
+	null  bool
+	elems []reply
+}
+
+func (r reply) isError() bool { return r.kind == '-' }
+
+// Bounds on one reply. maxLine bounds a status, error or length line;
+// maxDepth bounds nested arrays (the probe's commands nest at most two deep).
+const (
+	maxLine    = 64 << 10
+	maxDepth   = 4
+	preallocMx = 1024
+)
+
+var crlf = []byte("\r\n")
+
+// respReader reads RESP2 replies, each bounded by limit bytes.
+type respReader struct {
+	br    *bufio.Reader
+	limit int64
+	used  int64
+}
+
+func newRespReader(r io.Reader, limit int64) *respReader {
+	return &respReader{br: bufio.NewReaderSize(r, maxLine), limit: limit}
+}
+
+// next reads one whole reply.
+func (r *respReader) next() (reply, error) {
+	r.used = 0
+	b, err := r.br.Peek(1)
+	if err != nil {
+		return reply{}, err
+	}
+	switch b[0] {
+	case '+', '-', ':', '$', '*':
+		return r.read(0)
+	case 0x15, 0x16: // TLS alert or handshake record
+		return reply{}, errTLSRecord
+	}
+	b, _ = r.br.Peek(min(r.br.Buffered(), 64))
+	return reply{}, notRESP(b)
+}
+
+func (r *respReader) spend(n int64) error {
+	r.used += n
+	if r.used > r.limit {
+		return fmt.Errorf("%w: a reply exceeded %d bytes", scanner.ErrResponseLimit, r.limit)
+	}
+	return nil
+}
+
+func (r *respReader) line() ([]byte, error) {
+	b, err := r.br.ReadSlice('\n')
+	if errors.Is(err, bufio.ErrBufferFull) {
+		return nil, fmt.Errorf("%w: a reply line exceeded %d bytes", scanner.ErrResponseLimit, maxLine)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := r.spend(int64(len(b))); err != nil {
+		return nil, err
+	}
+	if len(b) < 2 || b[len(b)-2] != '\r' {
+		return nil, notRESP(b)
+	}
+	return b[:len(b)-2], nil
+}
+
+func (r *respReader) read(depth int) (reply, error) {
+	b, err := r.line()
+	if err != nil {
+		return reply{}, err
+	}
+	if len(b) == 0 {
+		return reply{}, notRESP(b)
+	}
+	rp := reply{kind: b[0]}
+	switch b[0] {
+	case '+', '-':
+		rp.str = string(b[1:])
+		return rp, nil
+	case ':':
+		if _, err := strconv.ParseInt(string(b[1:]), 10, 64); err != nil {
+			return reply{}, notRESP(b)
+		}
+		rp.str = string(b[1:])
+		return rp, nil
+	case '$':
+		n, err := length(b)
+		if err != nil || n < 0 {
+			rp.null = true
+			return rp, err
+		}
+		if err := r.spend(n + 2); err != nil {
+			return reply{}, err
+		}
+		rp.str, err = r.bulk(n)
+		return rp, err
+	case '*':
+		n, err := length(b)
+		if err != nil || n < 0 {
+			rp.null = true
+			return rp, err
+		}
+		if depth >= maxDepth {
+			return reply{}, scanner.ProtocolError("RESP arrays nested deeper than %d", maxDepth)
+		}
+		// Each element takes at least 3 bytes on the wire.
+		if err := r.spend(3 * n); err != nil {
+			return reply{}, err
+		}
+		r.used -= 3 * n
+		rp.elems = make([]reply, 0, min(n, preallocMx))
+		for range n {
+			e, err := r.read(depth + 1)
+			if err != nil {
+				return reply{}, err
+			}
+			rp.elems = append(rp.elems, e)
+		}
+		return rp, nil
+	}
+	return reply{}, notRESP(b)
+}
+
+// bulk reads n bytes and the CRLF after them. Large bulks grow as bytes
+// arrive, so a server announcing a huge length gets no large allocation.
+func (r *respReader) bulk(n int64) (string, error) {
+	var buf bytes.Buffer
+	if n <= maxLine {
+		buf.Grow(int(n) + 2)
+	}
+	if _, err := io.CopyN(&buf, r.br, n+2); err != nil {
+		if errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF
+		}
+		return "", err
+	}
+	b := buf.Bytes()
+	if !bytes.Equal(b[n:], crlf) {
+		return "", scanner.ProtocolError("bulk string not followed by CRLF")
+	}
+	return string(b[:n]), nil
+}
+
+// length parses the count of a '$' or '*' line; -1 is RESP's null.
+func length(b []byte) (int64, error) {
+	n, err := strconv.ParseInt(string(b[1:]), 10, 64)
+	if err != nil || n < -1 {
+		return 0, notRESP(b)
+	}
+	return n, nil
+}
+
+// notRESP names what answered instead of Redis, quoting at most 40 bytes of
+// the server's first line.
+func notRESP(b []byte) error {
+	if bytes.HasPrefix(b, []byte("HTTP/")) {
+		return scanner.ProtocolError("an HTTP server answered, not Redis")
+	}
+	if len(b) > 40 {
+		b = b[:40]
+	}
+	return scanner.ProtocolError("reply is not RESP: %q", bytes.TrimRight(b, "\r\n"))
+}
+
+// appendCommand encodes args as a RESP array of bulk strings, the only form
+// the probe writes.
+func appendCommand(dst []byte, args []string) []byte {
+	dst = append(dst, '*')
+	dst = strconv.AppendInt(dst, int64(len(args)), 10)
+	dst = append(dst, crlf...)
+	for _, a := range args {
+		dst = append(dst, '$')
+		dst = strconv.AppendInt(dst, int64(len(a)), 10)
+		dst = append(dst, crlf...)
+		dst = append(dst, a...)
+		dst = append(dst, crlf...)
+	}
+	return dst
+}

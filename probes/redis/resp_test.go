@@ -1,0 +1,80 @@
+package redis
+
+import (
+	"errors"
+	"io"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/spillcheck/spillcheck/scanner"
+)
+
+func TestRespReader(t *testing.T) {
+	tests := []struct {
+		name, in string
+		limit    int64
+		want     reply
+		err      error
+	}{
+		{"simple", "+PONG\r\n", 100, reply{kind: '+', str: "PONG"}, nil},
+		{"error", "-NOAUTH Authentication required.\r\n", 100, reply{kind: '-', str: "NOAUTH Authentication required."}, nil},
+		{"integer", ":42\r\n", 100, reply{kind: ':', str: "42"}, nil},
+		{"bulk", "$5\r\nhe\r\no\r\n", 100, reply{kind: '$', str: "he\r\no"}, nil},
+		{"null bulk", "$-1\r\n", 100, reply{kind: '$', null: true}, nil},
+		{"array", "*2\r\n$1\r\n0\r\n*1\r\n$3\r\nabc\r\n", 100, reply{kind: '*', elems: []reply{
+			{kind: '$', str: "0"}, {kind: '*', elems: []reply{{kind: '$', str: "abc"}}}}}, nil},
+		{"bulk over limit", "$1000000000\r\n", 1 << 20, reply{}, scanner.ErrResponseLimit},
+		{"array over limit", "*100000000\r\n", 1 << 20, reply{}, scanner.ErrResponseLimit},
+		{"http", "HTTP/1.1 400 Bad Request\r\n", 100, reply{}, scanner.ErrProtocol},
+		{"tls alert", "\x15\x03\x03\x00\x02\x02\x46", 100, reply{}, errTLSRecord},
+		{"banner", "220 mail ESMTP\r\n", 100, reply{}, scanner.ErrProtocol},
+		{"bad length", "$x\r\n", 100, reply{}, scanner.ErrProtocol},
+		{"no crlf after bulk", "$1\r\nabc", 100, reply{}, scanner.ErrProtocol},
+		{"bare lf", "+OK\n", 100, reply{}, scanner.ErrProtocol},
+		{"truncated", "$10\r\nabc", 100, reply{}, io.ErrUnexpectedEOF},
+		{"deep", strings.Repeat("*1\r\n", 10) + ":1\r\n", 100, reply{}, scanner.ErrProtocol},
+		{"long line", "+" + strings.Repeat("a", maxLine+10), 1 << 30, reply{}, scanner.ErrResponseLimit},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := newRespReader(strings.NewReader(tt.in), tt.limit).next()
+			if tt.err != nil {
+				if !errors.Is(err, tt.err) {
+					t.Fatalf("err = %v, want %v", err, tt.err)
+				}
+				return
+			}
+			if err != nil || !reflect.DeepEqual(got, tt.want) {
+				t.Fatalf("got %+v, %v; want %+v", got, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestAppendCommand(t *testing.T) {
+	got := string(appendCommand(nil, []string{"SCAN", "0", "COUNT", "10"}))
+	want := "*4\r\n$4\r\nSCAN\r\n$1\r\n0\r\n$5\r\nCOUNT\r\n$2\r\n10\r\n"
+	if got != want {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+}
+
+// FuzzRespReader feeds arbitrary server bytes to the reader: it must not
+// panic, must stay within its byte limit, and must re-encode what it parsed.
+func FuzzRespReader(f *testing.F) {
+	for _, s := range []string{"+OK\r\n", "$3\r\nabc\r\n", "*2\r\n:1\r\n$-1\r\n", "*-1\r\n", "-ERR x\r\n", "$99999999\r\n"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		r := newRespReader(strings.NewReader(string(b)), 4096)
+		for range 8 {
+			if _, err := r.next(); err != nil {
+				return
+			}
+			if r.used > 4096 {
+				t.Fatalf("read %d bytes past the limit", r.used)
+			}
+		}
+	})
+}

@@ -1,0 +1,202 @@
+package redis
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/spillcheck/spillcheck/scanner"
+)
+
+// Sampling bounds that are not user limits.
+const (
+	scanCount       = 1000 // SCAN COUNT hint, at most max-keys
+	maxScanCalls    = 256  // SCAN round trips per db
+	pipelineBatch   = 256  // commands per pipelined write
+	keysPerPattern  = 16   // keys per pattern whose field names are read
+	fieldsPerKey    = 64   // field names asked for per key
+	hkeysMaxHashLen = 64   // HKEYS only for hashes at most this long
+	maxDBFacts      = 64   // keys_dbN facts recorded
+)
+
+// errRefused is a command the server refused while sampling (an ACL, a
+// renamed command); the result becomes partially-open.
+var errRefused = errors.New("the server refused a sampling command")
+
+// sampleServer records INFO facts and samples each db with keys.
+func sampleServer(ctx context.Context, c *client, lim scanner.Limits, server map[string]string, res *scanner.Result) error {
+	more := map[string]string{}
+	err := pipeline(c, []string{"replication", "keyspace"}, 2,
+		func(s string) []string { return []string{"INFO", s} },
+		func(_ string, r reply) {
+			if r.kind == '$' && !r.null {
+				for k, v := range parseInfo(r.str) {
+					more[k] = v
+				}
+			}
+		})
+	if err != nil {
+		return sampleErr(err)
+	}
+	mode := firstNonEmpty(server["redis_mode"], "standalone")
+	res.Facts = map[string]string{"version": res.Version, "mode": mode}
+	if v := more["role"]; v != "" {
+		res.Facts["role"] = v
+	}
+	if v := server["uptime_in_seconds"]; v != "" {
+		res.Facts["uptime_seconds"] = v
+	}
+	dbs := keyspace(more)
+	for i, db := range dbs {
+		if i < maxDBFacts {
+			res.Facts["keys_db"+itoa(db.index)] = strconv.FormatInt(db.keys, 10)
+		}
+	}
+	if mode == "sentinel" {
+		res.Notes = append(res.Notes, "sentinel: no keyspace to sample")
+		return nil
+	}
+	s := &sampler{c: c, lim: lim, ver: parseVersion(server["redis_version"]), res: res}
+	current, sampled := 0, 0
+	for _, db := range dbs {
+		if db.keys == 0 {
+			continue
+		}
+		if sampled >= lim.MaxDBs {
+			addSkipped(res, "dbs-over-max-dbs", 1)
+			addSkipped(res, "keys-in-skipped-dbs", int(min(db.keys, 1<<30)))
+			continue
+		}
+		sampled++
+		if err := ctx.Err(); err != nil {
+			return sampleErr(err)
+		}
+		if db.index != current {
+			if mode == "cluster" {
+				continue
+			}
+			r, err := c.do("SELECT", itoa(db.index))
+			if err != nil {
+				return sampleErr(err)
+			}
+			if r.isError() {
+				s.refused("SELECT")
+				continue
+			}
+			current = db.index
+		}
+		if err := s.sampleDB(ctx, db); err != nil {
+			if errors.Is(err, errRefused) {
+				continue
+			}
+			return sampleErr(err)
+		}
+	}
+	return nil
+}
+
+// sampler reads key names, types and field names from one connection.
+type sampler struct {
+	c   *client
+	lim scanner.Limits
+	ver version
+	res *scanner.Result
+}
+
+func (s *sampler) refused(cmd string) {
+	s.res.Status = scanner.StatusPartial
+	s.res.Notes = append(s.res.Notes, cmd+" was refused; sampling is incomplete")
+}
+
+// sampleDB scans up to max-keys key names, types them, groups them into
+// redacted patterns and reads field names of a few keys per pattern.
+func (s *sampler) sampleDB(ctx context.Context, db dbKeys) error {
+	keys, err := s.scan(ctx)
+	if err != nil {
+		return err
+	}
+	if over := db.keys - int64(len(keys)); over > 0 {
+		addSkipped(s.res, "keys-over-max-keys", int(min(over, 1<<30)))
+	}
+	types := make([]string, len(keys))
+	idx := indexes(len(keys))
+	err = pipeline(s.c, idx, pipelineBatch,
+		func(i int) []string { return []string{"TYPE", keys[i]} },
+		func(i int, r reply) {
+			types[i] = "unknown"
+			if r.kind == '+' {
+				types[i] = r.str
+			} else {
+				addSkipped(s.res, "type-errors", 1)
+			}
+		})
+	if err != nil {
+		return err
+	}
+	groups := groupKeys(keys, types)
+	if err := s.sampleFields(groups); err != nil {
+		return err
+	}
+	for _, g := range groups {
+		s.res.Containers = append(s.res.Containers, g.container("db"+itoa(db.index), s.lim.MaxFields, s.res))
+	}
+	return nil
+}
+
+// scan collects up to max-keys distinct key names with SCAN.
+func (s *sampler) scan(ctx context.Context) ([]string, error) {
+	seen := map[string]struct{}{}
+	var keys []string
+	cursor, count := "0", itoa(min(s.lim.MaxKeys, scanCount))
+	for range maxScanCalls {
+		if err := ctx.Err(); err != nil {
+			return keys, err
+		}
+		r, err := s.c.do("SCAN", cursor, "COUNT", count)
+		if err != nil {
+			return keys, err
+		}
+		if r.isError() {
+			s.refused("SCAN")
+			return keys, errRefused
+		}
+		if r.kind != '*' || len(r.elems) != 2 || r.elems[1].kind != '*' || !isUint(r.elems[0].str) {
+			return keys, scanner.ProtocolError("SCAN reply is not [cursor, keys]")
+		}
+		for _, k := range r.elems[1].elems {
+			if _, dup := seen[k.str]; dup || k.kind != '$' {
+				continue
+			}
+			seen[k.str] = struct{}{}
+			keys = append(keys, k.str)
+			if len(keys) >= s.lim.MaxKeys {
+				return keys, nil
+			}
+		}
+		cursor = r.elems[0].str
+		if cursor == "0" {
+			return keys, nil
+		}
+	}
+	s.res.Notes = append(s.res.Notes, fmt.Sprintf("SCAN stopped after %d calls", maxScanCalls))
+	return keys, nil
+}
+
+func indexes(n int) []int {
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	return idx
+}
+
+func addSkipped(res *scanner.Result, reason string, n int) {
+	if n <= 0 {
+		return
+	}
+	if res.Skipped == nil {
+		res.Skipped = map[string]int{}
+	}
+	res.Skipped[reason] += n
+}
