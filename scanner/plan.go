@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"slices"
 	"sync"
+	"sync/atomic"
 )
 
 // MaxRangeAddrs is the largest range planned without AllowLargeRanges: a
@@ -56,7 +57,14 @@ type Planner struct {
 	Refused func(t Target, err error)
 	// Workers resolve names in parallel; 0 means 8.
 	Workers int
+
+	planned  atomic.Int64
+	finished atomic.Bool
 }
+
+// Planned returns how many jobs were planned so far, and whether planning
+// is finished.
+func (p *Planner) Planned() (int64, bool) { return p.planned.Load(), p.finished.Load() }
 
 // Job is one planned target. Err is set when the target cannot be probed
 // (its name did not resolve); the scanner then reports it without dialing.
@@ -69,6 +77,7 @@ type Job struct {
 // closes when done. Order is not kept across name resolution.
 func (p *Planner) Plan(ctx context.Context, in <-chan Entry, out chan<- Job) {
 	defer close(out)
+	defer p.finished.Store(true)
 	workers := p.Workers
 	if workers <= 0 {
 		workers = 8
@@ -195,6 +204,7 @@ func (p *Planner) expand(ctx context.Context, t Target, err error, out chan<- Jo
 		}
 		select {
 		case out <- Job{Target: tt, Err: err}:
+			p.planned.Add(1)
 		case <-ctx.Done():
 		}
 	}

@@ -120,3 +120,16 @@ func (s *Scope) AllowsPrefix(p netip.Prefix) bool {
 type Resolver interface {
 	LookupNetIP(ctx context.Context, network, host string) ([]netip.Addr, error)
 }
+
+// MergeScopes returns a scope allowing what any of the given scopes allows.
+func MergeScopes(scopes ...*Scope) *Scope {
+	out := &Scope{}
+	for _, s := range scopes {
+		if s == nil {
+			continue
+		}
+		out.prefixes = append(out.prefixes, s.prefixes...)
+		out.names = append(out.names, s.names...)
+	}
+	return out
+}

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+)
+
+// Exit codes. They are documented in --help and the README; this is the one
+// place errors become codes.
+const (
+	exitOK          = 0   // nothing at or above --fail-on
+	exitFindings    = 1   // findings at or above --fail-on
+	exitUsage       = 2   // bad flags or input
+	exitScanError   = 3   // the scan itself failed (every target failed, output unwritable)
+	exitInterrupted = 130 // stopped by Ctrl-C or SIGTERM; results so far were written
+)
+
+const exitCodesHelp = `Exit codes:
+  0    no finding at or above --fail-on
+  1    findings at or above --fail-on (default high), not accepted by a baseline
+  2    usage or input error (bad flag, bad target line, unreadable file)
+  3    scan error (every target failed, or results could not be written)
+  130  interrupted (Ctrl-C); every result finished before it was written
+`
+
+// Sentinel errors that commands return; exitCode maps them.
+var (
+	errFindings    = errors.New("findings at or above --fail-on")
+	errInterrupted = errors.New("interrupted")
+)
+
+// usageError is a bad flag or argument.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
+
+// inputError is input that could not be read or parsed (after the scan of
+// everything else finished).
+type inputError struct{ err error }
+
+func (e *inputError) Error() string { return e.err.Error() }
+func (e *inputError) Unwrap() error { return e.err }
+
+// scanError is a failure of the scan as a whole.
+type scanError struct{ err error }
+
+func (e *scanError) Error() string { return e.err.Error() }
+func (e *scanError) Unwrap() error { return e.err }
+
+func exitCode(stderr io.Writer, err error) int {
+	var (
+		ue *usageError
+		ie *inputError
+		se *scanError
+	)
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK
+	case errors.Is(err, errFindings):
+		return exitFindings
+	case errors.Is(err, errInterrupted):
+		fmt.Fprintln(stderr, "spillcheck: interrupted; every result finished before the interrupt was written")
+		return exitInterrupted
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "spillcheck: %v\nRun 'spillcheck <command> -h' for help.\n", err)
+		return exitUsage
+	case errors.As(err, &ie):
+		fmt.Fprintf(stderr, "spillcheck: %v\n", err)
+		return exitUsage
+	case errors.As(err, &se):
+		fmt.Fprintf(stderr, "spillcheck: %v\n", err)
+		return exitScanError
+	}
+	fmt.Fprintf(stderr, "spillcheck: %v\n", err)
+	return exitScanError
+}

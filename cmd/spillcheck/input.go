@@ -1,0 +1,241 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/netip"
+	"os"
+	"strings"
+	"sync/atomic"
+
+	"github.com/projectdiscovery/gologger"
+
+	"github.com/spillcheck/spillcheck/scanner"
+	"github.com/spillcheck/spillcheck/scanner/inventory"
+)
+
+// inputFlags choose the targets and the scope; scan, targets and baseline
+// share them.
+type inputFlags struct {
+	lists      listFlag
+	format     string
+	address    string
+	scope      listFlag
+	scopeFile  string
+	allowLarge bool
+	strict     bool
+	services   string
+	shard      string
+}
+
+func (f *inputFlags) register(fs *flag.FlagSet) {
+	fs.Var(&f.lists, "l", "read targets from `FILE` ('-' for stdin): a host list or an inventory export (repeatable)")
+	fs.StringVar(&f.format, "input-format", "", "force the `FORMAT` of -l files instead of detecting it: list, "+strings.Join(inventory.Formats(), ", "))
+	fs.StringVar(&f.address, "address", "both", "from inventories, keep `private`, public or both addresses")
+	fs.Var(&f.scope, "scope", "only probe addresses inside these `CIDRs,hosts` (repeatable); everything else is refused before any connection")
+	fs.StringVar(&f.scopeFile, "scope-file", "", "read the scope from `FILE`, one CIDR, address or host per line")
+	fs.BoolVar(&f.allowLarge, "allow-large-ranges", false, "allow CIDR ranges larger than a /16 (65,536 addresses)")
+	fs.BoolVar(&f.strict, "strict", false, "stop at the first bad input line instead of reporting it at the end")
+	fs.StringVar(&f.services, "services", "", "probe only these `services` (comma-separated: elasticsearch, mongodb, redis)")
+	fs.StringVar(&f.shard, "shard", "", "probe only part `K/N` of the targets (stable hash; N runs cover every target once)")
+}
+
+// resolver looks up names; net.DefaultResolver is one.
+type resolver interface {
+	LookupNetIP(ctx context.Context, network, host string) ([]netip.Addr, error)
+}
+
+// inputs is the state of reading targets: the planner, and counts of what
+// was refused or bad.
+type inputs struct {
+	flags    *inputFlags
+	planner  *scanner.Planner
+	log      *gologger.Logger
+	refused  atomic.Int64
+	bad      atomic.Int64
+	warnings atomic.Int64
+	firstBad atomic.Pointer[error]
+	stop     context.CancelFunc // set with --strict
+}
+
+// newInputs validates the input flags and builds the planner.
+func newInputs(ctx context.Context, c *cli, f *inputFlags, reg *scanner.Registry, log *gologger.Logger) (*inputs, error) {
+	in := &inputs{flags: f, log: log}
+	scope, err := scanner.ParseScope(f.scope...)
+	if err != nil {
+		return nil, usagef("--scope: %v", err)
+	}
+	if f.scopeFile != "" {
+		fh, err := os.Open(f.scopeFile)
+		if err != nil {
+			return nil, &inputError{fmt.Errorf("--scope-file: %w", err)}
+		}
+		fileScope, err := scanner.ReadScopeFile(fh, f.scopeFile)
+		fh.Close()
+		if err != nil {
+			return nil, &inputError{fmt.Errorf("--scope-file: %w", err)}
+		}
+		if fileScope.Empty() {
+			return nil, &inputError{fmt.Errorf("--scope-file %s lists nothing; an empty scope would allow everything", f.scopeFile)}
+		}
+		scope = scanner.MergeScopes(scope, fileScope)
+	}
+	var res resolver = net.DefaultResolver
+	if c.resolver != nil {
+		res = c.resolver
+	}
+	if err := scope.Resolve(ctx, res); err != nil {
+		return nil, &inputError{err}
+	}
+	var services []string
+	if f.services != "" {
+		for _, s := range strings.Split(f.services, ",") {
+			s = strings.TrimSpace(strings.ToLower(s))
+			if _, ok := reg.Get(s); !ok {
+				return nil, usagef("--services: unknown service %q (known: %s)", s, strings.Join(reg.Names(), ", "))
+			}
+			services = append(services, s)
+		}
+	}
+	var shard scanner.Shard
+	if f.shard != "" {
+		if shard, err = scanner.ParseShard(f.shard); err != nil {
+			return nil, usagef("%v", err)
+		}
+	}
+	if _, err := inventory.ParseAddressFilter(f.address); err != nil {
+		return nil, usagef("%v", err)
+	}
+	if f.format != "" && f.format != "list" && !contains(inventory.Formats(), f.format) {
+		return nil, usagef("--input-format %q is not one of list, %s", f.format, strings.Join(inventory.Formats(), ", "))
+	}
+	in.planner = &scanner.Planner{
+		Registry: reg, Scope: scope, Resolver: res, Services: services,
+		AllowLargeRanges: f.allowLarge, Shard: shard,
+		Refused: func(t scanner.Target, err error) {
+			if errors.Is(err, scanner.ErrOutOfScope) {
+				in.refused.Add(1)
+				log.Warning().Msgf("refused %s: %v", describe(t), err)
+				return
+			}
+			in.badInput(err)
+		},
+	}
+	return in, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func describe(t scanner.Target) string {
+	if t.Host == "" {
+		return "range"
+	}
+	if len(t.Origins) > 0 && t.Origins[0].Line > 0 {
+		return fmt.Sprintf("%s (%s:%d)", t.Host, t.Origins[0].File, t.Origins[0].Line)
+	}
+	return t.Host
+}
+
+func (in *inputs) badInput(err error) {
+	in.bad.Add(1)
+	in.firstBad.CompareAndSwap(nil, &err)
+	in.log.Error().Msg(err.Error())
+	if in.flags.strict && in.stop != nil {
+		in.stop()
+	}
+}
+
+// read sends an entry for every target in args and the -l files, then
+// closes out. It stops early when ctx is done.
+func (in *inputs) read(ctx context.Context, c *cli, args []string, out chan<- scanner.Entry) {
+	defer close(out)
+	emit := func(e scanner.Entry) error {
+		if e.Warning != "" {
+			in.warnings.Add(1)
+			in.log.Warning().Msgf("%s: %s", describe(e.Target), e.Warning)
+		}
+		select {
+		case out <- e:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	bad := func(err error) error {
+		in.badInput(err)
+		return ctx.Err()
+	}
+	for i, a := range args {
+		e, err := scanner.ParseEntry(a)
+		if err != nil {
+			if bad(&scanner.LineError{Line: i + 1, Err: err}) != nil {
+				return
+			}
+			continue
+		}
+		e.Target.Origins = []scanner.Origin{{Format: "argument"}}
+		if emit(e) != nil {
+			return
+		}
+	}
+	for _, file := range in.flags.lists {
+		if err := in.readFile(ctx, c, file, emit, bad); err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			in.badInput(err)
+		}
+	}
+}
+
+func (in *inputs) readFile(ctx context.Context, c *cli, file string, emit func(scanner.Entry) error, bad func(error) error) error {
+	var r io.Reader = c.stdin
+	if file != "-" {
+		fh, err := os.Open(file)
+		if err != nil {
+			return err
+		}
+		defer fh.Close()
+		r = fh
+	}
+	br := bufio.NewReaderSize(r, 64<<10)
+	format := in.flags.format
+	if format == "" {
+		head, _ := br.Peek(inventory.DetectBytes)
+		if f, ok := inventory.Detect(head); ok {
+			format = f
+		} else {
+			format = "list"
+		}
+	}
+	if format == "list" {
+		return scanner.ReadList(br, file, emit, bad)
+	}
+	addr, _ := inventory.ParseAddressFilter(in.flags.address)
+	st, err := inventory.Read(ctx, br, file, format, inventory.Options{Address: addr}, func(t scanner.Target) error {
+		return emit(scanner.Entry{Target: t})
+	})
+	if err != nil {
+		return err
+	}
+	in.log.Info().Msgf("%s: %s inventory, %d records, %d targets", file, st.Format, st.Records, st.Emitted)
+	for role, cols := range st.Columns {
+		in.log.Info().Msgf("%s: %s column(s): %s", file, role, strings.Join(cols, ", "))
+	}
+	for _, w := range st.Warnings {
+		in.log.Warning().Msgf("%s: %s", file, w)
+	}
+	return nil
+}
