@@ -21,13 +21,23 @@ func TestSARIFGolden(t *testing.T) {
 // module root.
 func schemaPath(t *testing.T) string {
 	t.Helper()
+	p := filepath.Join(moduleRoot(t), "..", "shared", "schemas", "sarif-schema-2.1.0.json")
+	if _, err := os.Stat(p); err != nil {
+		scantest.Missing(t, "the SARIF schema: %v", err)
+	}
+	return p
+}
+
+// moduleRoot is the directory holding go.mod.
+func moduleRoot(t *testing.T) string {
+	t.Helper()
 	dir, err := os.Getwd()
 	if err != nil {
 		t.Fatal(err)
 	}
 	for {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
+			return dir
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
@@ -35,11 +45,6 @@ func schemaPath(t *testing.T) string {
 		}
 		dir = parent
 	}
-	p := filepath.Join(dir, "..", "shared", "schemas", "sarif-schema-2.1.0.json")
-	if _, err := os.Stat(p); err != nil {
-		scantest.Missing(t, "the SARIF schema: %v", err)
-	}
-	return p
 }
 
 func TestSARIFValidatesAgainstSchema(t *testing.T) {
