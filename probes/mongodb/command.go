@@ -1,0 +1,118 @@
+package mongodb
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"go.mongodb.org/mongo-driver/x/bsonx/bsoncore"
+)
+
+// runner runs one command against one database and returns the reply
+// document, or a *cmdError when the server answered ok other than 1.
+// wireConn and driverRunner implement it.
+type runner interface {
+	run(ctx context.Context, db string, cmd bsoncore.Document) (bsoncore.Document, error)
+	close()
+}
+
+// cmdError is a server's refusal of a command.
+type cmdError struct {
+	Code int32
+	Name string // codeName, when the server sent one
+	Msg  string
+}
+
+func (e *cmdError) Error() string {
+	s := fmt.Sprintf("server error %d", e.Code)
+	if e.Name != "" {
+		s += " (" + e.Name + ")"
+	}
+	if e.Msg != "" {
+		s += ": " + e.Msg
+	}
+	return s
+}
+
+// Server error codes the probe tells apart.
+const (
+	codeUnauthorized         = 13
+	codeAuthenticationFailed = 18
+	codeCommandNotFound      = 59
+)
+
+// unauthorized reports whether err is a refusal for lack of credentials:
+// code 13 or 18, or a message that says so (FerretDB with a PostgreSQL
+// backend answers a failed backend login with code 1).
+func unauthorized(err error) bool {
+	ce, ok := err.(*cmdError)
+	if !ok {
+		return false
+	}
+	if ce.Code == codeUnauthorized || ce.Code == codeAuthenticationFailed {
+		return true
+	}
+	m := strings.ToLower(ce.Msg)
+	for _, s := range []string{"not authorized", "requires authentication", "unauthorized", "authentication failed"} {
+		if strings.Contains(m, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// replyError returns a *cmdError unless doc says ok: 1. Legacy OP_REPLY
+// failures carry "$err" instead of "errmsg".
+func replyError(doc bsoncore.Document) error {
+	if okValue(doc) {
+		return nil
+	}
+	e := &cmdError{Code: int32(numberOf(doc.Lookup("code")))}
+	e.Name, _ = doc.Lookup("codeName").StringValueOK()
+	if m, ok := doc.Lookup("errmsg").StringValueOK(); ok {
+		e.Msg = m
+	} else if m, ok := doc.Lookup("$err").StringValueOK(); ok {
+		e.Msg = m
+	}
+	e.Msg = shorten(e.Msg, 200)
+	return e
+}
+
+// okValue reads the "ok" field, which servers send as a double, an int or
+// a boolean.
+func okValue(doc bsoncore.Document) bool {
+	v := doc.Lookup("ok")
+	if b, ok := v.BooleanOK(); ok {
+		return b
+	}
+	return numberOf(v) == 1
+}
+
+// numberOf reads an int32, int64 or double; anything else is 0.
+func numberOf(v bsoncore.Value) int64 {
+	if n, ok := v.Int32OK(); ok {
+		return int64(n)
+	}
+	if n, ok := v.Int64OK(); ok {
+		return n
+	}
+	if f, ok := v.DoubleOK(); ok {
+		return int64(f)
+	}
+	return 0
+}
+
+// commandOf names a command document by its first key.
+func commandOf(cmd bsoncore.Document) string {
+	if e, err := cmd.IndexErr(0); err == nil {
+		return e.Key()
+	}
+	return "command"
+}
+
+func shorten(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}

@@ -1,0 +1,99 @@
+package mongodb
+
+import (
+	"encoding/binary"
+	"fmt"
+	"net"
+
+	"github.com/spillcheck/spillcheck/scanner"
+)
+
+// guardConn sits between a MongoDB client (the driver or wireConn) and the
+// connection from env.DialContext, after TLS. Every outgoing wire message is
+// decoded and checked against allowedCommands before any byte of it reaches
+// the socket; every incoming message header is checked against the reply
+// size cap before the client allocates for it.
+type guardConn struct {
+	net.Conn
+	maxReply int64
+
+	out  []byte // incomplete outgoing message
+	hdr  []byte // incomplete incoming length prefix
+	left int64  // bytes left of the current incoming message
+	err  error  // sticky refusal
+}
+
+func newGuardConn(c net.Conn, maxReply int64) *guardConn {
+	return &guardConn{Conn: c, maxReply: maxReply}
+}
+
+// Write buffers p until it holds whole messages, checks each and forwards
+// the allowed ones. A refused message is never sent, and the connection
+// refuses everything after it.
+func (g *guardConn) Write(p []byte) (int, error) {
+	if g.err != nil {
+		return 0, g.err
+	}
+	g.out = append(g.out, p...)
+	for len(g.out) >= 4 {
+		n := int64(binary.LittleEndian.Uint32(g.out))
+		if n < 16 || n > maxRequestBytes {
+			g.err = fmt.Errorf("%w: outgoing message of %d bytes", errNotAllowed, n)
+			return 0, g.err
+		}
+		if int64(len(g.out)) < n {
+			break
+		}
+		msg := g.out[:n]
+		if err := checkRequest(msg); err != nil {
+			g.err = err
+			return 0, err
+		}
+		if _, err := g.Conn.Write(msg); err != nil {
+			return 0, err
+		}
+		g.out = g.out[n:]
+	}
+	if len(g.out) == 0 {
+		g.out = nil
+	}
+	return len(p), nil
+}
+
+// Read passes bytes through while tracking message boundaries, and fails
+// as soon as a header declares a reply shorter than a header or larger than
+// the cap: a non-MongoDB server's first bytes almost always do.
+func (g *guardConn) Read(p []byte) (int, error) {
+	if g.err != nil {
+		return 0, g.err
+	}
+	n, err := g.Conn.Read(p)
+	for i := 0; i < n; {
+		if g.left > 0 {
+			take := min(g.left, int64(n-i))
+			g.left -= take
+			i += int(take)
+			continue
+		}
+		take := min(4-len(g.hdr), n-i)
+		g.hdr = append(g.hdr, p[i:i+take]...)
+		i += take
+		if len(g.hdr) < 4 {
+			continue
+		}
+		size := int64(binary.LittleEndian.Uint32(g.hdr))
+		g.hdr = g.hdr[:0]
+		switch {
+		case size < 16:
+			g.err = scanner.ProtocolError("reply header declares %d bytes, less than a header: not MongoDB", size)
+		case size > g.maxReply:
+			g.err = fmt.Errorf("%w: reply header declares %d bytes, over the %d-byte cap (not MongoDB, or a reply too large to read)",
+				scanner.ErrResponseLimit, size, g.maxReply)
+		}
+		if g.err != nil {
+			return 0, g.err
+		}
+		g.left = size - 4
+	}
+	return n, err
+}

@@ -1,0 +1,221 @@
+package mongodb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.mongodb.org/mongo-driver/x/bsonx/bsoncore"
+
+	"github.com/spillcheck/spillcheck/scanner"
+)
+
+// systemDBs hold the server's own data; they are skipped unless
+// Limits.IncludeSystem is set.
+var systemDBs = map[string]bool{"admin": true, "local": true, "config": true}
+
+// inventory lists databases and collections of an open server within the
+// limits, and stops early, with a note, when ctx's time budget runs out.
+type inventory struct {
+	r       runner
+	limits  scanner.Limits
+	res     *scanner.Result
+	timeout time.Duration
+	sample  bool // false once the server refused the key-name aggregation
+	stopped bool // a network error or the time budget ended the inventory
+}
+
+func (inv *inventory) note(format string, args ...any) {
+	inv.res.Notes = append(inv.res.Notes, fmt.Sprintf(format, args...))
+}
+
+// failed records err and reports whether the inventory must stop: any
+// error but a server's refusal of one command means the connection or the
+// time budget is gone.
+func (inv *inventory) failed(what string, err error) bool {
+	var ce *cmdError
+	if errors.As(err, &ce) {
+		inv.note("%s: %v", what, err)
+		return false
+	}
+	inv.note("%s: %v; inventory stopped", what, err)
+	inv.stopped = true
+	return true
+}
+
+func (inv *inventory) run(ctx context.Context, names []string) {
+	sizes := inv.sizes(ctx)
+	var dbs []string
+	for _, n := range names {
+		if systemDBs[n] && !inv.limits.IncludeSystem {
+			inv.res.Skipped["system-databases"]++
+			continue
+		}
+		dbs = append(dbs, n)
+	}
+	// Largest first, so that the limit keeps what matters most.
+	sort.SliceStable(dbs, func(i, j int) bool {
+		if sizes[dbs[i]] != sizes[dbs[j]] {
+			return sizes[dbs[i]] > sizes[dbs[j]]
+		}
+		return dbs[i] < dbs[j]
+	})
+	if len(dbs) > inv.limits.MaxDBs {
+		inv.res.Skipped["over-max-dbs"] = len(dbs) - inv.limits.MaxDBs
+		dbs = dbs[:inv.limits.MaxDBs]
+	}
+	for i, db := range dbs {
+		if inv.stopped || ctx.Err() != nil {
+			inv.res.Skipped["time-budget-databases"] += len(dbs) - i
+			if !inv.stopped {
+				inv.note("time budget ran out: %d databases not inventoried", len(dbs)-i)
+			}
+			return
+		}
+		inv.database(ctx, db)
+	}
+}
+
+// sizes sends listDatabases {nameOnly: false} for sizeOnDisk per database
+// and totalSize. They are optional: a refusal is a note.
+func (inv *inventory) sizes(ctx context.Context) map[string]int64 {
+	cmd := bsoncore.NewDocumentBuilder().AppendInt32("listDatabases", 1).AppendBoolean("nameOnly", false).Build()
+	reply, err := inv.r.run(ctx, "admin", cmd)
+	if err != nil {
+		inv.failed("listDatabases with sizes", err)
+		return nil
+	}
+	out := map[string]int64{}
+	a, _ := reply.Lookup("databases").ArrayOK()
+	vals, _ := a.Values()
+	for _, v := range vals {
+		d, _ := v.DocumentOK()
+		if n, ok := d.Lookup("name").StringValueOK(); ok {
+			out[n] = numberOf(d.Lookup("sizeOnDisk"))
+		}
+	}
+	if total := reply.Lookup("totalSize"); total.Type != 0 {
+		inv.res.Facts["total_size"] = strconv.FormatInt(numberOf(total), 10)
+	}
+	return out
+}
+
+// collEntry is one listCollections entry.
+type collEntry struct {
+	name, typ string
+	options   bsoncore.Document
+}
+
+func (inv *inventory) database(ctx context.Context, db string) {
+	cmd := bsoncore.NewDocumentBuilder().AppendInt32("listCollections", 1).
+		AppendDocument("cursor", bsoncore.NewDocumentBuilder().Build()).Build()
+	reply, err := inv.r.run(ctx, db, cmd)
+	if err != nil {
+		inv.failed("listCollections on "+db, err)
+		return
+	}
+	var colls []collEntry
+	for _, d := range firstBatch(reply) {
+		e := collEntry{typ: "collection"}
+		e.name, _ = d.Lookup("name").StringValueOK()
+		if t, ok := d.Lookup("type").StringValueOK(); ok {
+			e.typ = t
+		}
+		e.options, _ = d.Lookup("options").DocumentOK()
+		if e.name == "" {
+			continue
+		}
+		if strings.HasPrefix(e.name, "system.") && !inv.limits.IncludeSystem {
+			inv.res.Skipped["system-collections"]++
+			continue
+		}
+		colls = append(colls, e)
+	}
+	if id, _ := reply.Lookup("cursor", "id").AsInt64OK(); id != 0 {
+		inv.note("listCollections on %s returned a partial list", db)
+	}
+	sort.Slice(colls, func(i, j int) bool { return colls[i].name < colls[j].name })
+	if len(colls) > inv.limits.MaxCollections {
+		inv.res.Skipped["over-max-collections"] += len(colls) - inv.limits.MaxCollections
+		colls = colls[:inv.limits.MaxCollections]
+	}
+	for i, e := range colls {
+		if inv.stopped || ctx.Err() != nil {
+			inv.res.Skipped["time-budget-collections"] += len(colls) - i
+			return
+		}
+		inv.res.Containers = append(inv.res.Containers, inv.collection(ctx, db, e))
+	}
+}
+
+// collection builds one container: options, validator fields, count and
+// size, index keys and, when the server allows, sampled key names. Views
+// are not counted or sampled: that would run their pipeline.
+func (inv *inventory) collection(ctx context.Context, db string, e collEntry) (c scanner.Container) {
+	c = scanner.Container{Kind: "collection", Name: e.name, Database: db, Type: e.typ, Attrs: optionAttrs(e.options)}
+	fs := &fieldSet{max: inv.limits.MaxFields}
+	defer func() {
+		c.Fields = fs.fields
+		if fs.dropped > 0 {
+			inv.res.Skipped["over-max-fields"] += fs.dropped
+		}
+	}()
+	ns := db + "." + e.name
+	if e.typ == "view" {
+		return c
+	}
+	inv.count(ctx, db, e.name, &c)
+	if inv.stopped {
+		return c
+	}
+	if inv.sample {
+		inv.sampleKeys(ctx, db, e.name, &c, fs)
+		if inv.stopped {
+			return c
+		}
+	}
+	reply, err := inv.r.run(ctx, db, bsoncore.NewDocumentBuilder().AppendString("listIndexes", e.name).
+		AppendDocument("cursor", bsoncore.NewDocumentBuilder().Build()).Build())
+	if err != nil {
+		inv.failed("listIndexes on "+ns, err)
+	}
+	for _, p := range indexFields(reply) {
+		fs.add(scanner.FieldSample{Path: p, Source: scanner.SourceIndex})
+	}
+	if v, ok := e.options.Lookup("validator").DocumentOK(); ok {
+		for _, f := range validatorFields(v, inv.limits.MaxDepth) {
+			fs.add(f)
+		}
+	}
+	return c
+}
+
+// count fills Docs and Bytes from collStats, or Docs from count (which
+// reads the collection's metadata when it has no query) when collStats is
+// refused.
+func (inv *inventory) count(ctx context.Context, db, coll string, c *scanner.Container) {
+	reply, err := inv.r.run(ctx, db, bsoncore.NewDocumentBuilder().AppendString("collStats", coll).Build())
+	if err == nil {
+		c.Docs = scanner.Int64(numberOf(reply.Lookup("count")))
+		if v := reply.Lookup("size"); v.Type != 0 {
+			c.Bytes = scanner.Int64(numberOf(v))
+		}
+		if v := reply.Lookup("storageSize"); v.Type != 0 {
+			c.Attrs = setAttr(c.Attrs, "storage_size", strconv.FormatInt(numberOf(v), 10))
+		}
+		return
+	}
+	if inv.failed("collStats on "+db+"."+coll, err) {
+		return
+	}
+	reply, err = inv.r.run(ctx, db, bsoncore.NewDocumentBuilder().AppendString("count", coll).Build())
+	if err != nil {
+		inv.failed("count on "+db+"."+coll, err)
+		return
+	}
+	c.Docs = scanner.Int64(numberOf(reply.Lookup("n")))
+}

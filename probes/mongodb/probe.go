@@ -1,0 +1,148 @@
+package mongodb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"go.mongodb.org/mongo-driver/x/bsonx/bsoncore"
+
+	"github.com/spillcheck/spillcheck/scanner"
+)
+
+// New returns the MongoDB probe.
+func New() scanner.Probe { return probe{} }
+
+type probe struct{}
+
+func (probe) Name() string        { return scanner.MongoDB }
+func (probe) DefaultPorts() []int { return []int{27017, 27018, 27019} }
+
+// Probe handshakes, reads the version, classifies the target with an
+// unauthenticated listDatabases and, when it is open, takes the inventory
+// within env's limits and ctx's deadline. See the package comment for every
+// command it may send.
+func (probe) Probe(ctx context.Context, t scanner.Target, env *scanner.Env) (res scanner.Result, err error) {
+	res = scanner.Result{
+		Target:  t,
+		Product: "mongodb",
+		Facts:   map[string]string{},
+		Skipped: map[string]int{},
+		Started: time.Now(),
+	}
+	defer func() { res.Duration = scanner.Duration(time.Since(res.Started)) }()
+
+	d := &dialer{env: env, host: t.Host, useTLS: t.TLS}
+	w, info, err := handshake(ctx, d)
+	res.TLS = d.tlsInfo()
+	if err != nil {
+		return res, fmt.Errorf("handshake: %w", err)
+	}
+	info.facts(res.Facts)
+	if d.useTLS && !t.TLS {
+		res.Notes = append(res.Notes, "plaintext connection closed by the server: answered over TLS")
+	}
+	buildInfo(ctx, w, &res)
+
+	var r runner = w
+	if info.maxWire >= 6 {
+		w.close()
+		dr, err := newDriverRunner(ctx, d, env)
+		if err != nil {
+			return res, fmt.Errorf("driver: %w", err)
+		}
+		r = dr
+	} else {
+		res.Notes = append(res.Notes, fmt.Sprintf("wire version %d (MongoDB 3.4 or older): commands sent as OP_QUERY without the driver", info.maxWire))
+	}
+	defer r.close()
+
+	dbs, err := classify(ctx, r, &res)
+	if err != nil || res.Status != scanner.StatusOpen {
+		return res, err
+	}
+	inv := &inventory{r: r, limits: env.Limits, res: &res, timeout: env.Timeout, sample: true}
+	inv.run(ctx, dbs)
+	return res, nil
+}
+
+// buildInfo records the version and recognizes FerretDB. A refusal is a
+// note, not a failure: the handshake already proved a MongoDB-wire server.
+func buildInfo(ctx context.Context, w *wireConn, res *scanner.Result) {
+	doc, err := w.run(ctx, "admin", command("buildInfo"))
+	if err != nil {
+		res.Notes = append(res.Notes, "buildInfo failed: "+err.Error())
+		return
+	}
+	if v, ok := doc.Lookup("version").StringValueOK(); ok {
+		res.Version = shorten(v, 64)
+		res.Facts["version"] = res.Version
+	}
+	if v, ok := doc.Lookup("ferretdbVersion").StringValueOK(); ok {
+		res.Product = "ferretdb"
+		res.Facts["ferretdb_version"] = shorten(v, 64)
+	}
+}
+
+// classify sends listDatabases {nameOnly: true}. A refusal for lack of
+// credentials is auth-required. Since MongoDB 4.0.6 a server with auth on
+// answers an unauthenticated listDatabases with ok: 1 and no databases, so
+// an empty list is confirmed with listCollections on admin, which such a
+// server refuses. It returns the database names when the target is open.
+func classify(ctx context.Context, r runner, res *scanner.Result) ([]string, error) {
+	cmd := bsoncore.NewDocumentBuilder().AppendInt32("listDatabases", 1).AppendBoolean("nameOnly", true).Build()
+	doc, err := r.run(ctx, "admin", cmd)
+	if unauthorized(err) {
+		res.Status = scanner.StatusAuthRequired
+		res.Notes = append(res.Notes, "listDatabases refused: "+err.Error())
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("listDatabases: %w", err)
+	}
+	names := databaseNames(doc)
+	if len(names) > 0 {
+		res.Status = scanner.StatusOpen
+		res.Facts["databases"] = strconv.Itoa(len(names))
+		return names, nil
+	}
+	confirm := bsoncore.NewDocumentBuilder().AppendInt32("listCollections", 1).AppendBoolean("nameOnly", true).Build()
+	_, err = r.run(ctx, "admin", confirm)
+	switch {
+	case unauthorized(err):
+		res.Status = scanner.StatusAuthRequired
+		res.Notes = append(res.Notes, "listDatabases returned an empty list with ok: 1, but listCollections was refused: auth is on")
+		return nil, nil
+	case err != nil:
+		var ce *cmdError
+		if !errors.As(err, &ce) {
+			return nil, fmt.Errorf("listCollections: %w", err)
+		}
+		res.Notes = append(res.Notes, "listCollections on admin failed: "+err.Error())
+	}
+	res.Status = scanner.StatusOpen
+	res.Facts["empty"] = "true"
+	res.Facts["databases"] = "0"
+	res.Notes = append(res.Notes, "listDatabases returned no databases and listCollections on admin was allowed: open, but empty")
+	return nil, nil
+}
+
+// databaseNames reads listDatabases' "databases" array.
+func databaseNames(doc bsoncore.Document) []string {
+	arr, ok := doc.Lookup("databases").ArrayOK()
+	if !ok {
+		return nil
+	}
+	vals, _ := arr.Values()
+	var names []string
+	for _, v := range vals {
+		if d, ok := v.DocumentOK(); ok {
+			if n, ok := d.Lookup("name").StringValueOK(); ok && n != "" {
+				names = append(names, n)
+			}
+		}
+	}
+	return names
+}
