@@ -63,7 +63,7 @@ func TestCollapse(t *testing.T) {
 		"user:carol:profile": "user:<id>:profile",
 		"cache:users:<int>":  "cache:users:<int>", "cache:posts:<int>": "cache:posts:<int>",
 		"cache:feeds:<int>": "cache:feeds:<int>", "presence:<phone>": "presence:<phone>",
-		"config": "config", "team:red:x": "team:red:x", "team:blue:x": "team:blue:x",
+		"config": "config", "team:red:x": "team:<id>:x", "team:blue:x": "team:<id>:x",
 	}
 	got := collapse(counts)
 	for in, w := range want {

@@ -71,7 +71,7 @@ func fieldSource(typ string) string {
 
 // collapse maps each pattern to one where a segment (between ":", "/", "|"
 // or "#") that takes many different values across otherwise equal patterns,
-// about one key each, becomes <id>: user names, slugs and other identifiers
+// about one key each (two or more values, at most two keys per value), becomes <id>: user names, slugs and other identifiers
 // Redact cannot recognize. The first segment is never collapsed; segments
 // holding a placeholder already are left alone.
 func collapse(counts map[string]int) map[string]string {
@@ -107,7 +107,7 @@ func collapse(counts map[string]int) map[string]string {
 			if len(s) <= pos || strings.Contains(s[pos], "<") {
 				continue
 			}
-			if b := buckets[keyOf(s)]; len(b.values) >= 3 && 2*len(b.values) >= b.keys {
+			if b := buckets[keyOf(s)]; len(b.values) >= 2 && 2*len(b.values) >= b.keys {
 				s[pos] = phID
 			}
 		}

@@ -1,0 +1,166 @@
+package redis
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"math/big"
+	"net"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spillcheck/spillcheck/scanner"
+	"github.com/spillcheck/spillcheck/scanner/scantest"
+)
+
+func TestProbeAuthRequired(t *testing.T) {
+	srv := startRedis(t, "--requirepass", "not-sent-by-the-probe")
+	res, err, rec := runProbe(t, srv.target(), scanner.Limits{}, 3*time.Second)
+	if err != nil || res.Status != scanner.StatusAuthRequired || res.Auth != "AUTH" {
+		t.Fatalf("status %s auth %q err %v", res.Status, res.Auth, err)
+	}
+	if len(res.Containers) != 0 || res.Facts != nil {
+		t.Fatalf("auth-required result has containers or facts: %+v", res)
+	}
+	written, _ := rec.bytes()
+	cmds := sentCommands(t, written)
+	if len(cmds) != 1 || !slices.Equal(cmds[0], []string{"INFO", "server"}) {
+		t.Fatalf("sent %q, want only INFO server", cmds)
+	}
+}
+
+func TestProbeLimits(t *testing.T) {
+	srv := startRedis(t)
+	srv.seed(t, messagingKeyspace())
+	res, err, _ := runProbe(t, srv.target(), scanner.Limits{MaxKeys: 10, MaxDBs: 1, MaxFields: 2}, 3*time.Second)
+	if err != nil || res.Status != scanner.StatusOpen {
+		t.Fatalf("status %s err %v", res.Status, err)
+	}
+	want := map[string]int{"keys-over-max-keys": 51, "dbs-over-max-dbs": 1, "keys-in-skipped-dbs": 31}
+	for k, v := range want {
+		if res.Skipped[k] != v {
+			t.Errorf("skipped %s = %d, want %d (%v)", k, res.Skipped[k], v, res.Skipped)
+		}
+	}
+	var keys int64
+	for _, c := range res.Containers {
+		keys += *c.Docs
+		if c.Database != "db0" || len(c.Fields) > 2 {
+			t.Errorf("container %s/%s has %d fields", c.Database, c.Name, len(c.Fields))
+		}
+	}
+	if keys != 10 {
+		t.Errorf("sampled %d keys, want 10", keys)
+	}
+}
+
+// TestProbeMonitor is the second check of what the probe sends: MONITOR on
+// the server lists the commands it executed for the probe.
+func TestProbeMonitor(t *testing.T) {
+	srv := startRedis(t)
+	srv.seed(t, messagingKeyspace())
+	mon, err := net.Dial("tcp", srv.addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mon.Close()
+	mon.Write(appendCommand(nil, []string{"MONITOR"}))
+	rd := newRespReader(mon, 1<<20)
+	if r, err := rd.next(); err != nil || r.str != "OK" {
+		t.Fatalf("MONITOR: %v %q", err, r.str)
+	}
+	if res, err, _ := runProbe(t, srv.target(), scanner.Limits{}, 3*time.Second); err != nil || res.Status != scanner.StatusOpen {
+		t.Fatalf("probe: %s %v", res.Status, err)
+	}
+	srv.seed(t, [][]string{{"ECHO", "monitor-end"}})
+	seen := map[string]int{}
+	mon.SetReadDeadline(time.Now().Add(5 * time.Second))
+	for {
+		r, err := rd.next()
+		if err != nil {
+			t.Fatalf("reading MONITOR: %v", err)
+		}
+		_, quoted, _ := strings.Cut(r.str, `] "`)
+		name, _, _ := strings.Cut(quoted, `"`)
+		name = strings.ToUpper(name)
+		if name == "ECHO" {
+			break
+		}
+		seen[name]++
+	}
+	for name := range seen {
+		if !slices.Contains([]string{"INFO", "SELECT", "SCAN", "TYPE", "HRANDFIELD"}, name) {
+			t.Errorf("MONITOR saw %s from the probe", name)
+		}
+	}
+	if seen["INFO"] != 3 || seen["TYPE"] != 92 || seen["SELECT"] != 1 {
+		t.Errorf("MONITOR counts %v: want 3 INFO, 92 TYPE, 1 SELECT", seen)
+	}
+}
+
+// TestProbeTLS runs redis-server with TLS only and a self-signed
+// certificate: a plaintext target is retried over TLS, a rediss target
+// starts with it, and both record the handshake.
+func TestProbeTLS(t *testing.T) {
+	dir := t.TempDir()
+	cert, key := selfSigned(t, dir)
+	port := scantest.FreePort(t)
+	srv := runRedis(t, port, "--port", "0", "--tls-port", strconv.Itoa(port),
+		"--tls-cert-file", cert, "--tls-key-file", key, "--tls-auth-clients", "no")
+	for _, useTLS := range []bool{false, true} {
+		tg := srv.target()
+		tg.TLS = useTLS
+		res, err, _ := runProbe(t, tg, scanner.Limits{}, 3*time.Second)
+		if err != nil || res.Status != scanner.StatusOpen {
+			t.Fatalf("TLS=%v: status %s err %v", useTLS, res.Status, err)
+		}
+		if res.TLS == nil || !res.TLS.SelfSigned || !strings.Contains(res.TLS.Subject, "spillcheck-test") ||
+			!strings.HasPrefix(res.TLS.Version, "TLS 1.") {
+			t.Fatalf("TLS=%v: tls facts %+v", useTLS, res.TLS)
+		}
+		retried := slices.ContainsFunc(res.Notes, func(n string) bool { return strings.Contains(n, "over TLS") })
+		if retried == useTLS {
+			t.Errorf("TLS=%v: notes %q", useTLS, res.Notes)
+		}
+	}
+}
+
+func selfSigned(t *testing.T, dir string) (certFile, keyFile string) {
+	t.Helper()
+	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "spillcheck-test"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		BasicConstraintsValid: true, IsCA: true,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &k.PublicKey, k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kder, err := x509.MarshalECPrivateKey(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	write := func(name, typ string, b []byte) {
+		if err := os.WriteFile(name, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: b}), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(certFile, "CERTIFICATE", der)
+	write(keyFile, "EC PRIVATE KEY", kder)
+	return certFile, keyFile
+}
