@@ -126,9 +126,10 @@ type store struct {
 	Accepted int              // findings accepted by the baseline
 }
 
-// findingsOf returns the findings of one result: the target-level one first,
-// then containers scored above none, worst first.
-func findingsOf(r *scanner.Result) []Finding {
+// FindingsOf returns the findings of one result: the target-level one
+// first (open, partially open, protected mode, or a public port), then the
+// containers scored above none, worst first. Baselines accept exactly these.
+func FindingsOf(r *scanner.Result) []Finding {
 	var out []Finding
 	if rule := targetRule(r); rule != nil {
 		sev := r.Severity()
@@ -160,7 +161,7 @@ func findingsOf(r *scanner.Result) []Finding {
 func storesOf(results []scanner.Result) (stores []store, others []*scanner.Result) {
 	for i := range results {
 		r := &results[i]
-		fs := findingsOf(r)
+		fs := FindingsOf(r)
 		if len(fs) == 0 {
 			others = append(others, r)
 			continue

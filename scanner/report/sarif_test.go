@@ -188,7 +188,7 @@ func TestSARIFResults(t *testing.T) {
 
 func TestSARIFLocationWithoutFile(t *testing.T) {
 	r := scanner.Result{Status: scanner.StatusOpen, Target: scanner.Target{Host: "::1", Port: 6379, Service: scanner.Redis}}
-	f := findingsOf(&r)[0]
+	f := FindingsOf(&r)[0]
 	if got, want := sarifLocationOf(&f).PhysicalLocation.ArtifactLocation.URI, "spillcheck/redis/%3A%3A1_6379"; got != want {
 		t.Errorf("uri = %q, want %q", got, want)
 	}
