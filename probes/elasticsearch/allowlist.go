@@ -1,0 +1,98 @@
+package elasticsearch
+
+import (
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+)
+
+// endpoint is one request the probe may send: a method, a path matcher and
+// the query parameters it may carry. Nothing else leaves the probe.
+type endpoint struct {
+	method string
+	path   func(string) bool
+	params []string
+	reads  string // what the answer holds, for the package doc and errors
+}
+
+// allowlist is the only list of requests the probe sends. transport.Perform
+// and the redirect check refuse anything that does not match an entry here.
+// None of these returns a document, a field value or a stored script.
+var allowlist = []endpoint{
+	{"GET", exact("/"), nil, "product, version, cluster and node name"},
+	{"GET", exact("/_cat/indices"), []string{"format", "bytes", "h", "expand_wildcards"}, "index names, health, status, doc counts, sizes"},
+	{"GET", exact("/_cat/aliases"), []string{"format", "h"}, "alias names and their indices"},
+	{"GET", exact("/_data_stream"), nil, "data stream names and backing indices"},
+	{"GET", mappingPath, []string{"ignore_unavailable"}, "mapped field names and types"},
+}
+
+func exact(p string) func(string) bool {
+	return func(s string) bool { return s == p }
+}
+
+// indexName is what the probe accepts as an index name in a path: lowercase
+// letters, digits and . _ - +, not starting with _ - + (the server's own
+// rules), so a name can never form another endpoint or leave its segment.
+var indexName = regexp.MustCompile(`^[a-z0-9.][a-z0-9._+-]{0,254}$`)
+
+// validIndexName reports whether name may be put in a request path.
+func validIndexName(name string) bool {
+	return indexName.MatchString(name) && name != "." && name != ".."
+}
+
+// mappingPath matches /<index>[,<index>...]/_mapping.
+func mappingPath(p string) bool {
+	names, ok := strings.CutSuffix(p, "/_mapping")
+	if !ok || !strings.HasPrefix(names, "/") {
+		return false
+	}
+	for n := range strings.SplitSeq(names[1:], ",") {
+		if !validIndexName(n) {
+			return false
+		}
+	}
+	return true
+}
+
+// checkRequest refuses a request that is not on the allowlist, has a body,
+// or carries credentials.
+func checkRequest(req *http.Request) error {
+	if req.Body != nil && req.Body != http.NoBody {
+		return fmt.Errorf("refusing %s %s: the probe never sends a body", req.Method, req.URL.Path)
+	}
+	for _, h := range []string{"Authorization", "Cookie", "Proxy-Authorization"} {
+		if req.Header.Get(h) != "" {
+			return fmt.Errorf("refusing %s %s: the probe never sends credentials (%s)", req.Method, req.URL.Path, h)
+		}
+	}
+	if req.URL.RawPath != "" && req.URL.RawPath != req.URL.Path {
+		return fmt.Errorf("refusing %s %s: escaped path", req.Method, req.URL.RawPath)
+	}
+	return allowed(req.Method, req.URL.Path, req.URL.Query())
+}
+
+// allowed checks a method, a path and query parameters against allowlist.
+func allowed(method, path string, query map[string][]string) error {
+	for _, e := range allowlist {
+		if e.method != method || !e.path(path) {
+			continue
+		}
+		for k := range query {
+			if !contains(e.params, k) {
+				return fmt.Errorf("refusing %s %s: parameter %q is not allowed", method, path, k)
+			}
+		}
+		return nil
+	}
+	return fmt.Errorf("refusing %s %s: not on the probe's allowlist", method, path)
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
