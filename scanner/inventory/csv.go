@@ -1,0 +1,189 @@
+package inventory
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"errors"
+	"io"
+	"net"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+var (
+	csvPortCell    = regexp.MustCompile(`^(port|ports|tcpport|serviceport|portnumber|dbport|listenport)$`)
+	csvServiceCell = regexp.MustCompile(`^(service|servicename|servicetype|product|engine|dbtype|databasetype|technology|application|software)$`)
+)
+
+// csvColumns are the columns of a CMDB export that readCSV uses.
+type csvColumns struct {
+	hosts    []int
+	exposure []string // per host column: from its header ("private ip", "public ip")
+	port     int      // -1: none
+	service  int      // -1: none
+}
+
+// findColumns picks columns by header name: every host or address column,
+// the first port column and the first service column.
+func findColumns(header []string, stats *Stats) (csvColumns, error) {
+	c := csvColumns{port: -1, service: -1}
+	stats.Columns = map[string][]string{}
+	for i, h := range header {
+		k := headerKey(h)
+		switch {
+		case csvHostCell.MatchString(k):
+			c.hosts = append(c.hosts, i)
+			exp := ""
+			if strings.HasPrefix(k, "private") {
+				exp = Private
+			} else if strings.HasPrefix(k, "public") {
+				exp = Public
+			}
+			c.exposure = append(c.exposure, exp)
+			stats.Columns["host"] = append(stats.Columns["host"], strings.TrimSpace(h))
+		case csvPortCell.MatchString(k) && c.port < 0:
+			c.port = i
+			stats.Columns["port"] = []string{strings.TrimSpace(h)}
+		case csvServiceCell.MatchString(k) && c.service < 0:
+			c.service = i
+			stats.Columns["service"] = []string{strings.TrimSpace(h)}
+		}
+	}
+	if len(c.hosts) == 0 {
+		return c, errors.New("no host or address column in the header (want a column named ip, address, host, hostname, fqdn, endpoint, ...)")
+	}
+	return c, nil
+}
+
+// readCSV reads a CMDB export: a header row, then one row per host. Host
+// cells may be "host:port" or URLs; port cells may list several ports
+// separated by spaces, commas, semicolons or slashes.
+func readCSV(ctx context.Context, r *bufio.Reader, s *sink) error {
+	var header string
+	lr := newLineReader(r, s.opts.maxLine())
+	skipped := 0
+	for header == "" || strings.HasPrefix(header, "#") {
+		line, err := lr.next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return atLine(lr.line, err)
+		}
+		header = strings.TrimSpace(strings.TrimPrefix(string(line), "\ufeff"))
+		skipped = lr.line
+	}
+	delim := csvDelimiter(header)
+	if delim == 0 {
+		delim = ','
+	}
+	hr := csv.NewReader(strings.NewReader(header))
+	hr.Comma, hr.LazyQuotes = delim, true
+	head, err := hr.Read()
+	if err != nil {
+		return atLine(skipped, err)
+	}
+	cols, err := findColumns(head, &s.stats)
+	if err != nil {
+		return atLine(skipped, err)
+	}
+	cr := csv.NewReader(r) // the rest of the buffered input
+	cr.Comma, cr.LazyQuotes, cr.FieldsPerRecord, cr.ReuseRecord = delim, true, -1, true
+	cr.Comment = '#'
+	noHost := 0
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		line, _ := cr.FieldPos(0)
+		line += skipped
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return atLine(pe.Line+skipped, pe.Err)
+			}
+			return atLine(line, err)
+		}
+		if err := s.record(); err != nil {
+			return err
+		}
+		if !csvRow(s, &cols, head, rec, line) {
+			noHost++
+		}
+	}
+	if noHost > 0 {
+		s.stats.warnf("%d rows had no host in columns %s", noHost, strings.Join(s.stats.Columns["host"], ", "))
+	}
+	return nil
+}
+
+// csvRow adds the endpoints of one row and reports whether it had a host.
+func csvRow(s *sink, c *csvColumns, head, rec []string, line int) bool {
+	cell := func(i int) string {
+		if i >= 0 && i < len(rec) {
+			return strings.TrimSpace(rec[i])
+		}
+		return ""
+	}
+	ports := splitPorts(cell(c.port))
+	hint := serviceFromName(cell(c.service))
+	found := false
+	for n, col := range c.hosts {
+		v := cell(col)
+		if v == "" {
+			continue
+		}
+		found = true
+		host, port, svc, tls := hostValue(v)
+		list := ports
+		if port > 0 {
+			list = []int{port}
+		} else if len(list) == 0 {
+			list = []int{0}
+		}
+		for _, p := range list {
+			service := firstNonEmpty(svc, hint, wellKnown(p))
+			s.add(endpoint{host: host, port: p, service: service, tls: tls, exposure: c.exposure[n], line: line, path: strings.TrimSpace(head[col]), anyHost: true})
+		}
+	}
+	return found
+}
+
+// splitPorts reads "6379", "6379, 6380" or "9200/9300"; bad numbers become
+// -1, which the sink counts as not a port.
+func splitPorts(v string) []int {
+	var out []int
+	for _, f := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ';' || r == '/' || r == ' ' || r == '|' }) {
+		n, err := strconv.Atoi(f)
+		if err != nil {
+			n = -1
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+// hostValue reads a host cell: a bare host, host:port, [v6]:port or a URL
+// whose scheme names a store (redis, rediss, mongodb, mongodb+srv) or TLS
+// (https, rediss).
+func hostValue(v string) (host string, port int, service string, tls bool) {
+	if i := strings.Index(v, "://"); i > 0 {
+		if u, err := url.Parse(v); err == nil && u.Host != "" {
+			scheme := strings.ToLower(u.Scheme)
+			service = serviceFromName(scheme)
+			tls = scheme == "https" || scheme == "rediss"
+			port, _ = strconv.Atoi(u.Port())
+			return u.Hostname(), port, service, tls
+		}
+	}
+	if h, p, err := net.SplitHostPort(v); err == nil {
+		if n, err := strconv.Atoi(p); err == nil {
+			return h, n, "", false
+		}
+	}
+	return v, 0, "", false
+}

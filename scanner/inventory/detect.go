@@ -1,0 +1,194 @@
+package inventory
+
+import (
+	"bytes"
+	"encoding/json"
+	"regexp"
+	"strings"
+)
+
+// DetectBytes is how much of a file Detect looks at.
+const DetectBytes = 64 << 10
+
+// Detect names the format of an inventory from its first bytes (up to
+// DetectBytes; a cut-off document is fine). It returns "list" for plain text
+// that is none of the formats here, which the core target parser reads, and
+// ok=false for content it cannot place (binary data, JSON of unknown shape).
+func Detect(head []byte) (format string, ok bool) {
+	head = bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))
+	trimmed := bytes.TrimLeft(head, " \t\r\n")
+	if len(trimmed) == 0 {
+		return "list", true
+	}
+	switch trimmed[0] {
+	case '<':
+		if bytes.Contains(head, []byte("<nmaprun")) {
+			return "nmap-xml", true
+		}
+		return "", false
+	case '{', '[':
+		return detectJSON(trimmed)
+	}
+	if bytes.IndexByte(head, 0) >= 0 {
+		return "", false
+	}
+	return detectText(head), true
+}
+
+// headShape is what Detect learns from the start of a JSON input: whether it
+// is an array, and the keys (with string values) of the top object or of the
+// array's first element.
+type headShape struct {
+	array bool
+	keys  map[string]string
+}
+
+func (h headShape) has(keys ...string) bool {
+	for _, k := range keys {
+		if _, ok := h.keys[k]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func detectJSON(b []byte) (string, bool) {
+	h := scanHead(b)
+	switch {
+	case h.has("Reservations"):
+		return "aws-ec2", true
+	case h.has("DomainStatusList"), h.has("DomainStatus"):
+		return "aws-opensearch", true
+	case h.has("CacheClusters"), h.has("ReplicationGroups"), h.has("ServerlessCaches"):
+		return "aws-elasticache", true
+	case h.has("DBClusters"), h.has("DBInstances"):
+		return "aws-docdb", true
+	case h.has("format_version") && (h.has("values") || h.has("terraform_version") || h.has("prior_state") || h.has("planned_values")):
+		return "terraform", true
+	case h.has("items") && (h.has("kind") || h.has("apiVersion")):
+		return "kubernetes", true
+	case h.has("assetType"), h.has("asset_type"):
+		return "gcp-asset", true
+	case h.has("virtualMachine"):
+		return "azure-vm-ip", true
+	case h.has("hostName", "sslPort"), strings.EqualFold(h.keys["type"], "Microsoft.Cache/Redis"):
+		return "azure-redis", true
+	case h.has("privateIps"), h.has("publicIps"), strings.EqualFold(h.keys["type"], "Microsoft.Compute/virtualMachines"):
+		return "azure-vm", true
+	case h.has("networkInterfaces"), h.keys["kind"] == "compute#instance":
+		return "gcp-compute", true
+	case h.has("ip", "ports"):
+		return "masscan-json", true
+	case h.has("provider") && (h.has("id") || h.has("public")):
+		return "cloudlist", true
+	case h.has("port") && (h.has("ip") || h.has("host")):
+		return "naabu", true
+	}
+	return "", false
+}
+
+// scanHead reads tokens from the start of a JSON input and collects the keys
+// of the top object (or of the first element of a top array, or of the first
+// line of JSON lines). It stops at the first error, which a cut-off head
+// will give.
+func scanHead(b []byte) headShape {
+	h := headShape{keys: map[string]string{}}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	depth, want := 0, 1
+	var key string
+	expectKey := false
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return h
+		}
+		if d, ok := tok.(json.Delim); ok {
+			switch d {
+			case '{', '[':
+				if depth == 0 && d == '[' {
+					h.array, want = true, 2
+				}
+				depth++
+				expectKey = d == '{' && depth == want
+			case '}', ']':
+				depth--
+				if depth < want {
+					return h
+				}
+				expectKey = depth == want
+			}
+			continue
+		}
+		if depth != want {
+			continue
+		}
+		if expectKey {
+			key, _ = tok.(string)
+			h.keys[key] = ""
+			expectKey = false
+			continue
+		}
+		if s, ok := tok.(string); ok {
+			h.keys[key] = s
+		}
+		expectKey = true
+	}
+}
+
+var (
+	masscanLine = regexp.MustCompile(`^(open|closed|banner) (tcp|udp|sctp|icmp) \d+ \S+ \d+`)
+	csvHostCell = regexp.MustCompile(`^(ip|ipaddress|ipv4|ipv6|address|host|hostname|fqdn|dnsname|privateip|privateipaddress|publicip|publicipaddress|endpoint|server|servername)$`)
+)
+
+// detectText tells masscan list output and CSV with a recognisable header
+// from a plain host list.
+func detectText(head []byte) string {
+	var first string
+	for _, line := range strings.Split(string(head), "\n") {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "#masscan") || masscanLine.MatchString(line) {
+			return "masscan-list"
+		}
+		if line != "" && !strings.HasPrefix(line, "#") {
+			first = line
+			break
+		}
+	}
+	if first == "" {
+		return "list"
+	}
+	delim := csvDelimiter(first)
+	if delim == 0 {
+		return "list"
+	}
+	for _, cell := range strings.Split(first, string(delim)) {
+		if csvHostCell.MatchString(headerKey(cell)) {
+			return "csv"
+		}
+	}
+	return "list"
+}
+
+// csvDelimiter picks the most frequent of comma, semicolon and tab in a
+// header line; 0 when there is none.
+func csvDelimiter(header string) rune {
+	best, n := rune(0), 0
+	for _, d := range []rune{',', ';', '\t'} {
+		if c := strings.Count(header, string(d)); c > n {
+			best, n = d, c
+		}
+	}
+	return best
+}
+
+// headerKey lower-cases a CSV header and drops everything but letters and
+// digits: "Private IP Address" becomes "privateipaddress".
+func headerKey(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(strings.Trim(strings.TrimSpace(s), `"'`)) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}

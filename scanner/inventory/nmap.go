@@ -1,0 +1,98 @@
+package inventory
+
+import (
+	"bufio"
+	"context"
+	"encoding/xml"
+	"errors"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// nmapHost is one <host> of nmap -oX output.
+type nmapHost struct {
+	Status struct {
+		State string `xml:"state,attr"`
+	} `xml:"status"`
+	Addresses []struct {
+		Addr     string `xml:"addr,attr"`
+		AddrType string `xml:"addrtype,attr"`
+	} `xml:"address"`
+	Hostnames []struct {
+		Name string `xml:"name,attr"`
+		Type string `xml:"type,attr"`
+	} `xml:"hostnames>hostname"`
+	Ports []struct {
+		Protocol string `xml:"protocol,attr"`
+		PortID   int    `xml:"portid,attr"`
+		State    struct {
+			State string `xml:"state,attr"`
+		} `xml:"state"`
+		Service struct {
+			Name    string `xml:"name,attr"`
+			Product string `xml:"product,attr"`
+			Tunnel  string `xml:"tunnel,attr"`
+		} `xml:"service"`
+	} `xml:"ports>port"`
+}
+
+// readNmap reads nmap -oX output as a token stream, decoding one <host> at a
+// time: each open TCP port on the host's IPv4 or IPv6 address, with the
+// service nmap named (TLS when nmap saw an SSL tunnel). The user-supplied
+// or PTR host name goes into the origin.
+func readNmap(ctx context.Context, r *bufio.Reader, s *sink) error {
+	d := xml.NewDecoder(r)
+	for {
+		tok, err := d.Token()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			line, _ := d.InputPos()
+			return atLine(line, err)
+		}
+		se, ok := tok.(xml.StartElement)
+		if !ok || se.Name.Local != "host" {
+			continue
+		}
+		line, _ := d.InputPos()
+		var h nmapHost
+		if err := d.DecodeElement(&h, &se); err != nil {
+			l, _ := d.InputPos()
+			return atLine(l, err)
+		}
+		if err := s.record(); err != nil {
+			return err
+		}
+		nmapAdd(s, &h, line)
+	}
+}
+
+func nmapAdd(s *sink, h *nmapHost, line int) {
+	if h.Status.State != "" && h.Status.State != "up" {
+		s.stats.Skipped++
+		return
+	}
+	var addr string
+	for _, a := range h.Addresses {
+		if a.AddrType == "ipv4" || a.AddrType == "ipv6" {
+			addr = a.Addr
+			break
+		}
+	}
+	var names []string
+	for _, n := range h.Hostnames {
+		names = append(names, n.Name)
+	}
+	res := strings.Join(names, " ")
+	for _, p := range h.Ports {
+		if p.Protocol != "tcp" || p.State.State != "open" {
+			s.stats.Skipped++
+			continue
+		}
+		svc := firstNonEmpty(serviceFromName(p.Service.Name, p.Service.Product), wellKnown(p.PortID))
+		s.add(endpoint{host: addr, port: p.PortID, service: svc, tls: p.Service.Tunnel == "ssl",
+			line: line, path: "host/ports/port[@portid=" + strconv.Itoa(p.PortID) + "]", resource: res})
+	}
+}

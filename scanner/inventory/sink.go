@@ -1,0 +1,135 @@
+package inventory
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/spillcheck/spillcheck/scanner"
+)
+
+// endpoint is one address a parser found, with what the export says of it.
+type endpoint struct {
+	host     string
+	port     int    // 0: the export does not say
+	service  string // scanner service name, "" when unknown
+	tls      bool
+	exposure string // hint from the field it came from; addresses override it
+	anyHost  bool   // the field may hold names even if its name says IP (CSV)
+	line     int
+	path     string
+	resource string
+}
+
+// sink receives endpoints from a parser, labels, filters and de-duplicates
+// them, and counts what happened in stats.
+type sink struct {
+	ctx     context.Context
+	file    string
+	format  string
+	opts    Options
+	set     *Set
+	stats   Stats
+	bad     int    // values that were no host
+	badHost string // the first of them, for the warning
+	unknown int    // dropped by a private/public filter for unknown exposure
+}
+
+func newSink(ctx context.Context, file, format string, opts Options) *sink {
+	return &sink{ctx: ctx, file: file, format: format, opts: opts, set: NewSet(), stats: Stats{Format: format}}
+}
+
+// record counts one record read and reports a cancelled context, so that
+// parsers stop promptly.
+func (s *sink) record() error {
+	s.stats.Records++
+	if s.stats.Records&1023 == 0 {
+		return s.ctx.Err()
+	}
+	return nil
+}
+
+// add labels one endpoint and keeps it if the address filter does.
+func (s *sink) add(e endpoint) {
+	host, addr := normalizeHost(e.host)
+	if !addr.IsValid() && !e.anyHost && ipField(e.path) {
+		host = "" // a field that must hold an address holds something else
+	}
+	if host == "" {
+		if e.host != "" {
+			if s.bad == 0 {
+				s.badHost = e.host
+			}
+			s.bad++
+		}
+		return
+	}
+	if e.port < 0 || e.port > 65535 {
+		s.bad++
+		if s.badHost == "" {
+			s.badHost = e.host
+		}
+		return
+	}
+	s.stats.Found++
+	exposure := e.exposure
+	if addr.IsValid() {
+		exposure = addrExposure(addr)
+	} else if exposure == "" {
+		exposure = nameExposure(host)
+	}
+	if !s.opts.Address.keeps(exposure) {
+		s.stats.Filtered++
+		if exposure == "" {
+			s.unknown++
+		}
+		return
+	}
+	s.set.Add(scanner.Target{
+		Host: host, Port: e.port, Service: e.service, TLS: e.tls, Exposure: exposure,
+		Origins: []scanner.Origin{{File: s.file, Format: s.format, Line: e.line, Path: e.path, Resource: e.resource}},
+	})
+}
+
+// ipField reports whether the last element of a path names a field that
+// holds IP addresses only (PrivateIpAddress, natIP, clusterIPs[0],
+// public_ipv4, private_ip), so that a name there is a broken value, not a
+// host.
+func ipField(path string) bool {
+	if i := strings.LastIndexByte(path, '.'); i >= 0 {
+		path = path[i+1:]
+	}
+	if i := strings.IndexByte(path, '['); i >= 0 {
+		path = path[:i]
+	}
+	f := strings.ToLower(strings.ReplaceAll(path, "_", ""))
+	return strings.HasSuffix(f, "ip") || strings.HasSuffix(f, "ips") ||
+		strings.Contains(f, "ipaddress") || strings.Contains(f, "ipv4") || strings.Contains(f, "ipv6")
+}
+
+// finish adds the warnings an operator should see.
+func (s *sink) finish() {
+	if s.stats.Found == 0 {
+		s.stats.warnf("%s parsed as %s but held no addresses (%d records read)", s.file, s.format, s.stats.Records)
+	}
+	if s.bad > 0 {
+		s.stats.warnf("%d values were not a host or port and were left out, the first %q", s.bad, s.badHost)
+	}
+	if s.stats.Filtered > 0 {
+		s.stats.warnf("--address %s left out %d endpoints (%d of unknown exposure)", s.opts.Address, s.stats.Filtered, s.unknown)
+	}
+}
+
+// wrap turns a parser's error into a *ParseError naming file, format and
+// place. Context errors pass through unchanged.
+func (s *sink) wrap(err error) error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	pe := &ParseError{File: s.file, Format: s.format, Offset: -1, Err: err}
+	var pl *placeError
+	if errors.As(err, &pl) {
+		pe.Line, pe.Offset, pe.Path, pe.Err = pl.line, pl.offset, pl.path, pl.err
+	}
+	return pe
+}
