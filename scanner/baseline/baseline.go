@@ -8,9 +8,8 @@
 //	   "reason": "staging fixture data, SEC-142", "expires": "2027-01-31"}
 //	]}
 //
-// or a previous spillcheck result file (a JSON array of results, a JSON
-// document with a "results" array, or JSONL with one result a line), which
-// accepts every finding in it. docs/ci.md describes the format.
+// or a previous spillcheck result file (--jsonl, or a --json document),
+// which accepts every finding in it. docs/ci.md describes the format.
 package baseline
 
 import (

@@ -211,17 +211,28 @@ func TestLoadAcceptList(t *testing.T) {
 func TestParseErrors(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
 		{``, "no accept list and no results"},
-		{`{"summary": {}}`, "no accept list and no results"},
 		{`{"accept": [{"target": "*", "reason": "r", "expire": "2027-01-01"}]}`, `unknown field "expire"`},
 		{`{"version": 2, "accept": []}`, "version 2 is newer"},
-		{`{"accept": []}` + "\n" + `{"target": {"host": "a", "port": 1, "service": "redis"}, "status": "open"}`, "mixes an accept list with results"},
-		{`"just a string"`, "neither an object nor an array"},
-		{`{"accept": [`, "JSON value 1"},
+		{`{"accept": []}` + "\n" + `{"accept": []}`, "more than one JSON document"},
+		{`{"target": {"host": "a", "port": 1}, "status": "open"}`, "not a spillcheck result"},
+		{`{"accept": [`, "accept list"},
 	} {
 		_, err := Parse(strings.NewReader(c.in), "x")
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("Parse(%q) error %v, want %q", c.in, err, c.want)
 		}
+	}
+}
+
+func TestParseResultDocument(t *testing.T) {
+	doc := `{"tool": {"name": "spillcheck"}, "results": [{"target": {"host": "edge", "port": 6379, "service": "redis"}, "status": "protected"},
+	  {"target": {"host": "db", "port": 27017, "service": "mongodb"}, "status": "auth-required"}], "summary": {"targets": 2}}`
+	b, err := Parse(strings.NewReader(doc), "scan.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Entries) != 1 || b.Entries[0].Target != "redis://edge:6379" || b.Entries[0].Reason != "accepted from scan.json" {
+		t.Errorf("entries %+v, want one for the protected Redis", b.Entries)
 	}
 }
 
@@ -239,7 +250,6 @@ func TestFromResultsRoundTrip(t *testing.T) {
 		}
 		jsonl.Write(append(b, '\n'))
 	}
-	jsonl.WriteString(`{"summary": {"targets": 3}}` + "\n")
 	path := filepath.Join(t.TempDir(), "results.jsonl")
 	if err := os.WriteFile(path, jsonl.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
@@ -296,8 +306,8 @@ func TestFromResultsRoundTrip(t *testing.T) {
 func FuzzParse(f *testing.F) {
 	seed, _ := os.ReadFile(filepath.Join("testdata", "accept.json"))
 	f.Add(seed)
-	f.Add([]byte(`[{"target": {"host": "a", "port": 1, "service": "redis"}, "status": "open"}]`))
-	f.Add([]byte(`{"results": []}`))
+	f.Add([]byte(`{"target": {"host": "a", "port": 1, "service": "redis"}, "status": "open"}`))
+	f.Add([]byte(`{"tool": {}, "results": [{"target": {"host": "a", "port": 1, "service": "redis"}, "status": "protected"}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		b, err := Parse(bytes.NewReader(data), "fuzz")
 		if err != nil {

@@ -1,6 +1,7 @@
 package baseline
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -9,104 +10,76 @@ import (
 	"os"
 
 	"github.com/spillcheck/spillcheck/scanner"
+	"github.com/spillcheck/spillcheck/scanner/report"
 )
 
-// maxFileBytes bounds what Load reads.
-const maxFileBytes = 256 << 20
-
 // Load reads a baseline file: an accept list ({"accept": [...]}) or a
-// previous spillcheck result file (a JSON array of results, a document with
-// a "results" array, or JSONL with one result a line; lines that are not
-// results, such as a summary, are skipped). A result file accepts every
-// finding in it, with the reason "accepted from FILE".
+// previous spillcheck result file (--jsonl, or a --json document), which
+// accepts every finding in it with the reason "accepted from FILE". Only
+// results with findings are kept in memory.
 func Load(path string) (*Baseline, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	b, err := Parse(io.LimitReader(f, maxFileBytes), path)
+	b, err := Parse(f, path)
 	if err != nil {
 		return nil, fmt.Errorf("baseline %s: %w", path, err)
 	}
 	return b, nil
 }
 
-// Parse reads a baseline from r; name is the file name used in reasons.
+// Parse reads a baseline from r; name is the file name used in reasons and
+// errors.
 func Parse(r io.Reader, name string) (*Baseline, error) {
-	dec := json.NewDecoder(r)
-	var (
-		results []scanner.Result
-		entries []Entry
-		lists   int
-	)
-	for n := 1; ; n++ {
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err == io.EOF {
-			break
-		} else if err != nil {
-			return nil, fmt.Errorf("JSON value %d: %w", n, err)
-		}
-		raw = bytes.TrimSpace(raw)
-		switch {
-		case len(raw) > 0 && raw[0] == '[':
-			var rs []scanner.Result
-			if err := json.Unmarshal(raw, &rs); err != nil {
-				return nil, fmt.Errorf("JSON value %d: not a list of results: %w", n, err)
-			}
-			results = append(results, rs...)
-		case len(raw) > 0 && raw[0] == '{':
-			var probe map[string]json.RawMessage
-			if err := json.Unmarshal(raw, &probe); err != nil {
-				return nil, fmt.Errorf("JSON value %d: %w", n, err)
-			}
-			if err := decodeObject(raw, probe, &results, &entries, &lists); err != nil {
-				return nil, fmt.Errorf("JSON value %d: %w", n, err)
-			}
-		default:
-			return nil, fmt.Errorf("JSON value %d is neither an object nor an array", n)
-		}
+	br := bufio.NewReaderSize(r, 64<<10)
+	if isAcceptList(br) {
+		return parseAcceptList(br)
 	}
-	if lists > 0 && len(results) > 0 {
-		return nil, errors.New("the file mixes an accept list with results")
+	var results []scanner.Result
+	n := 0
+	err := scanner.ReadResults(br, name, func(res scanner.Result) error {
+		n++
+		if len(report.FindingsOf(&res)) > 0 {
+			results = append(results, res)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	if lists == 0 && len(results) == 0 {
+	if n == 0 {
 		return nil, errors.New("no accept list and no results in the file")
-	}
-	if lists > 0 {
-		return New(entries)
 	}
 	return FromResults(results, "accepted from "+name), nil
 }
 
-func decodeObject(raw []byte, probe map[string]json.RawMessage, results *[]scanner.Result, entries *[]Entry, lists *int) error {
-	switch {
-	case probe["accept"] != nil:
-		var f file
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&f); err != nil {
-			return fmt.Errorf("accept list: %w", err)
-		}
-		if f.Version > 1 {
-			return fmt.Errorf("accept list version %d is newer than this spillcheck reads (1)", f.Version)
-		}
-		*entries = append(*entries, f.Accept...)
-		*lists++
-	case probe["results"] != nil:
-		var doc struct {
-			Results []scanner.Result `json:"results"`
-		}
-		if err := json.Unmarshal(raw, &doc); err != nil {
-			return fmt.Errorf("results document: %w", err)
-		}
-		*results = append(*results, doc.Results...)
-	case probe["target"] != nil:
-		var r scanner.Result
-		if err := json.Unmarshal(raw, &r); err != nil {
-			return fmt.Errorf("result: %w", err)
-		}
-		*results = append(*results, r)
+// isAcceptList reports whether br starts with an object whose first key is
+// "accept" or "version", as accept lists do; result lines start with
+// "target" and documents with "tool" or "results".
+func isAcceptList(br *bufio.Reader) bool {
+	peek, _ := br.Peek(4096)
+	dec := json.NewDecoder(bytes.NewReader(peek))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return false
 	}
-	return nil
+	key, _ := dec.Token()
+	return key == "accept" || key == "version"
+}
+
+func parseAcceptList(r io.Reader) (*Baseline, error) {
+	var f file
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&f); err != nil {
+		return nil, fmt.Errorf("accept list: %w", err)
+	}
+	if dec.More() {
+		return nil, errors.New("accept list: more than one JSON document")
+	}
+	if f.Version > 1 {
+		return nil, fmt.Errorf("accept list version %d is newer than this spillcheck reads (1)", f.Version)
+	}
+	return New(f.Accept)
 }
