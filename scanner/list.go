@@ -15,13 +15,13 @@ type LineError struct {
 }
 
 func (e *LineError) Error() string {
-	f := e.File
-	if f == "" {
-		f = "arguments"
-	} else if f == "-" {
-		f = "stdin"
+	switch e.File {
+	case "":
+		return fmt.Sprintf("argument %d: %v", e.Line, e.Err)
+	case "-":
+		return fmt.Sprintf("stdin:%d: %v", e.Line, e.Err)
 	}
-	return fmt.Sprintf("%s:%d: %v", f, e.Line, e.Err)
+	return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err)
 }
 
 func (e *LineError) Unwrap() error { return e.Err }

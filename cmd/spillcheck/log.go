@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"io"
 	"sync"
 
@@ -17,9 +18,7 @@ type logFlags struct {
 	silent, verbose, noColor bool
 }
 
-func (l *logFlags) register(fs interface {
-	BoolVar(*bool, string, bool, string)
-}) {
+func (l *logFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&l.silent, "silent", false, "print only results; no log lines on stderr")
 	fs.BoolVar(&l.verbose, "v", false, "verbose: log every target and list closed ones in the table")
 	fs.BoolVar(&l.noColor, "no-color", false, "no colors in log lines")

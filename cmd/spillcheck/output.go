@@ -32,7 +32,7 @@ func (f *outputFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.out, "o", "", "write results to `FILE` instead of stdout")
 	fs.StringVar(&f.failOn, "fail-on", "high", "exit 1 when a finding is at or above `SEVERITY`: none, low, medium, high, critical")
 	fs.BoolVar(&f.explain, "explain", false, "show the evidence behind each score in the table")
-	fs.StringVar(&f.progress, "progress", "auto", "progress line on stderr: auto (on a terminal, runs over 2s), always, never")
+	fs.StringVar(&f.progress, "progress", "auto", "progress line on stderr: `auto` (on a terminal, runs over 2s), always, never")
 	f.reports.register(fs)
 }
 

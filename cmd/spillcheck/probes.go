@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/spillcheck/spillcheck/probes/redis"
 	"github.com/spillcheck/spillcheck/scanner"
 )
 
@@ -8,7 +9,9 @@ type scannerProbe = scanner.Probe
 
 // probes lists the stores spillcheck checks: one line per store.
 func probes() []scanner.Probe {
-	return []scanner.Probe{}
+	return []scanner.Probe{
+		redis.New(),
+	}
 }
 
 func newRegistry(c *cli) (*scanner.Registry, error) {

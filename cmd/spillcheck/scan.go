@@ -62,10 +62,10 @@ func runScan(ctx context.Context, c *cli, args []string) error {
 		"redis, rediss) whose scheme picks the service. With no target and no -l, scan\n"+
 		"localhost. A host without a port gets every service's default ports\n"+
 		"(elasticsearch 9200 9243, mongodb 27017 27018 27019, redis 6379 6380).", scanExamples)
-	inf.register(fs)
-	of.register(fs)
-	sf.register(fs)
-	lf.register(fs)
+	fs.group("Targets and scope", inf.register)
+	fs.group("Rate, time and limits", sf.register)
+	fs.group("Output", of.register)
+	fs.group("Logging", lf.register)
 	targets, err := parseArgs(fs, args)
 	if err != nil {
 		return err

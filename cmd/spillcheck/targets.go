@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"strings"
 
@@ -28,9 +29,11 @@ func runTargets(ctx context.Context, c *cli, args []string) error {
 	fs := newFlagSet(c, "targets", "spillcheck targets [flags] [TARGET ...]\n\n"+
 		"Prints the targets a scan would probe (service, address, TLS, origin), and\n"+
 		"refuses what is out of scope, without opening a connection to any target.", targetsExamples)
-	inf.register(fs)
-	lf.register(fs)
-	fs.BoolVar(&jsonl, "jsonl", false, "print one JSON target per line")
+	fs.group("Targets and scope", inf.register)
+	fs.group("Output", func(fs *flag.FlagSet) {
+		fs.BoolVar(&jsonl, "jsonl", false, "print one JSON target per line")
+	})
+	fs.group("Logging", lf.register)
 	targets, err := parseArgs(fs, args)
 	if err != nil {
 		return err

@@ -1,0 +1,34 @@
+# spillcheck: make build | make test | make lint | make bench
+GO ?= go
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+
+.PHONY: build test services unit lint bench fuzz clean
+
+build:
+	$(GO) build -ldflags "-X main.version=$(VERSION)" -o spillcheck ./cmd/spillcheck
+
+# The test command from the README: installs and starts the real servers the
+# integration tests need (redis-server, OpenSearch, nginx, chromium), then
+# runs every test.
+test: services unit
+
+services:
+	@for s in scripts/setup-*.sh; do echo "== $$s"; bash "$$s" || exit 1; done
+
+unit:
+	$(GO) test -count=1 ./...
+
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
+	$(GO) vet ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
+
+bench:
+	$(GO) test -run XXX -bench . -benchmem ./scanner/... ./probes/... ./fingerprints/...
+
+fuzz:
+	$(GO) test -run XXX -fuzz FuzzParseEntry -fuzztime 30s ./scanner
+	$(GO) test -run XXX -fuzz FuzzReadResults -fuzztime 30s ./scanner
+
+clean:
+	rm -f spillcheck
