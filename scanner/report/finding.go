@@ -100,6 +100,9 @@ func (f *Finding) Fingerprint() string {
 // targetRule picks the target-level rule for a result, nil when its status
 // is no finding.
 func targetRule(r *scanner.Result) *Rule {
+	if offline(r.Target) {
+		return nil
+	}
 	switch r.Status {
 	case scanner.StatusOpen:
 		if r.TLS == nil {
@@ -190,4 +193,17 @@ func resource(t scanner.Target) string {
 		}
 	}
 	return strings.Join(names, ", ")
+}
+
+// offline reports whether a result rates a schema file rather than a store
+// on the network (spillcheck score): such targets have no port, and their
+// host is the file.
+func offline(t scanner.Target) bool { return t.Port == 0 }
+
+// targetName is the target key, or the schema file of an offline result.
+func targetName(t scanner.Target) string {
+	if offline(t) {
+		return t.Host
+	}
+	return t.Key()
 }

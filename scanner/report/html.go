@@ -36,6 +36,8 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"product":  product,
 	"cid":      ContainerID,
 	"resource": resource,
+	"tname":    targetName,
+	"offline":  offline,
 	"tls":      tlsText,
 	"origin":   originText,
 	"skipped":  skippedText,

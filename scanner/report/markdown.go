@@ -95,7 +95,7 @@ func mdHeader(b *strings.Builder, sum *scanner.Summary, stores []store) {
 			kinds = append(kinds, k)
 		}
 		fmt.Fprintf(b, "| %s %s | %s | %s | %s | %s |\n", severityIcon[st.Severity], st.Severity,
-			mdCode(r.Target.Key(), true), mdText(resource(r.Target)), r.Status, strings.Join(kinds, "<br>"))
+			mdCode(targetName(r.Target), true), mdText(resource(r.Target)), r.Status, strings.Join(kinds, "<br>"))
 	}
 }
 
@@ -108,7 +108,7 @@ func mdAccepted(b *strings.Builder, stores []store) {
 				if !a.Expires.IsZero() {
 					exp = a.Expires.Format(time.DateOnly)
 				}
-				rows = append(rows, fmt.Sprintf("| %s | %s | %s | %s | %s |", mdCode(f.Result.Target.Key(), true),
+				rows = append(rows, fmt.Sprintf("| %s | %s | %s | %s | %s |", mdCode(targetName(f.Result.Target), true),
 					mdCode(ContainerID(f.Container), true), f.Rule.ID, mdText(a.Reason), exp))
 			}
 		}
@@ -123,7 +123,11 @@ func mdAccepted(b *strings.Builder, stores []store) {
 
 func mdStore(b *strings.Builder, st store) {
 	r := st.Result
-	fmt.Fprintf(b, "\n### %s %s: %s at %s\n\n", severityIcon[st.Severity], st.Severity, mdText(product(r)), mdCode(r.Target.Key(), false))
+	at := "at"
+	if offline(r.Target) {
+		at = "schema"
+	}
+	fmt.Fprintf(b, "\n### %s %s: %s %s %s\n\n", severityIcon[st.Severity], st.Severity, mdText(product(r)), at, mdCode(targetName(r.Target), false))
 	for _, f := range st.Findings {
 		if f.Container != nil {
 			continue
@@ -197,7 +201,7 @@ func mdOthers(b *strings.Builder, others []*scanner.Result) {
 		if r.Error != "" {
 			detail = r.Error
 		}
-		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", mdCode(r.Target.Key(), true), r.Status, mdText(product(r)), mdText(detail))
+		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", mdCode(targetName(r.Target), true), r.Status, mdText(product(r)), mdText(detail))
 	}
 }
 

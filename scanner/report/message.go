@@ -24,10 +24,16 @@ func (f *Finding) Message() string {
 		}
 	} else {
 		c := f.Container
-		fmt.Fprintf(&b, "%s %s%s on %s %s: %s.",
-			kindName(c.Kind), ContainerID(c), sizeNote(c), r.Target.Key(), f.Rule.Says, evidenceSummary(c.Score, 3))
+		where := "on " + r.Target.Key()
+		if offline(r.Target) {
+			where = "in the " + product(r) + " schema " + r.Target.Host
+		}
+		fmt.Fprintf(&b, "%s %s%s %s %s: %s.",
+			kindName(c.Kind), ContainerID(c), sizeNote(c), where, f.Rule.Says, evidenceSummary(c.Score, 3))
 		fmt.Fprintf(&b, " Likelihood %d/100.", c.Score.Likelihood)
-		if r.Status.Exposed() {
+		if offline(r.Target) {
+			b.WriteString(" Rated as if the store were open: this is what would leak.")
+		} else if r.Status.Exposed() {
 			b.WriteString(" The store serves it without credentials.")
 		}
 	}
