@@ -33,6 +33,8 @@ type cli struct {
 	probes func() []scannerProbe
 	// resolver overrides DNS (tests).
 	resolver resolver
+	// noScorer keeps the probes' own scores (tests).
+	noScorer bool
 }
 
 type command struct {

@@ -91,6 +91,9 @@ func runScan(ctx context.Context, c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
+	if c.noScorer {
+		scorer = nil
+	}
 	runner := &scanner.Runner{Registry: reg, Dialer: dialer, Limits: sf.limits, Concurrency: sf.concurrency,
 		TargetTimeout: sf.targetTimeout, Scorer: scorer}
 	if err := runner.Validate(); err != nil {

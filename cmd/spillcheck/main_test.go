@@ -1,0 +1,175 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/spillcheck/spillcheck/scanner"
+)
+
+// fakeProbe answers by port: 1xxxx open with a high finding, others closed.
+// It never dials, except when dial is set.
+type fakeProbe struct {
+	name   string
+	calls  atomic.Int64
+	onCall func(n int64)
+	dial   bool
+}
+
+func (p *fakeProbe) Name() string        { return p.name }
+func (p *fakeProbe) DefaultPorts() []int { return []int{6379} }
+func (p *fakeProbe) Probe(ctx context.Context, t scanner.Target, env *scanner.Env) (scanner.Result, error) {
+	n := p.calls.Add(1)
+	if p.onCall != nil {
+		p.onCall(n)
+	}
+	if p.dial {
+		c, err := env.DialContext(ctx, "tcp", t.Addr())
+		if err != nil {
+			return scanner.Result{}, err
+		}
+		c.Close()
+	}
+	if t.Port >= 10000 && t.Port < 20000 {
+		return scanner.Result{Status: scanner.StatusOpen, Product: "fake",
+			Containers: []scanner.Container{{Kind: "key-pattern", Name: "chat:<phone>:inbox", Database: "db0", Docs: scanner.Int64(12)}},
+			Score:      &scanner.Score{Likelihood: 91, Severity: scanner.SeverityHigh, Reason: "chat keys with phone numbers"}}, nil
+	}
+	return scanner.Result{Status: scanner.StatusClosed, Error: "connection refused"}, nil
+}
+
+type runOut struct {
+	code           int
+	stdout, stderr string
+}
+
+func runCLI(t *testing.T, ctx context.Context, probe *fakeProbe, args ...string) runOut {
+	t.Helper()
+	var out, errb bytes.Buffer
+	c := &cli{stdin: strings.NewReader(""), stdout: &out, stderr: &errb,
+		probes:   func() []scannerProbe { return []scannerProbe{probe} },
+		resolver: staticResolver{"db.test": {netip.MustParseAddr("127.0.0.1")}},
+		noScorer: true}
+	code := run(ctx, args, c)
+	return runOut{code, out.String(), errb.String()}
+}
+
+type staticResolver map[string][]netip.Addr
+
+func (r staticResolver) LookupNetIP(_ context.Context, _, host string) ([]netip.Addr, error) {
+	if a, ok := r[host]; ok {
+		return a, nil
+	}
+	return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
+}
+
+func TestExitCodes(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stdout string
+		stderr string
+	}{
+		{"no command", nil, exitUsage, "Commands:", ""},
+		{"help", []string{"--help"}, exitOK, "Exit codes:", ""},
+		{"unknown command", []string{"scna"}, exitUsage, "", `unknown command "scna"`},
+		{"bad flag", []string{"scan", "--rat", "5"}, exitUsage, "", "flag provided but not defined: -rat"},
+		{"bad fail-on", []string{"scan", "--fail-on", "severe", "127.0.0.1"}, exitUsage, "", "unknown severity"},
+		{"json and jsonl", []string{"scan", "--json", "--jsonl", "127.0.0.1"}, exitUsage, "", "exclude each other"},
+		{"bad rate", []string{"scan", "--rate", "-1", "127.0.0.1"}, exitUsage, "", "--rate must be 0"},
+		{"bad shard", []string{"scan", "--shard", "3/3", "127.0.0.1"}, exitUsage, "", "--shard 3/3"},
+		{"clean", []string{"scan", "127.0.0.1:6379"}, exitOK, "Findings: none", ""},
+		{"finding", []string{"scan", "127.0.0.1:12345", "127.0.0.1:6379"}, exitFindings, "1 high (1 at or above --fail-on high)", ""},
+		{"finding below threshold", []string{"scan", "--fail-on", "critical", "127.0.0.1:12345"}, exitOK, "1 high (0 at or above --fail-on critical)", ""},
+		{"fail-on none", []string{"scan", "--fail-on", "none", "127.0.0.1:12345"}, exitOK, "(--fail-on none)", ""},
+		{"bad line goes on", []string{"scan", "127.0.0.1:12345", "not a host"}, exitUsage, "127.0.0.1:12345", "argument 2: bad target"},
+		{"strict stops", []string{"scan", "--strict", "not a host", "127.0.0.1:12345"}, exitUsage, "", "argument 1: bad target"},
+		{"out of scope", []string{"scan", "--scope", "10.0.0.0/8", "127.0.0.1:12345"}, exitUsage, "", "outside the scope"},
+		{"unresolvable", []string{"scan", "nowhere.test:6379"}, exitScanError, "cannot resolve nowhere.test", "every target failed"},
+		{"missing list", []string{"scan", "-l", "/nonexistent/hosts.txt"}, exitUsage, "", "/nonexistent/hosts.txt"},
+		{"targets", []string{"targets", "db.test:6379", "redis://127.0.0.1:16379"}, exitOK, "127.0.0.1:6379                 resolved db.test", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := &fakeProbe{name: scanner.Redis}
+			got := runCLI(t, ctx, p, tt.args...)
+			if got.code != tt.code {
+				t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", got.code, tt.code, got.stdout, got.stderr)
+			}
+			if !strings.Contains(got.stdout, tt.stdout) {
+				t.Errorf("stdout lacks %q:\n%s", tt.stdout, got.stdout)
+			}
+			if !strings.Contains(got.stderr, tt.stderr) {
+				t.Errorf("stderr lacks %q:\n%s", tt.stderr, got.stderr)
+			}
+			if tt.name == "strict stops" || tt.name == "out of scope" {
+				if n := p.calls.Load(); n != 0 {
+					t.Errorf("%d probes ran", n)
+				}
+			}
+		})
+	}
+}
+
+func TestScanDefaultsToLocalhost(t *testing.T) {
+	got := runCLI(t, context.Background(), &fakeProbe{name: scanner.Redis}, "targets")
+	if got.code != 0 || !strings.Contains(got.stderr, "planning localhost") || !strings.Contains(got.stdout, "redis") {
+		t.Errorf("%+v", got)
+	}
+}
+
+func TestJSONLToFile(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out.jsonl")
+	got := runCLI(t, context.Background(), &fakeProbe{name: scanner.Redis}, "scan", "--jsonl", "-o", out, "127.0.0.1:12345", "127.0.0.1:6379")
+	if got.code != exitFindings || got.stdout != "" {
+		t.Fatalf("%+v", got)
+	}
+	lines := readLines(t, out)
+	if len(lines) != 2 {
+		t.Fatalf("%d lines", len(lines))
+	}
+	var r scanner.Result
+	for _, l := range lines {
+		if err := json.Unmarshal([]byte(l), &r); err != nil {
+			t.Fatal(err)
+		}
+		if r.Target.Port == 12345 && (r.Status != scanner.StatusOpen || r.Score.Severity != scanner.SeverityHigh) {
+			t.Errorf("result %+v", r)
+		}
+	}
+}
+
+func TestJSONDocument(t *testing.T) {
+	got := runCLI(t, context.Background(), &fakeProbe{name: scanner.Redis}, "scan", "--json", "--fail-on", "none", "127.0.0.1:12345", "127.0.0.1:6379")
+	var doc struct {
+		Tool    map[string]string
+		Results []scanner.Result
+		Summary scanner.Summary
+	}
+	if err := json.Unmarshal([]byte(got.stdout), &doc); err != nil {
+		t.Fatalf("%v\n%s", err, got.stdout)
+	}
+	if doc.Tool["name"] != "spillcheck" || len(doc.Results) != 2 || doc.Summary.Targets != 2 || doc.Summary.Findings["high"] != 1 {
+		t.Errorf("%+v", doc)
+	}
+}
+
+func readLines(t *testing.T, path string) []string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+}
