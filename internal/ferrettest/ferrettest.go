@@ -13,6 +13,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"time"
@@ -23,6 +25,9 @@ import (
 // Options choose the backend and listener. The zero value is SQLite in a
 // temporary directory, plain TCP on 127.0.0.1 and a free port.
 type Options struct {
+	// Addr is the loopback host:port to listen on; "" means 127.0.0.1 and
+	// a free port.
+	Addr string
 	// PostgreSQLURL selects the PostgreSQL handler with this connection
 	// string instead of SQLite. Clients that do not authenticate use its
 	// credentials, so a URL without a valid password makes every
@@ -53,11 +58,20 @@ func Start(opts Options) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelError}))
 	}
+	addr := opts.Addr
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	if host, _, err := net.SplitHostPort(addr); err != nil {
+		return nil, fmt.Errorf("ferrettest: %q: %w", addr, err)
+	} else if ip, err := netip.ParseAddr(host); err != nil || !ip.IsLoopback() {
+		return nil, fmt.Errorf("ferrettest: %q is not a loopback address", addr)
+	}
 	if opts.TLSCertFile != "" && opts.TLSKeyFile != "" {
-		cfg.Listener.TLS = "127.0.0.1:0"
+		cfg.Listener.TLS = addr
 		cfg.Listener.TLSCertFile, cfg.Listener.TLSKeyFile = opts.TLSCertFile, opts.TLSKeyFile
 	} else {
-		cfg.Listener.TCP = "127.0.0.1:0"
+		cfg.Listener.TCP = addr
 	}
 	if opts.PostgreSQLURL != "" {
 		cfg.Handler, cfg.PostgreSQLURL = "postgresql", opts.PostgreSQLURL

@@ -51,6 +51,11 @@ func (r *driverRunner) run(ctx context.Context, db string, cmd bsoncore.Document
 	raw, err := r.client.Database(db).RunCommand(ctx, bson.Raw(cmd)).Raw()
 	var ce mongo.CommandError
 	if errors.As(err, &ce) {
+		if len(ce.Raw) > 0 && bsoncore.Document(ce.Raw).Validate() == nil {
+			if e := replyError(bsoncore.Document(ce.Raw)); e != nil {
+				return nil, e
+			}
+		}
 		return nil, &cmdError{Code: ce.Code, Name: ce.Name, Msg: shorten(ce.Message, 200)}
 	}
 	if err != nil {

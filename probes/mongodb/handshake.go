@@ -105,6 +105,10 @@ func hello(ctx context.Context, d *dialer) (*wireConn, serverInfo, error) {
 	}
 	if err != nil {
 		w.close()
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			err = fmt.Errorf("no reply to the handshake within %v (not MongoDB, or a stalled server): %w", d.env.Timeout, err)
+		}
 		return nil, info, err
 	}
 	if err := parseHello(doc, &info); err != nil {

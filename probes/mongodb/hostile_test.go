@@ -1,0 +1,109 @@
+package mongodb
+
+import (
+	"crypto/rand"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spillcheck/spillcheck/scanner"
+	"github.com/spillcheck/spillcheck/scanner/scantest"
+)
+
+// TestHostileServers checks that what is not MongoDB, or misbehaves, ends
+// in a clear error for the target within the time bound.
+func TestHostileServers(t *testing.T) {
+	const timeout = 400 * time.Millisecond
+	garbage := func(c net.Conn) {
+		defer c.Close()
+		b := make([]byte, 4096)
+		rand.Read(b)
+		b[0], b[1], b[2], b[3] = 0x20, 0, 0, 0 // a plausible length, then noise
+		c.Write(b)
+		io.Copy(io.Discard, c)
+	}
+	stall := func(c net.Conn) {
+		defer c.Close()
+		io.Copy(io.Discard, c)
+	}
+	oversized := func(c net.Conn) {
+		defer c.Close()
+		c.Read(make([]byte, 512))
+		c.Write([]byte{0x00, 0x00, 0x00, 0x10, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0}) // 256 MiB declared
+		io.Copy(io.Discard, c)
+	}
+	tests := []struct {
+		name   string
+		addr   func(t *testing.T) string
+		status scanner.Status
+		msg    string
+	}{
+		{"garbage", fakeConn(garbage), scanner.StatusProtocolError, "reply answers request"},
+		{"stall", fakeConn(stall), scanner.StatusTimeout, "no reply to the handshake within 400ms"},
+		{"oversized reply", fakeConn(oversized), scanner.StatusProtocolError, "over the 1048576-byte cap"},
+		// HTTP and Redis servers wait for a line end that a MongoDB
+		// message never has, so they look like a stall.
+		{"http server", httpServer, scanner.StatusTimeout, "not MongoDB, or a stalled server"},
+		{"redis server", redisServer, scanner.StatusTimeout, "not MongoDB, or a stalled server"},
+		{"closed port", closedPort, scanner.StatusClosed, "connection refused"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			addr := tc.addr(t)
+			start := time.Now()
+			res, err, _ := runProbe(t, addr, timeout, scanner.Limits{MaxResponseBytes: 1 << 20})
+			elapsed := time.Since(start)
+			if err == nil {
+				t.Fatalf("no error; result %+v", res)
+			}
+			if got := scanner.Classify(err); res.Status != "" || got != tc.status {
+				t.Errorf("status %q, classified %q, want %q: %v", res.Status, got, tc.status, err)
+			}
+			if !strings.Contains(err.Error(), tc.msg) {
+				t.Errorf("error %q lacks %q", err, tc.msg)
+			}
+			// Two handshake attempts (plaintext, then TLS) at most, each
+			// bounded by the read timeout.
+			if elapsed > 3*timeout {
+				t.Errorf("took %v, over 3×%v", elapsed, timeout)
+			}
+		})
+	}
+}
+
+func fakeConn(fn func(net.Conn)) func(t *testing.T) string {
+	return func(t *testing.T) string { return startFake(t, "", &fakeServer{conn: fn}).addr() }
+}
+
+func httpServer(t *testing.T) string {
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {}))
+	t.Cleanup(s.Close)
+	return s.Listener.Addr().String()
+}
+
+// redisServer starts a real redis-server on a free loopback port.
+func redisServer(t *testing.T) string {
+	bin := scantest.RequireBinary(t, "redis-server")
+	port := scantest.FreePort(t)
+	cmd := exec.Command(bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	addr := "127.0.0.1:" + strconv.Itoa(port)
+	for i := 0; i < 100 && !scantest.Reachable(addr); i++ {
+		time.Sleep(20 * time.Millisecond)
+	}
+	return addr
+}
+
+func closedPort(t *testing.T) string {
+	return "127.0.0.1:" + strconv.Itoa(scantest.FreePort(t))
+}
+
