@@ -54,21 +54,21 @@ func (o Options) maxLine() int {
 
 // Stats describe one Read: what was found, what was kept and why not.
 type Stats struct {
-	Format  string // the format read, detected or forced
-	Records int    // records read: resources, JSON lines, CSV rows, hosts
-	Found   int    // endpoints found, before the address filter and de-duplication
+	Format  string `json:"format"`  // the format read, detected or forced
+	Records int    `json:"records"` // records read: resources, JSON lines, CSV rows, hosts
+	Found   int    `json:"found"`   // endpoints found, before the address filter and de-duplication
 	// Filtered counts endpoints left out by Options.Address.
-	Filtered int
+	Filtered int `json:"filtered"`
 	// Skipped counts resources read but not relevant (memcached clusters,
 	// non-DocumentDB RDS clusters, closed ports, services on other ports).
-	Skipped int
-	Emitted int // unique targets passed to emit
+	Skipped int `json:"skipped"`
+	Emitted int `json:"emitted"` // unique targets passed to emit
 	// Columns maps a role ("host", "port", "service") to the CSV headers used
 	// for it, in column order.
-	Columns map[string][]string `json:",omitempty"`
+	Columns map[string][]string `json:"columns,omitempty"`
 	// Warnings are things the operator should know about: a file with no
 	// addresses, rows without a host, node ports with no node addresses.
-	Warnings []string `json:",omitempty"`
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 func (s *Stats) warnf(format string, args ...any) {
@@ -149,11 +149,12 @@ func Read(ctx context.Context, r io.Reader, file, format string, opts Options, e
 		return s.stats, err
 	}
 	s.finish()
-	for _, t := range s.set.Targets() {
+	err := s.set.Each(func(t scanner.Target) error {
 		if err := emit(t); err != nil {
-			return s.stats, err
+			return err
 		}
 		s.stats.Emitted++
-	}
-	return s.stats, nil
+		return nil
+	})
+	return s.stats, err
 }

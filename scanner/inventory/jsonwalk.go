@@ -209,6 +209,9 @@ func eachRecord(ctx context.Context, r *bufio.Reader, s *sink, fn func(line int,
 			return fn(0, p.String(), dec.Decode)
 		})
 	}
+	if first == '{' && !firstLineIsJSON(r) {
+		return eachValue(ctx, r, s, fn)
+	}
 	lr := newLineReader(r, s.opts.maxLine())
 	for {
 		line, err := lr.next()
@@ -227,6 +230,51 @@ func eachRecord(ctx context.Context, r *bufio.Reader, s *sink, fn func(line int,
 		}
 		if err := fn(lr.line, "", func(v any) error { return json.Unmarshal(line, v) }); err != nil {
 			return atLine(lr.line, err)
+		}
+	}
+}
+
+// firstLineIsJSON reports whether the first non-empty line (as far as the
+// read buffer holds it) is a JSON value of its own, as in JSON lines; a
+// pretty-printed object is not.
+func firstLineIsJSON(r *bufio.Reader) bool {
+	b, _ := r.Peek(r.Size())
+	for len(b) > 0 {
+		line := b
+		if i := bytes.IndexByte(b, '\n'); i >= 0 {
+			line, b = b[:i], b[i+1:]
+		} else {
+			b = nil
+		}
+		if line = bytes.TrimSpace(line); len(line) > 0 {
+			return json.Valid(line)
+		}
+	}
+	return false
+}
+
+// eachValue reads a stream of JSON values that are not one per line: a
+// single pretty-printed object (`describe` or `show` output) or several
+// concatenated ones. Errors carry the byte offset.
+func eachValue(ctx context.Context, r io.Reader, s *sink, fn func(line int, path string, decode func(any) error) error) error {
+	dec := json.NewDecoder(r)
+	for i := 0; ; i++ {
+		if err := s.record(); err != nil {
+			return err
+		}
+		err := fn(0, "", func(v any) error { return dec.Decode(v) })
+		if err == io.EOF && i > 0 {
+			s.stats.Records--
+			return nil
+		}
+		if err != nil {
+			return atOffset(dec.InputOffset(), "", err)
+		}
+		if !dec.More() {
+			if _, err := dec.Token(); err != io.EOF {
+				return atOffset(dec.InputOffset(), "", fmt.Errorf("unexpected data after value %d", i+1))
+			}
+			return nil
 		}
 	}
 }

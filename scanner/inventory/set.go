@@ -1,6 +1,13 @@
 package inventory
 
-import "github.com/spillcheck/spillcheck/scanner"
+import (
+	"github.com/spillcheck/spillcheck/scanner"
+)
+
+// MaxOrigins bounds the origins kept for one target. A host listed a
+// million times in a scan export keeps its first MaxOrigins origins; the
+// rest are counted in Set.DroppedOrigins.
+const MaxOrigins = 32
 
 // Set de-duplicates targets by service, host and port. A target added twice
 // keeps one entry whose origins are the union of both (an origin that repeats
@@ -8,41 +15,135 @@ import "github.com/spillcheck/spillcheck/scanner"
 // instance seen through three fields is one origin). TLS is kept if any
 // source asked for it; the first known exposure wins.
 //
-// Memory grows with the number of unique targets. The zero value is not
+// Memory grows with the number of unique targets, about 150 bytes each plus
+// their strings: entries are stored compactly and turned back into
+// scanner.Target values only by Each and Targets. The zero value is not
 // ready: use NewSet.
 type Set struct {
-	index   map[setKey]int32
-	targets []scanner.Target
+	index    map[setKey]int32
+	entries  []setEntry
+	sources  []source // file and format, shared by the origins from them
+	srcIndex map[source]uint16
+	services []string
+	dropped  int
 }
 
 type setKey struct {
 	host    string
-	port    int32
-	service string
+	port    uint16
+	service uint8
+}
+
+type source struct{ file, format string }
+
+type setEntry struct {
+	host     string
+	port     uint16
+	service  uint8 // index into Set.services
+	tls      bool
+	exposure uint8 // 0 unknown, 1 private, 2 public
+	first    originRef
+	more     []originRef
+}
+
+type originRef struct {
+	src      uint16
+	line     int32
+	path     string
+	resource string
 }
 
 // NewSet returns an empty set.
-func NewSet() *Set { return &Set{index: map[setKey]int32{}} }
+func NewSet() *Set {
+	return &Set{index: map[setKey]int32{}, srcIndex: map[source]uint16{}, services: []string{""}}
+}
 
-// Add merges t into the set and reports whether it was new.
-func (s *Set) Add(t scanner.Target) bool {
-	k := setKey{host: t.Host, port: int32(t.Port), service: t.Service}
-	if i, ok := s.index[k]; ok {
-		old := &s.targets[i]
-		old.TLS = old.TLS || t.TLS
-		if old.Exposure == "" {
-			old.Exposure = t.Exposure
+var exposureCode = map[string]uint8{"": 0, Private: 1, Public: 2}
+var exposureName = [...]string{"", Private, Public}
+
+func (s *Set) serviceCode(name string) uint8 {
+	for i, n := range s.services {
+		if n == name {
+			return uint8(i)
 		}
-		for _, o := range t.Origins {
-			if !hasOrigin(old.Origins, o) {
-				old.Origins = append(old.Origins, o)
-			}
+	}
+	if len(s.services) == 255 {
+		return 0 // more distinct service names than any export has; keep the target, drop the hint
+	}
+	s.services = append(s.services, name)
+	return uint8(len(s.services) - 1)
+}
+
+func (s *Set) sourceCode(file, format string) uint16 {
+	k := source{file, format}
+	if i, ok := s.srcIndex[k]; ok {
+		return i
+	}
+	if len(s.sources) == 65535 {
+		return 65534 // more files than a run reads; origins share the last slot
+	}
+	s.sources = append(s.sources, k)
+	s.srcIndex[k] = uint16(len(s.sources) - 1)
+	return uint16(len(s.sources) - 1)
+}
+
+// Add merges t into the set and reports whether it was new. Ports outside
+// 0-65535 are not targets; Add ignores them and reports false.
+func (s *Set) Add(t scanner.Target) bool {
+	if t.Port < 0 || t.Port > 65535 {
+		return false
+	}
+	k := setKey{host: t.Host, port: uint16(t.Port), service: s.serviceCode(t.Service)}
+	refs := make([]originRef, 0, len(t.Origins))
+	for _, o := range t.Origins {
+		refs = append(refs, originRef{src: s.sourceCode(o.File, o.Format), line: int32(o.Line), path: o.Path, resource: o.Resource})
+	}
+	if i, ok := s.index[k]; ok {
+		e := &s.entries[i]
+		e.tls = e.tls || t.TLS
+		if e.exposure == 0 {
+			e.exposure = exposureCode[t.Exposure]
+		}
+		for _, r := range refs {
+			s.addOrigin(e, r)
 		}
 		return false
 	}
-	s.index[k] = int32(len(s.targets))
-	s.targets = append(s.targets, t)
+	e := setEntry{host: t.Host, port: k.port, service: k.service, tls: t.TLS, exposure: exposureCode[t.Exposure]}
+	if len(refs) > 0 {
+		e.first = refs[0]
+		for _, r := range refs[1:] {
+			s.addOrigin(&e, r)
+		}
+	} else {
+		e.first.src = s.sourceCode("", "")
+	}
+	s.index[k] = int32(len(s.entries))
+	s.entries = append(s.entries, e)
 	return true
+}
+
+func (s *Set) addOrigin(e *setEntry, r originRef) {
+	if sameOrigin(e.first, r) {
+		return
+	}
+	for _, x := range e.more {
+		if sameOrigin(x, r) {
+			return
+		}
+	}
+	if 1+len(e.more) >= MaxOrigins {
+		s.dropped++
+		return
+	}
+	e.more = append(e.more, r)
+}
+
+func sameOrigin(a, b originRef) bool {
+	if a.src != b.src || a.resource != b.resource {
+		return false
+	}
+	return b.resource != "" || (a.line == b.line && a.path == b.path)
 }
 
 // Emit adds t; its signature fits Read's emit, to merge several files.
@@ -52,20 +153,37 @@ func (s *Set) Emit(t scanner.Target) error {
 }
 
 // Len is the number of unique targets.
-func (s *Set) Len() int { return len(s.targets) }
+func (s *Set) Len() int { return len(s.entries) }
 
-// Targets returns the unique targets in the order first added. The slice is
-// the set's own; do not change it while adding.
-func (s *Set) Targets() []scanner.Target { return s.targets }
+// DroppedOrigins counts origins left out because a target had MaxOrigins.
+func (s *Set) DroppedOrigins() int { return s.dropped }
 
-func hasOrigin(list []scanner.Origin, o scanner.Origin) bool {
-	for _, x := range list {
-		if x.File != o.File || x.Format != o.Format || x.Resource != o.Resource {
-			continue
-		}
-		if o.Resource != "" || (x.Line == o.Line && x.Path == o.Path) {
-			return true
+// Each calls fn with every unique target in the order first added, and
+// stops at the first error.
+func (s *Set) Each(fn func(scanner.Target) error) error {
+	for i := range s.entries {
+		if err := fn(s.target(&s.entries[i])); err != nil {
+			return err
 		}
 	}
-	return false
+	return nil
+}
+
+// Targets returns the unique targets in the order first added.
+func (s *Set) Targets() []scanner.Target {
+	out := make([]scanner.Target, 0, len(s.entries))
+	for i := range s.entries {
+		out = append(out, s.target(&s.entries[i]))
+	}
+	return out
+}
+
+func (s *Set) target(e *setEntry) scanner.Target {
+	t := scanner.Target{Host: e.host, Port: int(e.port), Service: s.services[e.service], TLS: e.tls, Exposure: exposureName[e.exposure]}
+	t.Origins = make([]scanner.Origin, 0, 1+len(e.more))
+	for _, r := range append([]originRef{e.first}, e.more...) {
+		src := s.sources[r.src]
+		t.Origins = append(t.Origins, scanner.Origin{File: src.file, Format: src.format, Line: int(r.line), Path: r.path, Resource: r.resource})
+	}
+	return t
 }

@@ -115,6 +115,9 @@ func (s *sink) finish() {
 	if s.bad > 0 {
 		s.stats.warnf("%d values were not a host or port and were left out, the first %q", s.bad, s.badHost)
 	}
+	if d := s.set.DroppedOrigins(); d > 0 {
+		s.stats.warnf("%d repeated origins left out (a target keeps at most %d)", d, MaxOrigins)
+	}
 	if s.stats.Filtered > 0 {
 		s.stats.warnf("--address %s left out %d endpoints (%d of unknown exposure)", s.opts.Address, s.stats.Filtered, s.unknown)
 	}
