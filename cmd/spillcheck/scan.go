@@ -87,12 +87,13 @@ func runScan(ctx context.Context, c *cli, args []string) error {
 	if err != nil {
 		return usagef("%v", err)
 	}
-	scorer, err := newScorer(sf.rules)
+	var scorer scanner.Scorer
+	engine, err := newScorer(sf.rules)
 	if err != nil {
 		return err
 	}
-	if c.noScorer {
-		scorer = nil
+	if !c.noScorer {
+		scorer = engine
 	}
 	runner := &scanner.Runner{Registry: reg, Dialer: dialer, Limits: sf.limits, Concurrency: sf.concurrency,
 		TargetTimeout: sf.targetTimeout, Scorer: scorer}
