@@ -1,0 +1,181 @@
+package fingerprints
+
+import (
+	_ "embed"
+	"fmt"
+	"os"
+	"sort"
+	"sync"
+)
+
+//go:embed rules.json
+var embeddedRules []byte
+
+// EmbeddedRules returns the rule file compiled into the binary.
+func EmbeddedRules() []byte { return append([]byte(nil), embeddedRules...) }
+
+// Engine scores field and container names for messaging PII. It is safe for
+// concurrent use; ScoreResult implements scanner.Scorer.
+type Engine struct {
+	rules     []compiledRule // field and container rules, in file order
+	field     *matcher
+	container *matcher
+	pool      sync.Pool // *scratch
+}
+
+// Default returns an engine with the embedded rules.
+func Default() (*Engine, error) { return LoadWith() }
+
+// Load returns an engine with the embedded rules extended or overridden by
+// the rule files at paths, in order: a rule whose id is already known
+// replaces it (or, with "disabled": true, removes it); a new id is added.
+// An error names the file and the rule.
+func Load(paths ...string) (*Engine, error) {
+	extra := make([]namedRules, 0, len(paths))
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrRules, err)
+		}
+		extra = append(extra, namedRules{p, b})
+	}
+	return load(extra)
+}
+
+// LoadWith is Load for rule files already in memory, named "extra-1", ...
+func LoadWith(extra ...[]byte) (*Engine, error) {
+	named := make([]namedRules, len(extra))
+	for i, b := range extra {
+		named[i] = namedRules{fmt.Sprintf("extra-%d", i+1), b}
+	}
+	return load(named)
+}
+
+type namedRules struct {
+	name string
+	data []byte
+}
+
+func load(extra []namedRules) (*Engine, error) {
+	base, err := parseRuleFile("embedded rules.json", embeddedRules)
+	if err != nil {
+		return nil, err
+	}
+	origin := map[string]string{}
+	if err := checkFile("embedded rules.json", base.Rules, origin); err != nil {
+		return nil, err
+	}
+	rules := base.Rules
+	for _, x := range extra {
+		f, err := parseRuleFile(x.name, x.data)
+		if err != nil {
+			return nil, err
+		}
+		if err := checkFile(x.name, f.Rules, origin); err != nil {
+			return nil, err
+		}
+		rules = merge(rules, f.Rules)
+	}
+	return compile(rules, origin)
+}
+
+// checkFile validates each rule of one file and records which file it
+// came from, for error messages.
+func checkFile(name string, rules []Rule, origin map[string]string) error {
+	seen := map[string]bool{}
+	for i := range rules {
+		r := &rules[i]
+		if seen[r.ID] {
+			return fmt.Errorf("%w: %s: rule %q defined twice", ErrRules, name, r.ID)
+		}
+		seen[r.ID] = true
+		if r.Disabled {
+			continue
+		}
+		if err := r.validate(); err != nil {
+			return fmt.Errorf("%w: %s: rule %q (#%d): %v", ErrRules, name, r.ID, i+1, err)
+		}
+		origin[r.ID] = name
+	}
+	return nil
+}
+
+// compile builds the matchers and checks every rule against its own
+// examples, so a rule that does not do what it says stops start-up.
+func compile(rules []Rule, origin map[string]string) (*Engine, error) {
+	e := &Engine{}
+	var fieldRules, contRules []compiledRule
+	for _, r := range rules {
+		cr := compiledRule{Rule: r, cat: categoryIndex[r.Category]}
+		if len(r.Unless) > 0 {
+			cr.unless = make(map[string]struct{}, len(r.Unless))
+			for _, u := range r.Unless {
+				cr.unless[u] = struct{}{}
+			}
+		}
+		e.rules = append(e.rules, cr)
+		if r.Scope == ScopeContainer {
+			contRules = append(contRules, cr)
+		} else {
+			fieldRules = append(fieldRules, cr)
+		}
+	}
+	e.field = newMatcher(fieldRules)
+	e.container = newMatcher(contRules)
+	e.pool.New = func() any { return new(scratch) }
+	for _, r := range e.rules {
+		if err := e.checkExamples(r.Rule); err != nil {
+			return nil, fmt.Errorf("%w: %s: rule %q: %v", ErrRules, origin[r.ID], r.ID, err)
+		}
+	}
+	return e, nil
+}
+
+// checkExamples reports the first example the rule gets wrong.
+func (e *Engine) checkExamples(r Rule) error {
+	for _, ex := range r.Match {
+		if !e.RuleMatches(r.ID, ex) {
+			return fmt.Errorf("example %q must match but does not", ex)
+		}
+	}
+	for _, ex := range r.NoMatch {
+		if e.RuleMatches(r.ID, ex) {
+			return fmt.Errorf("example %q must not match but does", ex)
+		}
+	}
+	return nil
+}
+
+// RuleMatches reports whether the rule with this id matches name (a field
+// path, or a container name for container rules).
+func (e *Engine) RuleMatches(id, name string) bool {
+	m := e.field
+	for _, r := range e.rules {
+		if r.ID == id && r.Scope == ScopeContainer {
+			m = e.container
+		}
+	}
+	var t tokenizer
+	for _, h := range m.match(&t, name, nil) {
+		if m.rules[h.rule].ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// Rules returns the engine's rules, sorted by category then id.
+func (e *Engine) Rules() []Rule {
+	out := make([]Rule, len(e.rules))
+	for i, r := range e.rules {
+		out[i] = r.Rule
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		ci, cj := categoryIndex[out[i].Category], categoryIndex[out[j].Category]
+		if ci != cj {
+			return ci < cj
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out
+}

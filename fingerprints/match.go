@@ -1,0 +1,131 @@
+package fingerprints
+
+import "strings"
+
+// termRef is one term of one rule, indexed by the term's first word.
+type termRef struct {
+	rest []string // the words after the first
+	rule int32    // index into matcher.rules
+}
+
+// compiledRule is a rule ready for matching.
+type compiledRule struct {
+	Rule
+	cat    int
+	unless map[string]struct{}
+}
+
+// matcher finds the rules whose terms occur in a path. It does no regular
+// expression work: one map lookup per word and one per multi-word segment.
+type matcher struct {
+	rules []compiledRule
+	first map[string][]termRef
+}
+
+func newMatcher(rules []compiledRule) *matcher {
+	m := &matcher{rules: rules, first: map[string][]termRef{}}
+	for i, r := range rules {
+		for _, term := range r.Terms {
+			words := strings.Split(term, " ")
+			m.first[words[0]] = append(m.first[words[0]], termRef{rest: words[1:], rule: int32(i)})
+			if len(words) > 1 {
+				// "phone number" also matches the compound "phonenumber".
+				compound := strings.Join(words, "")
+				m.first[compound] = append(m.first[compound], termRef{rule: int32(i)})
+			}
+		}
+	}
+	return m
+}
+
+// hit is one rule matched by one path.
+type hit struct {
+	rule int32
+}
+
+// match appends to hits each rule that matches path, at most once per rule.
+func (m *matcher) match(t *tokenizer, path string, hits []hit) []hit {
+	n := t.split(path)
+	if n == 0 {
+		return hits
+	}
+	start := len(hits)
+	lastSeg := len(t.joined) - 1
+	for i := 0; i < n; i++ {
+		for _, ref := range m.first[string(t.word(i))] {
+			j, ok := t.follow(i, ref.rest)
+			if ok && m.allowed(t, ref.rule, i, j, n, lastSeg) {
+				hits = addHit(hits, start, ref.rule)
+			}
+		}
+	}
+	// A segment's words joined: "phone_number" -> "phonenumber", so a
+	// one-word term "msisdn" still matches "MSISDN" written as "MS_ISDN".
+	for s, js := range t.joined {
+		if js[1] < 2 {
+			continue
+		}
+		for _, ref := range m.first[string(t.segWhole(s))] {
+			if len(ref.rest) == 0 && m.allowed(t, ref.rule, js[0], js[0]+js[1], n, lastSeg) {
+				hits = addHit(hits, start, ref.rule)
+			}
+		}
+	}
+	return hits
+}
+
+// follow checks that words i+1... equal rest, and returns the end of the
+// match. A term stays inside one segment, except that a placeholder may
+// follow in the next one: "user <int>" matches the key "user:<int>".
+func (t *tokenizer) follow(i int, rest []string) (int, bool) {
+	j := i + 1
+	for _, w := range rest {
+		if j >= len(t.ends) || string(t.word(j)) != w {
+			return 0, false
+		}
+		if t.segs[j] != t.segs[j-1] && (t.segs[j] != t.segs[j-1]+1 || w[0] != '<') {
+			return 0, false
+		}
+		j++
+	}
+	return j, true
+}
+
+// allowed applies the rule's position and unless words to a match of
+// words [i, j).
+func (m *matcher) allowed(t *tokenizer, rule int32, i, j, n, lastSeg int) bool {
+	r := &m.rules[rule]
+	seg := t.segs[i]
+	switch r.Position {
+	case PosLast:
+		if j != n {
+			return false
+		}
+	case PosLeaf:
+		if seg != lastSeg {
+			return false
+		}
+	case PosSegment:
+		js := t.joined[seg]
+		if i != js[0] || j != js[0]+js[1] {
+			return false
+		}
+	}
+	if len(r.unless) > 0 {
+		for k := 0; k < n; k++ {
+			if _, veto := r.unless[string(t.word(k))]; veto {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func addHit(hits []hit, start int, rule int32) []hit {
+	for _, h := range hits[start:] {
+		if h.rule == rule {
+			return hits
+		}
+	}
+	return append(hits, hit{rule: rule})
+}
