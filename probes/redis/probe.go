@@ -49,10 +49,11 @@ func (probe) Probe(ctx context.Context, t scanner.Target, env *scanner.Env) (res
 		return res, scanner.ProtocolError("INFO answered with a %q reply, not a bulk string", info.kind)
 	}
 	server := parseInfo(info.str)
-	res.Product, res.Version = product(server)
-	if res.Version == "" {
+	name, ver := product(server)
+	if ver == "" {
 		return res, scanner.ProtocolError("INFO answered without a redis_version")
 	}
+	res.Product, res.Version = name, ver
 	res.Status = scanner.StatusOpen
 	return res, sampleServer(ctx, c, env.Limits, server, &res)
 }
@@ -62,44 +63,62 @@ func (probe) Probe(ctx context.Context, t scanner.Target, env *scanner.Env) (res
 // silent close on a plaintext attempt, a plaintext reply to a TLS
 // handshake), it retries once in the other mode.
 func connect(ctx context.Context, t scanner.Target, env *scanner.Env, res *scanner.Result) (*client, reply, error) {
-	c, r, err := attempt(ctx, t, env, t.TLS, res)
+	c, r, _, err := attempt(ctx, t, env, t.TLS, res)
 	if err == nil || !wrongMode(err, t.TLS) {
-		return c, r, err
+		return c, r, explain(err)
 	}
-	c2, r2, err2 := attempt(ctx, t, env, !t.TLS, res)
-	if err2 != nil {
-		res.TLS = nil
-		return nil, reply{}, err
-	}
-	if t.TLS {
+	c, r, handshook, err2 := attempt(ctx, t, env, !t.TLS, res)
+	switch {
+	case err2 == nil && t.TLS:
 		res.Notes = append(res.Notes, "the TLS handshake failed; the server answered in plaintext")
-	} else {
+	case err2 == nil:
 		res.Notes = append(res.Notes, "the plaintext attempt failed; the server answered over TLS")
+	case handshook:
+		// TLS was right, the service behind it is not Redis.
+		return nil, reply{}, explain(err2)
+	default:
+		res.TLS = nil
+		return nil, reply{}, explain(err)
 	}
-	return c2, r2, nil
+	return c, r, nil
 }
 
-func attempt(ctx context.Context, t scanner.Target, env *scanner.Env, useTLS bool, res *scanner.Result) (*client, reply, error) {
+// attempt connects, with TLS when useTLS, and sends INFO server. handshook
+// reports a completed TLS handshake.
+func attempt(ctx context.Context, t scanner.Target, env *scanner.Env, useTLS bool, res *scanner.Result) (c *client, r reply, handshook bool, err error) {
 	conn, err := env.DialContext(ctx, "tcp", t.Addr())
 	if err != nil {
-		return nil, reply{}, err
+		return nil, reply{}, false, err
 	}
 	if useTLS {
 		tc := tls.Client(conn, scanner.InsecureTLS(serverName(t.Host)))
 		if err := tc.HandshakeContext(ctx); err != nil {
 			conn.Close()
-			return nil, reply{}, fmt.Errorf("TLS handshake: %w", err)
+			return nil, reply{}, false, fmt.Errorf("TLS handshake: %w", err)
 		}
 		res.TLS = scanner.TLSFacts(tc.ConnectionState())
-		conn = tc
+		conn, handshook = tc, true
 	}
-	c := newClient(conn, env.Limits.MaxResponseBytes)
-	r, err := c.do("INFO", "server")
+	c = newClient(conn, env.Limits.MaxResponseBytes)
+	r, err = c.do("INFO", "server")
 	if err != nil {
 		conn.Close()
-		return nil, reply{}, err
+		return nil, reply{}, handshook, err
 	}
-	return c, r, nil
+	return c, r, handshook, nil
+}
+
+// explain names a connection that closed without a whole reply.
+func explain(err error) error {
+	switch {
+	case errors.Is(err, io.EOF):
+		return scanner.ProtocolError("the server closed the connection without replying to INFO")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return scanner.ProtocolError("the server closed the connection in the middle of a reply")
+	case errors.Is(err, syscall.ECONNRESET):
+		return scanner.ProtocolError("the server reset the connection without replying to INFO")
+	}
+	return err
 }
 
 // errTLSRecord is a TLS record where a RESP reply was expected.

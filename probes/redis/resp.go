@@ -26,6 +26,7 @@ func (r reply) isError() bool { return r.kind == '-' }
 // maxDepth bounds nested arrays (the probe's commands nest at most two deep).
 const (
 	maxLine    = 64 << 10
+	readBuf    = 4 << 10
 	maxDepth   = 4
 	preallocMx = 1024
 )
@@ -40,7 +41,7 @@ type respReader struct {
 }
 
 func newRespReader(r io.Reader, limit int64) *respReader {
-	return &respReader{br: bufio.NewReaderSize(r, maxLine), limit: limit}
+	return &respReader{br: bufio.NewReaderSize(r, readBuf), limit: limit}
 }
 
 // next reads one whole reply.
@@ -71,7 +72,15 @@ func (r *respReader) spend(n int64) error {
 func (r *respReader) line() ([]byte, error) {
 	b, err := r.br.ReadSlice('\n')
 	if errors.Is(err, bufio.ErrBufferFull) {
-		return nil, fmt.Errorf("%w: a reply line exceeded %d bytes", scanner.ErrResponseLimit, maxLine)
+		long := append([]byte(nil), b...)
+		for errors.Is(err, bufio.ErrBufferFull) && len(long) <= maxLine {
+			b, err = r.br.ReadSlice('\n')
+			long = append(long, b...)
+		}
+		if len(long) > maxLine {
+			return nil, fmt.Errorf("%w: a reply line exceeded %d bytes", scanner.ErrResponseLimit, maxLine)
+		}
+		b = long
 	}
 	if err != nil {
 		return nil, err
@@ -145,21 +154,30 @@ func (r *respReader) read(depth int) (reply, error) {
 // bulk reads n bytes and the CRLF after them. Large bulks grow as bytes
 // arrive, so a server announcing a huge length gets no large allocation.
 func (r *respReader) bulk(n int64) (string, error) {
-	var buf bytes.Buffer
+	var b []byte
 	if n <= maxLine {
-		buf.Grow(int(n) + 2)
-	}
-	if _, err := io.CopyN(&buf, r.br, n+2); err != nil {
-		if errors.Is(err, io.EOF) {
-			err = io.ErrUnexpectedEOF
+		b = make([]byte, n+2)
+		if _, err := io.ReadFull(r.br, b); err != nil {
+			return "", unexpected(err)
 		}
-		return "", err
+	} else {
+		var buf bytes.Buffer
+		if _, err := io.CopyN(&buf, r.br, n+2); err != nil {
+			return "", unexpected(err)
+		}
+		b = buf.Bytes()
 	}
-	b := buf.Bytes()
 	if !bytes.Equal(b[n:], crlf) {
 		return "", scanner.ProtocolError("bulk string not followed by CRLF")
 	}
 	return string(b[:n]), nil
+}
+
+func unexpected(err error) error {
+	if errors.Is(err, io.EOF) {
+		return io.ErrUnexpectedEOF
+	}
+	return err
 }
 
 // length parses the count of a '$' or '*' line; -1 is RESP's null.

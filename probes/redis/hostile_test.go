@@ -1,0 +1,131 @@
+package redis
+
+import (
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spillcheck/spillcheck/scanner"
+)
+
+// hostile serves each connection with handle on a loopback port.
+func hostile(t *testing.T, handle func(net.Conn)) scanner.Target {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go func() { defer c.Close(); handle(c) }()
+		}
+	}()
+	return loopbackTarget(t, l.Addr().String())
+}
+
+func loopbackTarget(t *testing.T, addr string) scanner.Target {
+	t.Helper()
+	host, port, _ := net.SplitHostPort(addr)
+	p, _ := strconv.Atoi(port)
+	return scanner.Target{Host: host, IP: netip.MustParseAddr(host), Port: p, Service: scanner.Redis}
+}
+
+func httpTarget(t *testing.T, srv *httptest.Server) scanner.Target {
+	t.Cleanup(srv.Close)
+	u, _ := url.Parse(srv.URL)
+	return loopbackTarget(t, u.Host)
+}
+
+// quiet starts an HTTP(S) server that does not log failed handshakes.
+func quiet(h http.Handler, useTLS bool) *httptest.Server {
+	srv := httptest.NewUnstartedServer(h)
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	if useTLS {
+		srv.StartTLS()
+	} else {
+		srv.Start()
+	}
+	return srv
+}
+
+// endless writes chunk until the client goes away.
+func endless(prefix, chunk string) func(net.Conn) {
+	return func(c net.Conn) {
+		c.Write([]byte(prefix))
+		b := []byte(strings.Repeat(chunk, 4096))
+		for {
+			if _, err := c.Write(b); err != nil {
+				return
+			}
+		}
+	}
+}
+
+func stall(greeting string) func(net.Conn) {
+	return func(c net.Conn) {
+		c.Write([]byte(greeting))
+		c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		c.Read(make([]byte, 1<<16))
+		time.Sleep(3 * time.Second)
+	}
+}
+
+// TestProbeNotRedis runs the probe against things that are not Redis: each
+// gets a clear status and error within the timeout.
+func TestProbeNotRedis(t *testing.T) {
+	ok := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("hi")) })
+	const timeout = 500 * time.Millisecond
+	tests := []struct {
+		name    string
+		target  scanner.Target
+		status  scanner.Status
+		errText string
+		tls     bool
+	}{
+		{"http", httpTarget(t, quiet(ok, false)), scanner.StatusProtocolError, "HTTP server", false},
+		{"https", httpTarget(t, quiet(ok, true)), scanner.StatusProtocolError, "HTTP server", true},
+		{"endless bulk", hostile(t, endless("$999999999999\r\n", "A")), scanner.StatusProtocolError, "exceeded", false},
+		{"endless bulk under the length cap", hostile(t, endless("$8000000\r\n", "A")), scanner.StatusProtocolError, "exceeded", false},
+		{"endless line", hostile(t, endless("+", "A")), scanner.StatusProtocolError, "exceeded", false},
+		{"endless array", hostile(t, endless("*1\r\n", "*1\r\n")), scanner.StatusProtocolError, "nested", false},
+		{"silent", hostile(t, stall("")), scanner.StatusTimeout, "timeout", false},
+		{"stall mid-reply", hostile(t, stall("$100\r\nredis_version:")), scanner.StatusTimeout, "timeout", false},
+		{"greeting then stall", hostile(t, stall("+Welcome\r\n")), scanner.StatusProtocolError, "not a bulk string", false},
+		{"smtp banner", hostile(t, stall("220 mail.example ESMTP\r\n")), scanner.StatusProtocolError, "not RESP", false},
+		{"close at once", hostile(t, func(net.Conn) {}), scanner.StatusProtocolError, "without replying to INFO", false},
+		{"resp without info", hostile(t, stall("-ERR unknown command 'INFO'\r\n")), scanner.StatusProtocolError, "refused INFO", false},
+		{"info without version", hostile(t, stall("$9\r\nfoo:bar\r\n\r\n")), scanner.StatusProtocolError, "redis_version", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			start := time.Now()
+			res, err, _ := runProbe(t, tt.target, scanner.Limits{MaxResponseBytes: 1 << 20}, timeout)
+			took := time.Since(start)
+			if res.Status != tt.status || err == nil || !strings.Contains(err.Error(), tt.errText) {
+				t.Fatalf("status %s err %v; want %s with %q", res.Status, err, tt.status, tt.errText)
+			}
+			if took > 3*timeout {
+				t.Errorf("took %v, timeout %v", took, timeout)
+			}
+			if (res.TLS != nil) != tt.tls {
+				t.Errorf("tls %+v, want tls=%v", res.TLS, tt.tls)
+			}
+			if len(res.Containers) != 0 || res.Product != "" {
+				t.Errorf("result claims a store: %+v", res)
+			}
+		})
+	}
+}
