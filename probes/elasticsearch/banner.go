@@ -132,11 +132,13 @@ func authChallenge(h http.Header, body []byte) (schemes, realm, product string) 
 			realm = realmOf(params)
 		}
 	}
-	lowRealm := strings.ToLower(realm)
-	switch {
-	case strings.Contains(lowRealm, "opensearch"):
+	// Only the realms the products' own security layers send count; a realm
+	// that an operator typed into a proxy is no evidence.
+	switch lowRealm := strings.ToLower(realm); {
+	case lowRealm == "opensearch security":
 		product = ProductOpenSearch
 	case strings.EqualFold(h.Get("X-Elastic-Product"), "Elasticsearch"),
+		lowRealm == "open distro security",
 		lowRealm == "security" && bytes.Contains(body, []byte(`"security_exception"`)):
 		product = ProductElasticsearch
 	}

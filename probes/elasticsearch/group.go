@@ -19,8 +19,8 @@ func patternOf(name string) (string, bool) {
 	}
 	run := name[i:]
 	sep := strings.IndexAny(run, "._-")
-	if i == 0 && sep == 0 {
-		return "", false // nothing before the run, such as "2022.01.01"
+	if i == 0 {
+		return "", false // nothing but the run, such as "2022.01.01"
 	}
 	if sep < 0 || !strings.ContainsAny(run[sep:], "0123456789") {
 		return "", false

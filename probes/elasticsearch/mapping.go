@@ -57,8 +57,17 @@ func parseMappings(body []byte, maxFields, maxDepth int) (map[string]indexMappin
 	return out, nil
 }
 
-// mappingBodies tells a typeless mapping from a typed one: a typeless body
-// has properties, runtime, dynamic or an underscore key at its root.
+// typelessKeys are the keys a typeless (7.x+) mapping may have at its root.
+// Any other key, "_doc" included, is a 1.x-6.x mapping type.
+var typelessKeys = map[string]bool{
+	"properties": true, "runtime": true, "dynamic": true, "enabled": true,
+	"dynamic_templates": true, "date_detection": true, "numeric_detection": true,
+	"dynamic_date_formats": true, "subobjects": true, "_source": true, "_meta": true,
+	"_routing": true, "_all": true, "_field_names": true, "_size": true,
+	"_data_stream_timestamp": true,
+}
+
+// mappingBodies tells a typeless mapping from a typed one by its root keys.
 func mappingBodies(m json.RawMessage) ([]typeMapping, []string, error) {
 	if len(m) == 0 || string(m) == "null" {
 		return nil, nil, nil
@@ -69,10 +78,7 @@ func mappingBodies(m json.RawMessage) ([]typeMapping, []string, error) {
 	}
 	typeless := len(keys) == 0
 	for k := range keys {
-		switch {
-		case k == "properties", k == "runtime", k == "dynamic", k == "enabled",
-			k == "dynamic_templates", k == "date_detection", k == "numeric_detection",
-			strings.HasPrefix(k, "_"):
+		if typelessKeys[k] {
 			typeless = true
 		}
 	}

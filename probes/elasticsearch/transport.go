@@ -77,7 +77,10 @@ func (t *transport) checkRedirect(req *http.Request, via []*http.Request) error 
 		return scanner.ProtocolError("more than %d redirects", maxRedirects)
 	}
 	req.Header.Del("Authorization")
-	return checkRequest(req)
+	if err := checkRequest(req); err != nil {
+		return scanner.ProtocolError("redirect refused: %v", err)
+	}
+	return nil
 }
 
 // Perform sends one allowlisted request and returns the response with its

@@ -1,0 +1,124 @@
+package elasticsearch
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spillcheck/spillcheck/scanner"
+)
+
+// TestHostileHTTP: each broken or hostile answer ends in a bounded, clear
+// error and the right status.
+func TestHostileHTTP(t *testing.T) {
+	const capBytes = 64 << 10
+	tests := []struct {
+		name    string
+		handler http.HandlerFunc
+		status  scanner.Status
+		errHas  string
+		maxTime time.Duration
+	}{
+		{
+			name: "huge body with length",
+			handler: func(w http.ResponseWriter, _ *http.Request) {
+				w.Header().Set("Content-Length", "104857600")
+				w.Write([]byte(strings.Repeat("{", 1<<16)))
+			},
+			status: scanner.StatusProtocolError, errHas: "the cap is 65536", maxTime: 2 * time.Second,
+		},
+		{
+			name: "huge chunked body",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", jsonCT)
+				chunk := []byte(`{"name":"` + strings.Repeat("x", 8<<10))
+				for i := 0; i < 1000 && r.Context().Err() == nil; i++ {
+					w.Write(chunk)
+				}
+			},
+			status: scanner.StatusProtocolError, errHas: "more than 65536 bytes", maxTime: 2 * time.Second,
+		},
+		{
+			name: "slow drip",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", jsonCT)
+				w.WriteHeader(200)
+				for r.Context().Err() == nil {
+					w.Write([]byte(" "))
+					w.(http.Flusher).Flush()
+					time.Sleep(50 * time.Millisecond)
+				}
+			},
+			status: scanner.StatusTimeout, errHas: "deadline exceeded", maxTime: 3 * time.Second,
+		},
+		{
+			name: "no answer",
+			handler: func(_ http.ResponseWriter, r *http.Request) {
+				select {
+				case <-r.Context().Done():
+				case <-time.After(5 * time.Second):
+				}
+			},
+			status: scanner.StatusTimeout, errHas: "timeout", maxTime: 3 * time.Second,
+		},
+		{
+			name: "redirect to another host",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				http.Redirect(w, r, "http://127.0.0.2:9200/", http.StatusFound)
+			},
+			status: scanner.StatusProtocolError, errHas: "redirect to another host (127.0.0.2:9200) refused", maxTime: time.Second,
+		},
+		{
+			name: "redirect to a search on the same host",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				http.Redirect(w, r, "/_search?q=*", http.StatusFound)
+			},
+			status: scanner.StatusProtocolError, errHas: "not on the probe's allowlist", maxTime: time.Second,
+		},
+		{
+			name: "html on 9200",
+			handler: func(w http.ResponseWriter, _ *http.Request) {
+				w.Header().Set("Content-Type", "text/html")
+				w.Write([]byte("<html><body><h1>Welcome to nginx!</h1></body></html>"))
+			},
+			status: scanner.StatusProtocolError, errHas: `without a cluster banner (content-type "text/html")`, maxTime: time.Second,
+		},
+		{
+			name:    "404",
+			handler: http.NotFound,
+			status:  scanner.StatusProtocolError, errHas: "answered HTTP 404", maxTime: time.Second,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			target := serve(t, tc.handler, false)
+			start := time.Now()
+			res, err, rec := runProbe(t, target, scanner.Limits{MaxResponseBytes: capBytes}, 500*time.Millisecond)
+			took := time.Since(start)
+			if err == nil {
+				t.Fatalf("no error; result %+v", res)
+			}
+			status := res.Status
+			if status == "" {
+				status = scanner.Classify(err)
+			}
+			if status != tc.status || !strings.Contains(err.Error(), tc.errHas) {
+				t.Errorf("status %s err %q, want %s and %q", status, err, tc.status, tc.errHas)
+			}
+			if took > tc.maxTime {
+				t.Errorf("took %v, want under %v", took, tc.maxTime)
+			}
+			if n := rec.read.Len(); n > 2*capBytes+64<<10 {
+				t.Errorf("read %d bytes with a cap of %d", n, capBytes)
+			}
+			if rec.conns > 2 {
+				t.Errorf("%d connections", rec.conns)
+			}
+			if errors.Is(err, scanner.ErrOutOfScope) {
+				t.Errorf("the probe tried to dial out of scope: %v", err)
+			}
+		})
+	}
+}

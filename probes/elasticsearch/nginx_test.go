@@ -1,0 +1,119 @@
+package elasticsearch
+
+import (
+	"bufio"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spillcheck/spillcheck/scanner"
+	"github.com/spillcheck/spillcheck/scanner/scantest"
+)
+
+const (
+	nginxEnv        = "SPILLCHECK_OPENSEARCH_NGINX_URL"
+	nginxDefault    = "https://127.0.0.1:9243"
+	nginxLogEnv     = "SPILLCHECK_OPENSEARCH_NGINX_LOG"
+	nginxLogDefault = "/tmp/spillcheck-opensearch/nginx/access.log"
+)
+
+// nginxLog returns the access log of the nginx in front of OpenSearch and
+// its current size, so a test reads only its own lines.
+func nginxLog(t *testing.T) (string, int64) {
+	t.Helper()
+	path := os.Getenv(nginxLogEnv)
+	if path == "" {
+		path = nginxLogDefault
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		scantest.Missing(t, "nginx access log %s: %v (run scripts/setup-opensearch.sh)", path, err)
+	}
+	return path, st.Size()
+}
+
+// logLinesSince reads the log lines written after offset.
+func logLinesSince(t *testing.T, path string, offset int64) []string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.Seek(offset, 0); err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		lines = append(lines, sc.Text())
+	}
+	return lines
+}
+
+// TestNginxBasicAuth probes OpenSearch behind nginx with TLS and basic
+// auth: plain HTTP first (nginx answers 400), then HTTPS (401).
+func TestNginxBasicAuth(t *testing.T) {
+	target := targetOf(t, requireURL(t, nginxEnv, nginxDefault))
+	logPath, offset := nginxLog(t)
+
+	res, err, rec := runProbe(t, target, scanner.Limits{}, 5*time.Second)
+	if err != nil {
+		t.Fatalf("probe: %v", err)
+	}
+	if res.Status != scanner.StatusAuthRequired || res.Auth != "Basic" {
+		t.Fatalf("status %s auth %q, want auth-required Basic", res.Status, res.Auth)
+	}
+	if res.Product != "" || res.Facts["auth_realm"] != "OpenSearch" {
+		t.Errorf("product %q realm %q: a realm an operator typed is no product evidence", res.Product, res.Facts["auth_realm"])
+	}
+	if len(res.Containers) != 0 || res.Version != "" {
+		t.Errorf("an auth-required result listed %d containers, version %q", len(res.Containers), res.Version)
+	}
+	if res.TLS == nil {
+		t.Fatal("no TLS facts recorded")
+	}
+	if res.TLS.Version != "TLS 1.3" || !res.TLS.SelfSigned || res.TLS.Subject != "CN=search.spillcheck.test" {
+		t.Errorf("TLS = %+v, want TLS 1.3, self-signed, CN=search.spillcheck.test", res.TLS)
+	}
+	if until := time.Until(res.TLS.NotAfter); until <= 0 || until > 31*24*time.Hour {
+		t.Errorf("certificate expiry %v not within the 30 days the setup script issues", res.TLS.NotAfter)
+	}
+	if !strings.Contains(strings.Join(res.Notes, ";"), "retried over HTTPS") {
+		t.Errorf("notes %q do not say HTTPS was retried", res.Notes)
+	}
+	if rec.conns != 2 {
+		t.Errorf("%d connections, want 2 (plain HTTP, then TLS)", rec.conns)
+	}
+
+	// Every request the probe made stopped at nginx: none has an upstream.
+	lines := logLinesSince(t, logPath, offset)
+	if len(lines) != 2 {
+		t.Fatalf("nginx logged %d requests, want 2 (plain 400, TLS 401): %q", len(lines), lines)
+	}
+	want := []string{"400 GET / upstream=-", "401 GET / upstream=-"}
+	for i, l := range lines {
+		if l != want[i] {
+			t.Errorf("nginx log line %d = %q, want %q", i, l, want[i])
+		}
+	}
+}
+
+// TestNginxTLSFirst starts with TLS when the target asks for it: one
+// connection, no plain-HTTP attempt.
+func TestNginxTLSFirst(t *testing.T) {
+	target := targetOf(t, requireURL(t, nginxEnv, nginxDefault))
+	target.TLS = true
+	res, err, rec := runProbe(t, target, scanner.Limits{}, 5*time.Second)
+	if err != nil || res.Status != scanner.StatusAuthRequired || res.TLS == nil {
+		t.Fatalf("status %s TLS %v err %v", res.Status, res.TLS, err)
+	}
+	if rec.conns != 1 || len(res.Notes) != 1 {
+		t.Errorf("%d connections, notes %q: want one TLS connection and only the no-product note", rec.conns, res.Notes)
+	}
+	// The TLS stream is opaque to the recorder; the plain part must be empty.
+	if strings.Contains(rec.wrote.String(), "GET ") {
+		t.Error("a plain-text request went out although the target asked for TLS")
+	}
+}
