@@ -1,0 +1,91 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spillcheck/spillcheck/fingerprints"
+)
+
+const rulesExamples = `  spillcheck rules                          # the built-in rules
+  spillcheck rules --rules my-rules.json    # after your overrides, checked
+  spillcheck rules --terms                  # with every term
+  spillcheck rules --json > rules.json      # a starting point for --rules
+`
+
+// runRules lists the PII rules: id, category, weight, scope, and
+// optionally every term. Loading them runs every rule's own examples, so
+// `spillcheck rules --rules FILE` also checks a rule file.
+func runRules(_ context.Context, c *cli, args []string) error {
+	var (
+		rules    string
+		terms    bool
+		asJSON   bool
+		category string
+	)
+	fs := newFlagSet(c, "rules", "spillcheck rules [flags]\n\n"+
+		"Lists the PII rules score and scan use: category, weight and what each rule\n"+
+		"matches. With --rules FILE it loads and checks your overrides first.", rulesExamples)
+	fs.group("Rules", func(fs *flag.FlagSet) {
+		fs.StringVar(&rules, "rules", "", "extend or override the built-in PII rules with `FILE`")
+		fs.StringVar(&category, "category", "", "list only the rules of `CATEGORY`")
+		fs.BoolVar(&terms, "terms", false, "list every term of each rule")
+		fs.BoolVar(&asJSON, "json", false, "write the rules as a rule file (JSON)")
+	})
+	if rest, err := parseArgs(fs, args); err != nil {
+		return err
+	} else if len(rest) > 0 {
+		return usagef("rules takes no arguments, got %q", rest[0])
+	}
+	engine, err := newScorer(rules)
+	if err != nil {
+		return err
+	}
+	var list []fingerprints.Rule
+	for _, r := range engine.Rules() {
+		if category == "" || r.Category == category {
+			list = append(list, r)
+		}
+	}
+	if len(list) == 0 {
+		return usagef("no rules of category %q", category)
+	}
+	if asJSON {
+		enc := json.NewEncoder(c.stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(fingerprints.RuleFile{Version: 1, Rules: list})
+	}
+	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "CATEGORY\tRULE\tWEIGHT\tSCOPE\tPOSITION\tTERMS")
+	for _, r := range list {
+		t := fmt.Sprintf("%d terms: %s", len(r.Terms), clipTerms(r.Terms, 4))
+		if terms {
+			t = strings.Join(r.Terms, ", ")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%.2f\t%s\t%s\t%s\n", r.Category, r.ID, r.Weight, r.Scope, r.Position, t)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(c.stdout, "\n%d rules. Categories:\n", len(list))
+	for _, cat := range fingerprints.Categories() {
+		pii := ""
+		if cat.PII {
+			pii = " (personal data)"
+		}
+		fmt.Fprintf(c.stdout, "  %-18s %s%s\n", cat.Name, cat.Description, pii)
+	}
+	return err
+}
+
+func clipTerms(terms []string, n int) string {
+	if len(terms) <= n {
+		return strings.Join(terms, ", ")
+	}
+	return strings.Join(terms[:n], ", ") + ", ..."
+}
