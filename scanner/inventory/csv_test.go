@@ -1,0 +1,56 @@
+package inventory
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestReadCSV(t *testing.T) {
+	tests := []struct {
+		name, input string
+		want        []string
+		columns     map[string][]string
+		warn        string
+	}{
+		{"ip and port", "Name,IP Address,Port,Owner\nweb,192.0.2.1,443,a\ncache,192.0.2.2,6379,b\n",
+			[]string{"- 192.0.2.1:443 public", "redis 192.0.2.2:6379 public"},
+			map[string][]string{"host": {"IP Address"}, "port": {"Port"}}, ""},
+		{"private and public columns, service and port lists", "hostname;Private IP;Public IP;Ports;Service\n" +
+			"db1.corp;10.0.0.1;203.0.113.1;27017, 27018;MongoDB\n",
+			[]string{"mongodb db1.corp:27017 private", "mongodb db1.corp:27018 private", "mongodb 10.0.0.1:27017 private",
+				"mongodb 10.0.0.1:27018 private", "mongodb 203.0.113.1:27017 public", "mongodb 203.0.113.1:27018 public"},
+			map[string][]string{"host": {"hostname", "Private IP", "Public IP"}, "port": {"Ports"}, "service": {"Service"}}, ""},
+		{"host:port, URLs, no port and a missing host", "# exported from the CMDB\nendpoint,notes\n" +
+			"search.example.com:9243,\"x, y\"\nrediss://cache.example.com:6380,\nmongodb://[2001:db8::7]:27017/admin,\nhost-only.example.com,\n,orphan row\n",
+			[]string{"- search.example.com:9243", "redis cache.example.com:6380 tls", "mongodb 2001:db8::7:27017 public", "- host-only.example.com:0"},
+			map[string][]string{"host": {"endpoint"}}, "1 rows had no host in columns endpoint"},
+		{"bad port", "ip,port\n192.0.2.5,http\n192.0.2.6,22\n", []string{"- 192.0.2.6:22 public"},
+			map[string][]string{"host": {"ip"}, "port": {"port"}}, `values were not a host or port`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, st, err := readAll(t, "", tt.input, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantTargets(t, got, tt.want...)
+			if !reflect.DeepEqual(st.Columns, tt.columns) {
+				t.Errorf("columns = %v, want %v", st.Columns, tt.columns)
+			}
+			if w := strings.Join(st.Warnings, ";"); (tt.warn == "") != (w == "") || !strings.Contains(w, tt.warn) {
+				t.Errorf("warnings = %q, want %q", st.Warnings, tt.warn)
+			}
+		})
+	}
+}
+
+func TestCSVOriginLine(t *testing.T) {
+	got, _, err := readAll(t, "csv", "\n# c\nip\n192.0.2.9\n\n192.0.2.10\n", Options{})
+	if err != nil || len(got) != 2 {
+		t.Fatalf("%v %v", got, err)
+	}
+	if got[0].Origins[0].Line != 4 || got[1].Origins[0].Line != 6 || got[0].Origins[0].Path != "ip" {
+		t.Errorf("origins %+v %+v", got[0].Origins, got[1].Origins)
+	}
+}
