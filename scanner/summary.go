@@ -46,16 +46,42 @@ func NewSummary(failOn Severity) *Summary {
 func (s *Summary) Add(r *Result) {
 	s.Targets++
 	s.ByStatus[r.Status]++
-	sev := r.Severity()
-	if sev == SeverityNone {
+	if r.Severity() == SeverityNone {
 		return
 	}
-	if r.Accepted != nil {
+	sev, accepted := r.UnacceptedSeverity()
+	if accepted {
 		s.Accepted++
+	}
+	if sev == SeverityNone {
 		return
 	}
 	s.Findings[sev.String()]++
 	if s.FailOn != SeverityNone && sev >= s.FailOn {
 		s.Failing++
 	}
+}
+
+// UnacceptedSeverity is the severity that still counts after a baseline:
+// none when the whole result is accepted, the worst unaccepted container's
+// when some containers are accepted, else the result's own. accepted says
+// whether the baseline accepted anything in r.
+func (r *Result) UnacceptedSeverity() (sev Severity, accepted bool) {
+	if r.Accepted != nil {
+		return SeverityNone, true
+	}
+	for _, c := range r.Containers {
+		if c.Accepted != nil {
+			accepted = true
+		}
+	}
+	if !accepted {
+		return r.Severity(), false
+	}
+	for _, c := range r.Containers {
+		if c.Accepted == nil && c.Score != nil && c.Score.Severity > sev {
+			sev = c.Score.Severity
+		}
+	}
+	return sev, true
 }

@@ -47,6 +47,9 @@ func commands() []command {
 	return []command{
 		{"scan", "probe targets for open stores and score what they hold", runScan},
 		{"targets", "print the targets a scan would probe, without connecting", runTargets},
+		{"score", "score schemas offline: mappings, validators, field lists, results", runScore},
+		{"rules", "list the PII rules, their categories and weights", runRules},
+		{"baseline", "write a baseline of accepted findings from a scan or a result file", runBaseline},
 		{"merge", "combine JSONL results (shards, resumed runs) into one report", runMerge},
 		{"version", "print the version", func(_ context.Context, c *cli, _ []string) error {
 			_, err := fmt.Fprintln(c.stdout, "spillcheck", version)

@@ -68,6 +68,8 @@ type resultWriter struct {
 	err     error
 	// logSummary repeats the summary on stderr when stdout is not the table.
 	logSummary bool
+	// collect, when set, sees every result after the baseline.
+	collect func(*scanner.Result)
 }
 
 func newResultWriter(c *cli, f *outputFlags, lf logFlags, log *gologger.Logger) (*resultWriter, error) {
@@ -118,6 +120,9 @@ func (rw *resultWriter) add(r *scanner.Result) {
 		}
 	}
 	rw.reports.keep(r)
+	if rw.collect != nil {
+		rw.collect(r)
+	}
 }
 
 // close writes the trailers and the document reports and closes files.

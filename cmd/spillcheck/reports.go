@@ -4,37 +4,61 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/spillcheck/spillcheck/scanner"
+	"github.com/spillcheck/spillcheck/scanner/baseline"
 	"github.com/spillcheck/spillcheck/scanner/report"
 )
 
-// reportFlags name the document reports written at the end of a run.
+// reportFlags name the document reports written at the end of a run, and
+// the baseline of accepted findings.
 type reportFlags struct {
 	sarif, markdown, html string
+	baseline              string
 }
 
 func (f *reportFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.sarif, "sarif", "", "also write a SARIF 2.1.0 report to `FILE` (code scanning)")
+	fs.StringVar(&f.markdown, "markdown", "", "also write a Markdown report to `FILE` (pull requests, job summaries)")
+	fs.StringVar(&f.html, "html", "", "also write a self-contained HTML report to `FILE`")
+	fs.StringVar(&f.baseline, "baseline", "", "accept the findings listed in `FILE` (an accept list or earlier results) until they expire")
 }
 
 func (f *reportFlags) validate() error { return nil }
 
-// reportSet keeps the results the document reports need (every result that
-// is not closed or timed out, so memory follows findings, not targets).
+// reportSet applies the baseline and keeps the results the document reports
+// need: every result that is not closed or timed out, so memory follows
+// findings, not targets.
 type reportSet struct {
-	flags   *reportFlags
-	results []scanner.Result
+	flags    *reportFlags
+	baseline *baseline.Baseline
+	now      time.Time
+	results  []scanner.Result
 }
 
 func (f *reportFlags) open() (*reportSet, error) {
-	return &reportSet{flags: f}, nil
+	rs := &reportSet{flags: f, now: time.Now()}
+	if f.baseline != "" {
+		b, err := baseline.Load(f.baseline)
+		if err != nil {
+			return nil, &inputError{fmt.Errorf("--baseline: %w", err)}
+		}
+		rs.baseline = b
+	}
+	return rs, nil
 }
 
-func (rs *reportSet) wanted() bool { return rs.flags.sarif != "" }
+func (rs *reportSet) wanted() bool {
+	return rs.flags.sarif != "" || rs.flags.markdown != "" || rs.flags.html != ""
+}
 
-// apply marks a result accepted by the baseline.
-func (rs *reportSet) apply(r *scanner.Result) {}
+// apply marks what the baseline accepts in r.
+func (rs *reportSet) apply(r *scanner.Result) {
+	if rs.baseline != nil {
+		rs.baseline.Apply(r, rs.now)
+	}
+}
 
 func (rs *reportSet) keep(r *scanner.Result) {
 	if !rs.wanted() || r.Status == scanner.StatusClosed || r.Status == scanner.StatusTimeout {
@@ -43,9 +67,27 @@ func (rs *reportSet) keep(r *scanner.Result) {
 	rs.results = append(rs.results, *r)
 }
 
+// unused lists baseline entries that accepted nothing in this run.
+func (rs *reportSet) unused() []baseline.Entry {
+	if rs.baseline == nil {
+		return nil
+	}
+	return rs.baseline.Unused()
+}
+
 func (rs *reportSet) write(sum *scanner.Summary) error {
-	if rs.flags.sarif != "" {
-		if err := writeReport(rs.flags.sarif, report.SARIF(version), rs.results, sum); err != nil {
+	for _, r := range []struct {
+		path string
+		w    report.Writer
+	}{
+		{rs.flags.sarif, report.SARIF(version)},
+		{rs.flags.markdown, report.Markdown()},
+		{rs.flags.html, report.HTML()},
+	} {
+		if r.path == "" {
+			continue
+		}
+		if err := writeReport(r.path, r.w, rs.results, sum); err != nil {
 			return err
 		}
 	}

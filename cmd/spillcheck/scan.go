@@ -73,6 +73,18 @@ func runScan(ctx context.Context, c *cli, args []string) error {
 	if err := of.validate(); err != nil {
 		return err
 	}
+	rw, in, err := scan(ctx, c, targets, &inf, &sf, &of, lf, nil)
+	if err != nil {
+		return err
+	}
+	return scanOutcome(ctx, rw, in)
+}
+
+// scan runs a whole scan: it reads and plans the targets, probes them, and
+// writes every result as it finishes. collect, when set, also sees every
+// result (after the baseline).
+func scan(ctx context.Context, c *cli, targets []string, inf *inputFlags, sf *scanFlags, of *outputFlags, lf logFlags,
+	collect func(*scanner.Result)) (*resultWriter, *inputs, error) {
 	line := &stderrLine{w: c.stderr}
 	log := newLogger(lf, line, c.tty)
 	if len(targets) == 0 && len(inf.lists) == 0 {
@@ -81,16 +93,16 @@ func runScan(ctx context.Context, c *cli, args []string) error {
 	}
 	reg, err := newRegistry(c)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	dialer, err := scanner.NewDialer(scanner.DialerConfig{Rate: sf.rate, PerHostRate: sf.perHostRate, Timeout: sf.timeout})
 	if err != nil {
-		return usagef("%v", err)
+		return nil, nil, usagef("%v", err)
 	}
 	var scorer scanner.Scorer
 	engine, err := newScorer(sf.rules)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	if !c.noScorer {
 		scorer = engine
@@ -98,22 +110,23 @@ func runScan(ctx context.Context, c *cli, args []string) error {
 	runner := &scanner.Runner{Registry: reg, Dialer: dialer, Limits: sf.limits, Concurrency: sf.concurrency,
 		TargetTimeout: sf.targetTimeout, Scorer: scorer}
 	if err := runner.Validate(); err != nil {
-		return usagef("%v", err)
+		return nil, nil, usagef("%v", err)
 	}
 	inputCtx, stopInput := context.WithCancel(ctx)
 	defer stopInput()
-	in, err := newInputs(inputCtx, c, &inf, reg, log)
+	in, err := newInputs(inputCtx, c, inf, reg, log)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	in.stop = stopInput
-	rw, err := newResultWriter(c, &of, lf, log)
+	rw, err := newResultWriter(c, of, lf, log)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
+	rw.collect = collect
 	if sf.resume != "" {
 		if err := rw.resume(sf.resume, in.planner); err != nil {
-			return err
+			return nil, nil, err
 		}
 	}
 
@@ -121,17 +134,20 @@ func runScan(ctx context.Context, c *cli, args []string) error {
 	jobs := make(chan scanner.Job, sf.concurrency)
 	go in.read(inputCtx, c, targets, entries)
 	go in.planner.Plan(inputCtx, entries, jobs)
-	prog := startProgress(c, line, &of, runner, in.planner)
+	prog := startProgress(c, line, of, runner, in.planner)
 	runner.Run(inputCtx, jobs, rw.add)
 	prog.stop()
 
 	rw.summary.Refused = int(in.refused.Load())
 	rw.summary.BadInput = int(in.bad.Load())
 	rw.summary.Interrupted = ctx.Err() != nil || (inf.strict && in.bad.Load() > 0)
-	if err := rw.close(); err != nil {
-		return &scanError{err}
+	for _, e := range rw.reports.unused() {
+		log.Warning().Msgf("--baseline: entry %q accepted nothing in this run; is it stale?", e.Pattern())
 	}
-	return scanOutcome(ctx, rw, in)
+	if err := rw.close(); err != nil {
+		return nil, nil, &scanError{err}
+	}
+	return rw, in, nil
 }
 
 // scanOutcome picks the error that decides the exit code: interrupted, then
