@@ -43,7 +43,7 @@ func (p *fakeProbe) Probe(ctx context.Context, t scanner.Target, env *scanner.En
 			Containers: []scanner.Container{{Kind: "key-pattern", Name: "chat:<phone>:inbox", Database: "db0", Docs: scanner.Int64(12),
 				Score: &scanner.Score{Likelihood: 91, Severity: scanner.SeverityHigh, Categories: []string{"phone"},
 					Evidence: []scanner.Evidence{{Field: "chat:<phone>:inbox", Category: "phone", Rule: "phone-placeholder", Weight: 0.9}}}}},
-			Score:      &scanner.Score{Likelihood: 91, Severity: scanner.SeverityHigh, Reason: "chat keys with phone numbers"}}, nil
+			Score: &scanner.Score{Likelihood: 91, Severity: scanner.SeverityHigh, Reason: "chat keys with phone numbers"}}, nil
 	}
 	return scanner.Result{Status: scanner.StatusClosed, Error: "connection refused"}, nil
 }
