@@ -46,8 +46,9 @@ type Entry struct {
 	// RFC 3339 time; empty never expires. Expired entries accept nothing.
 	Expires string `json:"expires,omitempty"`
 
-	until time.Time // first instant the entry no longer applies
-	shown time.Time // the date reports print
+	until   time.Time // first instant the entry no longer applies
+	shown   time.Time // the date reports print
+	pattern string    // Target, lower-cased
 }
 
 // file is the on-disk accept list.
@@ -84,6 +85,7 @@ func (e *Entry) validate() error {
 		return errors.New("reason is empty; say why the finding is acceptable")
 	}
 	e.until, e.shown = time.Time{}, time.Time{}
+	e.pattern = strings.ToLower(e.Target)
 	if e.Expires == "" {
 		return nil
 	}
@@ -121,9 +123,10 @@ func (b *Baseline) Apply(r *scanner.Result, now time.Time) {
 	}
 	var whole *Entry
 	var live []int
+	subjects := targetSubjects(r.Target)
 	for i := range b.Entries {
 		e := &b.Entries[i]
-		if !e.matchesTarget(r.Target) {
+		if !e.matchesTarget(subjects) {
 			continue
 		}
 		if e.expired(now) {
@@ -134,6 +137,7 @@ func (b *Baseline) Apply(r *scanner.Result, now time.Time) {
 		live = append(live, i)
 		if whole == nil && e.whole() {
 			whole = e
+			b.markUsed(i)
 		}
 	}
 	if len(live) == 0 {
@@ -147,16 +151,20 @@ func (b *Baseline) Apply(r *scanner.Result, now time.Time) {
 		}
 		some = true
 		e := whole
-		for _, i := range live {
-			if e == nil && match(b.Entries[i].Container, report.ContainerID(f.Container)) {
-				e = &b.Entries[i]
+		if e == nil {
+			id := report.ContainerID(f.Container)
+			for _, i := range live {
+				if match(b.Entries[i].Container, id) {
+					e = &b.Entries[i]
+					b.markUsed(i)
+					break
+				}
 			}
 		}
 		if e == nil {
 			all = false
 			continue
 		}
-		b.markUsed(e)
 		f.Container.Accepted = e.acceptance()
 		if first == nil {
 			first = e
@@ -164,24 +172,19 @@ func (b *Baseline) Apply(r *scanner.Result, now time.Time) {
 	}
 	switch {
 	case whole != nil:
-		b.markUsed(whole)
 		r.Accepted = whole.acceptance()
 	case some && all:
 		r.Accepted = first.acceptance()
 	}
 }
 
-func (b *Baseline) markUsed(e *Entry) {
+func (b *Baseline) markUsed(i int) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.used == nil {
 		b.used = map[int]bool{}
 	}
-	for i := range b.Entries {
-		if &b.Entries[i] == e {
-			b.used[i] = true
-		}
-	}
+	b.used[i] = true
 }
 
 // Unused returns the entries that have accepted nothing in any Apply so
@@ -221,7 +224,11 @@ func FromResults(results []scanner.Result, reason string) *Baseline {
 	}
 	slices.SortFunc(entries, func(a, b Entry) int { return strings.Compare(a.Pattern(), b.Pattern()) })
 	entries = slices.CompactFunc(entries, func(a, b Entry) bool { return a.Pattern() == b.Pattern() })
-	return &Baseline{Entries: entries, used: map[int]bool{}}
+	bl, err := New(entries)
+	if err != nil { // cannot happen: keys are never empty, reason is the caller's
+		return &Baseline{Entries: entries, used: map[int]bool{}}
+	}
+	return bl
 }
 
 // Write writes the baseline as an accept list that Load reads back.

@@ -8,22 +8,36 @@ import (
 	"github.com/spillcheck/spillcheck/scanner"
 )
 
-// matchesTarget reports whether the entry's target pattern matches t by its
-// key as written, or by its resolved address.
-func (e *Entry) matchesTarget(t scanner.Target) bool {
-	pat := strings.ToLower(e.Target)
+// subjects are the strings a target pattern is matched against: the
+// target's host:port, as written and as resolved, with and without the
+// service scheme, lower-cased.
+type subjects struct{ plain, scheme []string }
+
+func targetSubjects(t scanner.Target) subjects {
 	port := strconv.Itoa(t.Port)
 	hosts := []string{t.Host}
 	if t.IP.IsValid() {
 		hosts = append(hosts, t.IP.Unmap().String())
 	}
+	var s subjects
 	for _, h := range hosts {
 		hp := strings.ToLower(net.JoinHostPort(h, port))
-		subject := hp
-		if strings.Contains(pat, "://") {
-			subject = t.Service + "://" + hp
-		}
-		if match(pat, subject) {
+		s.plain = append(s.plain, hp)
+		s.scheme = append(s.scheme, t.Service+"://"+hp)
+	}
+	return s
+}
+
+// matchesTarget reports whether the entry's target pattern matches one of
+// the subjects: the scheme forms when the pattern has "://", else the
+// host:port forms.
+func (e *Entry) matchesTarget(s subjects) bool {
+	list := s.plain
+	if strings.Contains(e.pattern, "://") {
+		list = s.scheme
+	}
+	for _, subject := range list {
+		if match(e.pattern, subject) {
 			return true
 		}
 	}

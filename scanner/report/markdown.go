@@ -15,7 +15,18 @@ import (
 // findings a baseline accepted and why, then one section per store with its
 // findings, the evidence (field names and categories, never values) and the
 // fix steps for that store, and last the targets without findings.
+//
+// GitHub caps a comment at 65,536 characters and a job summary at 1 MiB, so
+// the report lists at most 100 stores and 100 other targets in its tables
+// and writes detail sections for the 25 worst stores; it says how many it
+// left out, and the SARIF and HTML reports hold them all.
 func Markdown() Writer { return markdownWriter{} }
+
+// Caps that keep the Markdown report within GitHub's comment size.
+const (
+	mdMaxRows     = 100
+	mdMaxSections = 25
+)
 
 type markdownWriter struct{}
 
@@ -34,7 +45,11 @@ func (markdownWriter) Write(w io.Writer, results []scanner.Result, sum *scanner.
 	if len(stores) > 0 {
 		b.WriteString("\n## Findings\n")
 	}
-	for _, st := range stores {
+	for i, st := range stores {
+		if i == mdMaxSections {
+			fmt.Fprintf(&b, "\n%s more stores with findings are not detailed here; the SARIF and HTML reports hold them all.\n", thousands(int64(len(stores)-i)))
+			break
+		}
 		mdStore(&b, st)
 	}
 	mdOthers(&b, others)
@@ -81,7 +96,11 @@ func mdHeader(b *strings.Builder, sum *scanner.Summary, stores []store) {
 		return
 	}
 	b.WriteString("\n| Severity | Store | Resource | Status | Findings |\n| --- | --- | --- | --- | --- |\n")
-	for _, st := range stores {
+	for i, st := range stores {
+		if i == mdMaxRows {
+			fmt.Fprintf(b, "\n%s more stores with findings are left out of this table.\n", thousands(int64(len(stores)-i)))
+			break
+		}
 		r := st.Result
 		var kinds []string
 		for _, f := range st.Findings {
@@ -196,7 +215,11 @@ func mdOthers(b *strings.Builder, others []*scanner.Result) {
 		return
 	}
 	fmt.Fprintf(b, "\n## Targets without findings (%d)\n\n| Target | Status | Product | Detail |\n| --- | --- | --- | --- |\n", len(others))
-	for _, r := range others {
+	for i, r := range others {
+		if i == mdMaxRows {
+			fmt.Fprintf(b, "\n%s more targets without findings are left out.\n", thousands(int64(len(others)-i)))
+			break
+		}
 		detail := r.Auth
 		if r.Error != "" {
 			detail = r.Error

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -84,4 +85,42 @@ func grepLines(s, sub string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// TestMarkdownCaps shows that a scan with many findings stays within
+// GitHub's comment size and says what it left out.
+func TestMarkdownCaps(t *testing.T) {
+	results := manyResults(300)
+	var buf bytes.Buffer
+	if err := Markdown().Write(&buf, results, nil); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	if buf.Len() > 65536 {
+		t.Errorf("report is %d bytes, over GitHub's comment limit", buf.Len())
+	}
+	for _, want := range []string{"200 more stores with findings are left out of this table.", "275 more stores with findings are not detailed here"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	if n := strings.Count(out, "\n### "); n != mdMaxSections {
+		t.Errorf("%d store sections, want %d", n, mdMaxSections)
+	}
+}
+
+// manyResults makes n open Redis results with one scored key pattern each.
+func manyResults(n int) []scanner.Result {
+	out := make([]scanner.Result, n)
+	for i := range out {
+		out[i] = scanner.Result{
+			Target: scanner.Target{Host: fmt.Sprintf("10.0.%d.%d", i/250, i%250+1), Port: 6379, Service: scanner.Redis},
+			Status: scanner.StatusOpen, Product: "redis", Version: "7.2.4",
+			Score: &scanner.Score{Likelihood: 80, Severity: scanner.SeverityHigh},
+			Containers: []scanner.Container{{Kind: "key-pattern", Database: "db0", Name: "chat:*", Docs: scanner.Int64(int64(i)),
+				Score: &scanner.Score{Likelihood: 80, Severity: scanner.SeverityHigh, Categories: []string{"message_body", "phone"},
+					Evidence: []scanner.Evidence{{Field: "text", Category: "message_body", Rule: "body", Weight: 0.5}, {Field: "from", Category: "phone", Rule: "from", Weight: 0.3}}}}},
+		}
+	}
+	return out
 }
