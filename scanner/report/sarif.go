@@ -158,7 +158,7 @@ func sarifRuleOf(r *Rule) sarifRule {
 		ID: r.ID, Name: r.Name,
 		ShortDescription:     sarifText{Text: r.Title},
 		FullDescription:      sarifText{Text: r.Detail},
-		Help:                 sarifText{Text: helpText(r), Markdown: helpMarkdown(r)},
+		Help:                 sarifText{Text: help(r, false), Markdown: help(r, true)},
 		DefaultConfiguration: sarifConfig{Level: level(r.Severity)},
 		Properties: map[string]any{
 			"tags": tags, "precision": "high",
@@ -286,27 +286,19 @@ func securitySeverity(s scanner.Severity) string {
 	return [...]string{"0.0", "3.0", "5.5", "8.0", "9.5"}[min(max(int(s), 0), 4)]
 }
 
-// helpText is the rule's help in plain text, with the fix for each store.
-func helpText(r *Rule) string {
-	var b strings.Builder
-	b.WriteString(r.Detail + "\n")
-	for _, svc := range ruleServices(r) {
-		fmt.Fprintf(&b, "\nFix for %s:\n", serviceTitle(svc))
-		for i, s := range Fix(svc) {
-			fmt.Fprintf(&b, "%d. %s: %s\n", i+1, s.Title, s.Detail)
-		}
+// help is the rule's help with the fix for each store it applies to, in
+// plain text, or in Markdown when md is set.
+func help(r *Rule, md bool) string {
+	heading, step := "\nFix for %s:\n", "%d. %s: %s\n"
+	if md {
+		heading, step = "\n### Fix for %s\n\n", "%d. **%s**: %s\n"
 	}
-	return b.String()
-}
-
-// helpMarkdown is helpText as Markdown.
-func helpMarkdown(r *Rule) string {
 	var b strings.Builder
 	b.WriteString(r.Detail + "\n")
 	for _, svc := range ruleServices(r) {
-		fmt.Fprintf(&b, "\n### Fix for %s\n\n", serviceTitle(svc))
+		fmt.Fprintf(&b, heading, serviceTitle(svc))
 		for i, s := range Fix(svc) {
-			fmt.Fprintf(&b, "%d. **%s**: %s\n", i+1, s.Title, s.Detail)
+			fmt.Fprintf(&b, step, i+1, s.Title, s.Detail)
 		}
 	}
 	return b.String()
