@@ -69,7 +69,7 @@ func TestClientRefusesBeforeWriting(t *testing.T) {
 	a, b := net.Pipe()
 	defer a.Close()
 	defer b.Close()
-	c := newClient(a, 1<<20)
+	c := newClient(t.Context(), a, 1<<20)
 	_, err := c.do("GET", "secret-key-name")
 	if !errors.Is(err, errNotAllowed) {
 		t.Fatalf("GET: err = %v, want errNotAllowed", err)

@@ -1,7 +1,9 @@
 package redis
 
 import (
+	"context"
 	"net"
+	"time"
 )
 
 // client speaks RESP2 over one connection. Every command goes through
@@ -11,10 +13,19 @@ type client struct {
 	conn net.Conn
 	rd   *respReader
 	out  []byte
+	stop func() bool
 }
 
-func newClient(c net.Conn, limit int64) *client {
-	return &client{conn: c, rd: newRespReader(c, limit)}
+// newClient wraps c. Cancelling ctx unblocks any read or write at once,
+// instead of after the connection's per-read timeout.
+func newClient(ctx context.Context, c net.Conn, limit int64) *client {
+	stop := context.AfterFunc(ctx, func() { c.SetDeadline(time.Unix(1, 0)) })
+	return &client{conn: c, rd: newRespReader(c, limit), stop: stop}
+}
+
+func (c *client) close() {
+	c.stop()
+	c.conn.Close()
 }
 
 // queue adds one allowlisted command to the next batch.

@@ -31,7 +31,8 @@
 // mode; anything else on the port is a protocol-error with a short reason.
 // A port that answers the plaintext INFO with a TLS record or a silent
 // close is retried once over TLS (and a rediss:// target that answers the
-// handshake in plaintext once without), and the handshake is recorded.
+// handshake in plaintext, or not within the timeout, once without), and the
+// handshake is recorded.
 //
 // Key names become patterns before they leave the package: Redact replaces
 // e-mail addresses, phone numbers, UUIDs, IPs, hex strings, tokens and

@@ -1,6 +1,8 @@
 package redis
 
 import (
+	"context"
+	"errors"
 	"io"
 	"log"
 	"net"
@@ -127,5 +129,22 @@ func TestProbeNotRedis(t *testing.T) {
 				t.Errorf("result claims a store: %+v", res)
 			}
 		})
+	}
+}
+
+// TestProbeCancel shows that cancelling the scan stops a probe blocked on a
+// silent server at once, not after the read timeout.
+func TestProbeCancel(t *testing.T) {
+	target := hostile(t, stall(""))
+	d, err := scanner.NewDialer(scanner.DialerConfig{Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	start := time.Now()
+	_, err = New().Probe(ctx, target, d.Env(ctx, target, scanner.Limits{}))
+	if !errors.Is(err, context.Canceled) || time.Since(start) > 2*time.Second {
+		t.Fatalf("err %v after %v", err, time.Since(start))
 	}
 }

@@ -50,3 +50,23 @@ func TestVersion(t *testing.T) {
 		}
 	}
 }
+
+// FuzzInfo feeds arbitrary INFO text to the parsers a server's reply goes
+// through: they must not panic, and keyspace must report only valid dbs.
+func FuzzInfo(f *testing.F) {
+	f.Add("# Server\r\nredis_version:7.0.15\r\n# Keyspace\r\ndb0:keys=1,expires=0\r\n")
+	f.Add("db99999999999999999999:keys=-1\ndb1:keys=2,keys=3")
+	f.Fuzz(func(t *testing.T, s string) {
+		info := parseInfo(s)
+		if len(info) > maxInfoLines {
+			t.Fatalf("%d lines kept", len(info))
+		}
+		product(info)
+		parseVersion(info["redis_version"]).atLeast(6, 2)
+		for _, db := range keyspace(info) {
+			if db.index < 0 || db.keys < 0 {
+				t.Fatalf("bad db %+v from %q", db, s)
+			}
+		}
+	})
+}

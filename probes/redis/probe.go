@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/netip"
+	"os"
 	"strconv"
 	"strings"
 	"syscall"
@@ -33,6 +34,9 @@ func (probe) Probe(ctx context.Context, t scanner.Target, env *scanner.Env) (res
 	res = scanner.Result{Target: t, Started: time.Now()}
 	defer func() {
 		res.Duration = scanner.Duration(time.Since(res.Started))
+		if err != nil && ctx.Err() != nil {
+			err = fmt.Errorf("probe stopped: %w", ctx.Err())
+		}
 		if err != nil && res.Status == "" {
 			res.Status = scanner.Classify(err)
 		}
@@ -41,7 +45,7 @@ func (probe) Probe(ctx context.Context, t scanner.Target, env *scanner.Env) (res
 	if err != nil {
 		return res, err
 	}
-	defer c.conn.Close()
+	defer c.close()
 	if info.isError() {
 		return res, classifyRefusal(&res, info.str)
 	}
@@ -60,11 +64,11 @@ func (probe) Probe(ctx context.Context, t scanner.Target, env *scanner.Env) (res
 
 // connect dials t, plaintext unless t.TLS, sends INFO server and reads the
 // reply. When the first attempt looks like the other mode (a TLS record or a
-// silent close on a plaintext attempt, a plaintext reply to a TLS
+// silent close on a plaintext attempt; a plaintext reply, or none, to a TLS
 // handshake), it retries once in the other mode.
 func connect(ctx context.Context, t scanner.Target, env *scanner.Env, res *scanner.Result) (*client, reply, error) {
-	c, r, _, err := attempt(ctx, t, env, t.TLS, res)
-	if err == nil || !wrongMode(err, t.TLS) {
+	c, r, handshook, err := attempt(ctx, t, env, t.TLS, res)
+	if err == nil || ctx.Err() != nil || !wrongMode(err, t.TLS, handshook) {
 		return c, r, explain(err)
 	}
 	c, r, handshook, err2 := attempt(ctx, t, env, !t.TLS, res)
@@ -99,10 +103,10 @@ func attempt(ctx context.Context, t scanner.Target, env *scanner.Env, useTLS boo
 		res.TLS = scanner.TLSFacts(tc.ConnectionState())
 		conn, handshook = tc, true
 	}
-	c = newClient(conn, env.Limits.MaxResponseBytes)
+	c = newClient(ctx, conn, env.Limits.MaxResponseBytes)
 	r, err = c.do("INFO", "server")
 	if err != nil {
-		conn.Close()
+		c.close()
 		return nil, reply{}, handshook, err
 	}
 	return c, r, handshook, nil
@@ -124,11 +128,14 @@ func explain(err error) error {
 // errTLSRecord is a TLS record where a RESP reply was expected.
 var errTLSRecord = fmt.Errorf("%w: the port answered with a TLS record", scanner.ErrTLSRequired)
 
-// wrongMode reports whether err suggests the server speaks the other mode.
-func wrongMode(err error, triedTLS bool) bool {
+// wrongMode reports whether err suggests the server speaks the other mode:
+// a plaintext INFO answered by a TLS record or a silent close, or a TLS
+// handshake answered in plaintext or not at all (plain Redis waits for a
+// newline that a ClientHello does not have).
+func wrongMode(err error, triedTLS, handshook bool) bool {
 	if triedTLS {
 		var rh tls.RecordHeaderError
-		return errors.As(err, &rh)
+		return !handshook && (errors.As(err, &rh) || errors.Is(err, os.ErrDeadlineExceeded))
 	}
 	return errors.Is(err, errTLSRecord) || errors.Is(err, io.EOF) ||
 		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET)
@@ -171,7 +178,7 @@ func truncate(s string, n int) string {
 	return s
 }
 
-// readBack wraps errors met while sampling so that they never quote server
+// sampleErr wraps errors met while sampling so that they never quote server
 // bytes, which may hold key names.
 func sampleErr(err error) error {
 	var ne net.Error

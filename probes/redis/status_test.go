@@ -133,6 +133,20 @@ func TestProbeTLS(t *testing.T) {
 	}
 }
 
+// TestProbeTLSTargetOnPlainServer: a rediss target whose server speaks
+// plaintext fails the handshake and is retried without TLS.
+func TestProbeTLSTargetOnPlainServer(t *testing.T) {
+	tg := startRedis(t).target()
+	tg.TLS = true
+	res, err, _ := runProbe(t, tg, scanner.Limits{}, time.Second)
+	if err != nil || res.Status != scanner.StatusOpen || res.TLS != nil {
+		t.Fatalf("status %s err %v tls %+v", res.Status, err, res.TLS)
+	}
+	if len(res.Notes) != 1 || !strings.Contains(res.Notes[0], "plaintext") {
+		t.Errorf("notes %q", res.Notes)
+	}
+}
+
 func selfSigned(t *testing.T, dir string) (certFile, keyFile string) {
 	t.Helper()
 	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
