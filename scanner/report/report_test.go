@@ -90,3 +90,26 @@ func firstDiff(want, got string) string {
 // hostile is the fixture's field name built to break out of Markdown and
 // HTML; every format must escape it.
 const hostile = "<img src=x onerror=alert(1)>|`body`"
+
+// TestWritersWithoutFindings runs every writer on no results and on one
+// result without findings, with and without a summary.
+func TestWritersWithoutFindings(t *testing.T) {
+	quiet := []scanner.Result{{Status: scanner.StatusAuthRequired, Target: scanner.Target{Host: "127.0.0.1", Port: 27017, Service: scanner.MongoDB}}}
+	for name, w := range map[string]Writer{"sarif": SARIF("x"), "markdown": Markdown(), "html": HTML()} {
+		for _, results := range [][]scanner.Result{nil, quiet} {
+			for _, sum := range []*scanner.Summary{nil, scanner.NewSummary(scanner.SeverityHigh)} {
+				var buf bytes.Buffer
+				if err := w.Write(&buf, results, sum); err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				out := buf.String()
+				if strings.Contains(out, "SPILL00") && name != "sarif" {
+					t.Errorf("%s reports a finding where there is none", name)
+				}
+				if len(results) == 1 && name != "sarif" && !strings.Contains(out, "mongodb://127.0.0.1:27017") {
+					t.Errorf("%s does not list the target without findings", name)
+				}
+			}
+		}
+	}
+}
