@@ -104,7 +104,7 @@ func TestProbeRedis74WithJSON(t *testing.T) {
 		}
 		return "-ERR unexpected\r\n"
 	})
-	res, err, rec := runProbe(t, target, scanner.Limits{}, time.Second)
+	res, rec, err := runProbe(t, target, scanner.Limits{}, time.Second)
 	if err != nil || res.Status != scanner.StatusOpen || res.Facts["role"] != "master" {
 		t.Fatalf("status %s err %v facts %v", res.Status, err, res.Facts)
 	}
@@ -148,7 +148,7 @@ func TestProbeRedis60UsesHKEYSForSmallHashes(t *testing.T) {
 		}
 		return "-ERR unexpected\r\n"
 	})
-	res, err, _ := runProbe(t, target, scanner.Limits{}, time.Second)
+	res, _, err := runProbe(t, target, scanner.Limits{}, time.Second)
 	if err != nil || res.Status != scanner.StatusOpen {
 		t.Fatalf("status %s err %v", res.Status, err)
 	}
@@ -181,7 +181,7 @@ func TestProbeClusterNode(t *testing.T) {
 		}
 		return "-ERR unexpected\r\n"
 	})
-	res, err, _ := runProbe(t, target, scanner.Limits{}, time.Second)
+	res, _, err := runProbe(t, target, scanner.Limits{}, time.Second)
 	if err != nil || res.Status != scanner.StatusOpen || res.Facts["mode"] != "cluster" {
 		t.Fatalf("status %s err %v facts %v", res.Status, err, res.Facts)
 	}
@@ -205,7 +205,7 @@ func TestProbeRefusals(t *testing.T) {
 	for _, tt := range tests {
 		f := &fakeRedis{}
 		target := f.start(t, func([]string) string { return tt.reply })
-		res, err, _ := runProbe(t, target, scanner.Limits{}, time.Second)
+		res, _, err := runProbe(t, target, scanner.Limits{}, time.Second)
 		if err != nil || res.Status != tt.status {
 			t.Errorf("%q: status %s err %v, want %s", tt.reply, res.Status, err, tt.status)
 		}
@@ -223,7 +223,7 @@ func TestProbeScanRefusedIsPartial(t *testing.T) {
 		}
 		return "-NOPERM this user has no permissions to run the 'scan' command\r\n"
 	})
-	res, err, _ := runProbe(t, target, scanner.Limits{}, time.Second)
+	res, _, err := runProbe(t, target, scanner.Limits{}, time.Second)
 	if err != nil || res.Status != scanner.StatusPartial || len(res.Containers) != 0 {
 		t.Fatalf("status %s err %v containers %d", res.Status, err, len(res.Containers))
 	}

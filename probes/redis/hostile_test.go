@@ -114,7 +114,7 @@ func TestProbeNotRedis(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			start := time.Now()
-			res, err, _ := runProbe(t, tt.target, scanner.Limits{MaxResponseBytes: 1 << 20}, timeout)
+			res, _, err := runProbe(t, tt.target, scanner.Limits{MaxResponseBytes: 1 << 20}, timeout)
 			took := time.Since(start)
 			if res.Status != tt.status || err == nil || !strings.Contains(err.Error(), tt.errText) {
 				t.Fatalf("status %s err %v; want %s with %q", res.Status, err, tt.status, tt.errText)

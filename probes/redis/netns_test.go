@@ -31,7 +31,7 @@ func TestProbeProtectedMode(t *testing.T) {
 	srv := &redisServer{host: ns.inside.String(), port: 6379}
 	waitListening(t, srv.addr(), &log)
 
-	res, err, rec := runProbe(t, srv.target(), scanner.Limits{}, 3*time.Second)
+	res, rec, err := runProbe(t, srv.target(), scanner.Limits{}, 3*time.Second)
 	if err != nil || res.Status != scanner.StatusProtected {
 		t.Fatalf("status %s err %v, want protected", res.Status, err)
 	}

@@ -28,8 +28,8 @@ func (probe) DefaultPorts() []int { return []int{6379, 6380} }
 
 // Probe classifies the server at t and, when it answers without
 // authentication, samples key patterns and field names as the package doc
-// describes. It opens at most two connections (one more only to switch
-// between plaintext and TLS) and returns within ctx's deadline.
+// describes. It opens one connection, and a second only to switch between
+// plaintext and TLS, and returns within ctx's deadline.
 func (probe) Probe(ctx context.Context, t scanner.Target, env *scanner.Env) (res scanner.Result, err error) {
 	res = scanner.Result{Target: t, Started: time.Now()}
 	defer func() {
@@ -57,7 +57,7 @@ func (probe) Probe(ctx context.Context, t scanner.Target, env *scanner.Env) (res
 	if ver == "" {
 		return res, scanner.ProtocolError("INFO answered without a redis_version")
 	}
-	res.Product, res.Version = name, ver
+	res.Product, res.Version = name, truncate(ver, maxFactLen)
 	res.Status = scanner.StatusOpen
 	return res, sampleServer(ctx, c, env.Limits, server, &res)
 }
@@ -151,24 +151,24 @@ func serverName(host string) string {
 // classifyRefusal maps an error reply to INFO onto a status.
 func classifyRefusal(res *scanner.Result, msg string) error {
 	code, _, _ := strings.Cut(msg, " ")
+	note := ""
 	switch {
 	case code == "NOAUTH" || strings.HasPrefix(msg, "ERR operation not permitted"):
 		res.Status, res.Auth = scanner.StatusAuthRequired, "AUTH"
-		return nil
 	case code == "DENIED":
-		res.Status = scanner.StatusProtected
-		res.Notes = append(res.Notes, "protected mode refused a non-loopback client")
-		return nil
+		res.Status, note = scanner.StatusProtected, "protected mode refused a non-loopback client"
 	case code == "NOPERM":
-		res.Status = scanner.StatusPartial
-		res.Notes = append(res.Notes, "commands run without AUTH, but the ACL refused INFO")
-		return nil
+		res.Status, note = scanner.StatusPartial, "commands run without AUTH, but the ACL refused INFO"
 	case code == "LOADING":
-		res.Status = scanner.StatusOpen
-		res.Notes = append(res.Notes, "the server is loading its dataset; nothing was sampled")
-		return nil
+		res.Status, note = scanner.StatusOpen, "the server is loading its dataset; nothing was sampled"
+	default:
+		return scanner.ProtocolError("RESP server refused INFO: %q", truncate(msg, 60))
 	}
-	return scanner.ProtocolError("RESP server refused INFO: %q", truncate(msg, 60))
+	res.Product = "redis"
+	if note != "" {
+		res.Notes = append(res.Notes, note)
+	}
+	return nil
 }
 
 func truncate(s string, n int) string {

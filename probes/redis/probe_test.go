@@ -77,7 +77,7 @@ var wantContainers = []struct {
 func TestProbeOpenSamplesPatterns(t *testing.T) {
 	srv := startRedis(t)
 	srv.seed(t, messagingKeyspace())
-	res, err, rec := runProbe(t, srv.target(), scanner.Limits{}, 3*time.Second)
+	res, rec, err := runProbe(t, srv.target(), scanner.Limits{}, 3*time.Second)
 	if err != nil {
 		t.Fatalf("probe: %v", err)
 	}

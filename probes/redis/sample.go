@@ -18,6 +18,7 @@ const (
 	fieldsPerKey    = 64   // field names asked for per key
 	hkeysMaxHashLen = 64   // HKEYS only for hashes at most this long
 	maxDBFacts      = 64   // keys_dbN facts recorded
+	maxFactLen      = 64   // bytes of a server-reported fact kept
 )
 
 // errRefused is a command the server refused while sampling (an ACL, a
@@ -39,20 +40,8 @@ func sampleServer(ctx context.Context, c *client, lim scanner.Limits, server map
 	if err != nil {
 		return sampleErr(err)
 	}
-	mode := firstNonEmpty(server["redis_mode"], "standalone")
-	res.Facts = map[string]string{"version": res.Version, "mode": mode}
-	if v := more["role"]; v != "" {
-		res.Facts["role"] = v
-	}
-	if v := server["uptime_in_seconds"]; v != "" {
-		res.Facts["uptime_seconds"] = v
-	}
 	dbs := keyspace(more)
-	for i, db := range dbs {
-		if i < maxDBFacts {
-			res.Facts["keys_db"+itoa(db.index)] = strconv.FormatInt(db.keys, 10)
-		}
-	}
+	mode := recordFacts(res, server, more["role"], dbs)
 	if mode == "sentinel" {
 		res.Notes = append(res.Notes, "sentinel: no keyspace to sample")
 		return nil
@@ -94,6 +83,25 @@ func sampleServer(ctx context.Context, c *client, lim scanner.Limits, server map
 		}
 	}
 	return nil
+}
+
+// recordFacts sets the version, mode, role, uptime and key count facts,
+// each cut to maxFactLen bytes, and returns the mode.
+func recordFacts(res *scanner.Result, server map[string]string, role string, dbs []dbKeys) string {
+	mode := truncate(firstNonEmpty(server["redis_mode"], "standalone"), maxFactLen)
+	res.Facts = map[string]string{"version": res.Version, "mode": mode}
+	if role != "" {
+		res.Facts["role"] = truncate(role, maxFactLen)
+	}
+	if v := server["uptime_in_seconds"]; v != "" {
+		res.Facts["uptime_seconds"] = truncate(v, maxFactLen)
+	}
+	for i, db := range dbs {
+		if i < maxDBFacts {
+			res.Facts["keys_db"+itoa(db.index)] = strconv.FormatInt(db.keys, 10)
+		}
+	}
+	return mode
 }
 
 // sampler reads key names, types and field names from one connection.

@@ -157,7 +157,7 @@ func sentCommands(t testing.TB, written []byte) [][]string {
 }
 
 // runProbe probes t with a recording dialer.
-func runProbe(t testing.TB, target scanner.Target, lim scanner.Limits, timeout time.Duration) (scanner.Result, error, *recorder) {
+func runProbe(t testing.TB, target scanner.Target, lim scanner.Limits, timeout time.Duration) (scanner.Result, *recorder, error) {
 	t.Helper()
 	rec := &recorder{}
 	d, err := scanner.NewDialer(scanner.DialerConfig{Timeout: timeout, WrapConn: rec.wrap})
@@ -167,7 +167,7 @@ func runProbe(t testing.TB, target scanner.Target, lim scanner.Limits, timeout t
 	ctx, cancel := context.WithTimeout(context.Background(), 4*timeout+2*time.Second)
 	defer cancel()
 	res, err := New().Probe(ctx, target, d.Env(ctx, target, lim))
-	return res, err, rec
+	return res, rec, err
 }
 
 func sprintCmd(cmd []string) string { return fmt.Sprintf("%q", cmd) }

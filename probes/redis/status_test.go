@@ -23,8 +23,8 @@ import (
 
 func TestProbeAuthRequired(t *testing.T) {
 	srv := startRedis(t, "--requirepass", "not-sent-by-the-probe")
-	res, err, rec := runProbe(t, srv.target(), scanner.Limits{}, 3*time.Second)
-	if err != nil || res.Status != scanner.StatusAuthRequired || res.Auth != "AUTH" {
+	res, rec, err := runProbe(t, srv.target(), scanner.Limits{}, 3*time.Second)
+	if err != nil || res.Status != scanner.StatusAuthRequired || res.Auth != "AUTH" || res.Product != "redis" {
 		t.Fatalf("status %s auth %q err %v", res.Status, res.Auth, err)
 	}
 	if len(res.Containers) != 0 || res.Facts != nil {
@@ -40,7 +40,7 @@ func TestProbeAuthRequired(t *testing.T) {
 func TestProbeLimits(t *testing.T) {
 	srv := startRedis(t)
 	srv.seed(t, messagingKeyspace())
-	res, err, _ := runProbe(t, srv.target(), scanner.Limits{MaxKeys: 10, MaxDBs: 1, MaxFields: 2}, 3*time.Second)
+	res, _, err := runProbe(t, srv.target(), scanner.Limits{MaxKeys: 10, MaxDBs: 1, MaxFields: 2}, 3*time.Second)
 	if err != nil || res.Status != scanner.StatusOpen {
 		t.Fatalf("status %s err %v", res.Status, err)
 	}
@@ -77,7 +77,7 @@ func TestProbeMonitor(t *testing.T) {
 	if r, err := rd.next(); err != nil || r.str != "OK" {
 		t.Fatalf("MONITOR: %v %q", err, r.str)
 	}
-	if res, err, _ := runProbe(t, srv.target(), scanner.Limits{}, 3*time.Second); err != nil || res.Status != scanner.StatusOpen {
+	if res, _, err := runProbe(t, srv.target(), scanner.Limits{}, 3*time.Second); err != nil || res.Status != scanner.StatusOpen {
 		t.Fatalf("probe: %s %v", res.Status, err)
 	}
 	srv.seed(t, [][]string{{"ECHO", "monitor-end"}})
@@ -118,7 +118,7 @@ func TestProbeTLS(t *testing.T) {
 	for _, useTLS := range []bool{false, true} {
 		tg := srv.target()
 		tg.TLS = useTLS
-		res, err, _ := runProbe(t, tg, scanner.Limits{}, 3*time.Second)
+		res, _, err := runProbe(t, tg, scanner.Limits{}, 3*time.Second)
 		if err != nil || res.Status != scanner.StatusOpen {
 			t.Fatalf("TLS=%v: status %s err %v", useTLS, res.Status, err)
 		}
@@ -138,7 +138,7 @@ func TestProbeTLS(t *testing.T) {
 func TestProbeTLSTargetOnPlainServer(t *testing.T) {
 	tg := startRedis(t).target()
 	tg.TLS = true
-	res, err, _ := runProbe(t, tg, scanner.Limits{}, time.Second)
+	res, _, err := runProbe(t, tg, scanner.Limits{}, time.Second)
 	if err != nil || res.Status != scanner.StatusOpen || res.TLS != nil {
 		t.Fatalf("status %s err %v tls %+v", res.Status, err, res.TLS)
 	}
