@@ -247,18 +247,3 @@ func (b *Baseline) Write(w io.Writer) error {
 	}
 	return enc.Encode(file{Version: 1, Accept: entries})
 }
-
-// Remaining is the worst severity among r's findings that no baseline entry
-// accepts, SeverityNone when every finding is accepted or there is none. A
-// gate that must ignore accepted containers of a target that is itself not
-// accepted (a new container appeared) compares this, not r.Severity(),
-// with --fail-on.
-func Remaining(r *scanner.Result) scanner.Severity {
-	worst := scanner.SeverityNone
-	for _, f := range report.FindingsOf(r) {
-		if f.Accepted == nil {
-			worst = max(worst, f.Severity)
-		}
-	}
-	return worst
-}

@@ -323,16 +323,3 @@ func FuzzParse(f *testing.F) {
 }
 
 func jsonMarshal(r scanner.Result) ([]byte, error) { return json.Marshal(r) }
-
-func TestRemaining(t *testing.T) {
-	r := openRedis() // target high, chat:*:messages high, chat:*:members medium
-	mustNew(t, Entry{Target: "redis://cache-1.staging.internal:6379", Container: "db0/chat:*:messages", Reason: "r"}).Apply(&r, afterExpiry)
-	if got := Remaining(&r); got != scanner.SeverityHigh {
-		t.Errorf("Remaining = %s, want high (the target finding is not accepted)", got)
-	}
-	r = openRedis()
-	mustNew(t, Entry{Target: "redis://cache-1.staging.internal:6379", Container: "db0/chat:*", Reason: "r"}).Apply(&r, afterExpiry)
-	if got := Remaining(&r); got != scanner.SeverityNone {
-		t.Errorf("Remaining = %s, want none (everything accepted)", got)
-	}
-}
