@@ -6,10 +6,15 @@
 # Idempotent and quiet.
 set -euo pipefail
 
-if ! command -v redis-server >/dev/null 2>&1; then
+# redis-server for the tests; ip (iproute2) for the protected-mode test's
+# network namespace.
+pkgs=()
+command -v redis-server >/dev/null 2>&1 || pkgs+=(redis-server)
+command -v ip >/dev/null 2>&1 || pkgs+=(iproute2)
+if [ "${#pkgs[@]}" -gt 0 ]; then
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null
-	apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends redis-server iproute2 >/dev/null
+	apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null
 fi
 
 # The package may start a system service; stop it so port 6379 stays free
@@ -20,9 +25,12 @@ fi
 if command -v service >/dev/null 2>&1; then
 	service redis-server stop >/dev/null 2>&1 || true
 fi
-if [ -f /var/run/redis/redis-server.pid ]; then
-	pid=$(cat /var/run/redis/redis-server.pid 2>/dev/null || true)
-	if [ -n "${pid}" ] && kill -0 "${pid}" 2>/dev/null; then
+# Without an init system, stop the packaged server by its pid file, and only
+# if that pid is still a redis-server.
+pidfile=/run/redis/redis-server.pid
+if [ -f "${pidfile}" ]; then
+	pid=$(cat "${pidfile}" 2>/dev/null || true)
+	if [ -n "${pid}" ] && [ "$(cat "/proc/${pid}/comm" 2>/dev/null)" = "redis-server" ]; then
 		kill "${pid}" 2>/dev/null || true
 	fi
 fi
