@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/url"
@@ -90,24 +91,25 @@ func readCSV(ctx context.Context, r *bufio.Reader, s *sink) error {
 	if err != nil {
 		return atLine(skipped, err)
 	}
-	cr := csv.NewReader(r) // the rest of the buffered input
+	cr := csv.NewReader(&boundedLines{r: r, max: s.opts.maxLine()}) // the rest of the buffered input
 	cr.Comma, cr.LazyQuotes, cr.FieldsPerRecord, cr.ReuseRecord = delim, true, -1, true
 	cr.Comment = '#'
-	noHost := 0
+	noHost, last := 0, skipped
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
-		line += skipped
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				return atLine(pe.Line+skipped, pe.Err)
 			}
-			return atLine(line, err)
+			return atLine(last+1, err)
 		}
+		line, _ := cr.FieldPos(0)
+		line += skipped
+		last = line
 		if err := s.record(); err != nil {
 			return err
 		}
@@ -186,4 +188,24 @@ func hostValue(v string) (host string, port int, service string, tls bool) {
 		}
 	}
 	return v, 0, "", false
+}
+
+// boundedLines fails a read once more than max bytes pass without a line
+// break, so that one endless CSV record cannot fill memory.
+type boundedLines struct {
+	r   io.Reader
+	max int
+	run int
+}
+
+func (b *boundedLines) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	for _, c := range p[:n] {
+		if c == '\n' {
+			b.run = 0
+		} else if b.run++; b.run > b.max {
+			return 0, fmt.Errorf("line longer than %d bytes", b.max)
+		}
+	}
+	return n, err
 }

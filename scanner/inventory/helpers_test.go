@@ -2,6 +2,7 @@ package inventory
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -56,3 +57,5 @@ func wantTargets(t *testing.T, got []scanner.Target, want ...string) {
 func readInto(s *Set, file, format, data string) (Stats, error) {
 	return Read(context.Background(), strings.NewReader(data), file, format, Options{}, s.Emit)
 }
+
+func errorsAs(err error, target any) bool { return errors.As(err, target) }

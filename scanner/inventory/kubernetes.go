@@ -79,6 +79,10 @@ func kubePortService(svcName, portName string, port int) (string, bool) {
 	return "", false
 }
 
+// maxNodePortTargets bounds the node port x node address targets one list
+// can plan.
+const maxNodePortTargets = 100000
+
 // nodePort is a store's node port waiting for node addresses.
 type nodePort struct {
 	port     int
@@ -162,8 +166,15 @@ func readKubernetes(ctx context.Context, r *bufio.Reader, s *sink) error {
 	if len(nodePorts) > 0 && len(nodes) == 0 {
 		s.stats.warnf("%d node ports of stores found but no Node objects to reach them on; export with `kubectl get svc,nodes -A -o json` to include them", len(nodePorts))
 	}
+	if n := len(nodePorts) * len(nodes); n > maxNodePortTargets {
+		s.stats.warnf("%d node ports on %d node addresses make %d targets; only the first %d are planned", len(nodePorts), len(nodes), n, maxNodePortTargets)
+	}
+	planned := 0
 	for _, np := range nodePorts {
 		for _, n := range nodes {
+			if planned++; planned > maxNodePortTargets {
+				return nil
+			}
 			s.add(endpoint{host: n.addr, port: np.port, service: np.service, exposure: n.exposure, path: np.path, resource: np.resource + " via " + n.name})
 		}
 	}

@@ -136,3 +136,10 @@ func TestReadLineTooLong(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+func TestReadCSVLineTooLong(t *testing.T) {
+	_, _, err := readAll(t, "csv", "ip,note\n192.0.2.1,"+strings.Repeat("a", 500)+"\n", Options{MaxLineBytes: 100})
+	if err == nil || !strings.Contains(err.Error(), "line longer than 100 bytes") {
+		t.Errorf("err = %v", err)
+	}
+}
