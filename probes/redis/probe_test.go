@@ -42,6 +42,7 @@ func messagingKeyspace() [][]string {
 	for _, u := range []string{"alice", "bob", "carol", "dave"} {
 		add("SET", "profile:"+u+":avatar", v("png"))
 	}
+	add("HSET", "room:42:members", "+8613800138000", v("admin"), "+447911123456", v("member"))
 	add("XADD", "events:stream", "*", "type", v("login"))
 	add("SADD", "online:set", v("a"), v("b"))
 	add("ZADD", "leaderboard", "1", v("x"))
@@ -67,6 +68,7 @@ var wantContainers = []struct {
 	{"db0", "profile:<id>:avatar", "string", 4, nil},
 	{"db0", "user:<email>", "hash", 3, []string{"email", "name", "phone"}},
 	{"db0", "otp:<phone>", "string", 1, nil},
+	{"db0", "room:<int>:members", "hash", 1, []string{"<phone>"}},
 	{"db0", "events:stream", "stream", 1, nil},
 	{"db0", "online:set", "set", 1, nil},
 	{"db0", "leaderboard", "zset", 1, nil},
@@ -85,7 +87,7 @@ func TestProbeOpenSamplesPatterns(t *testing.T) {
 		t.Fatalf("status %s product %s version %s", res.Status, res.Product, res.Version)
 	}
 	for k, want := range map[string]string{"version": res.Version, "mode": "standalone", "role": "master",
-		"keys_db0": "61", "keys_db1": "31"} {
+		"keys_db0": "62", "keys_db1": "31"} {
 		if res.Facts[k] != want {
 			t.Errorf("fact %s = %q, want %q (facts %v)", k, res.Facts[k], want, res.Facts)
 		}

@@ -44,7 +44,7 @@ func TestProbeLimits(t *testing.T) {
 	if err != nil || res.Status != scanner.StatusOpen {
 		t.Fatalf("status %s err %v", res.Status, err)
 	}
-	want := map[string]int{"keys-over-max-keys": 51, "dbs-over-max-dbs": 1, "keys-in-skipped-dbs": 31}
+	want := map[string]int{"keys-over-max-keys": 52, "dbs-over-max-dbs": 1, "keys-in-skipped-dbs": 31}
 	for k, v := range want {
 		if res.Skipped[k] != v {
 			t.Errorf("skipped %s = %d, want %d (%v)", k, res.Skipped[k], v, res.Skipped)
@@ -101,8 +101,8 @@ func TestProbeMonitor(t *testing.T) {
 			t.Errorf("MONITOR saw %s from the probe", name)
 		}
 	}
-	if seen["INFO"] != 3 || seen["TYPE"] != 92 || seen["SELECT"] != 1 {
-		t.Errorf("MONITOR counts %v: want 3 INFO, 92 TYPE, 1 SELECT", seen)
+	if seen["INFO"] != 3 || seen["TYPE"] != 93 || seen["SELECT"] != 1 {
+		t.Errorf("MONITOR counts %v: want 3 INFO, 93 TYPE, 1 SELECT", seen)
 	}
 }
 
