@@ -117,7 +117,15 @@ func (rd *schemaReader) json(data []byte) ([]scanner.Result, error) {
 			break
 		}
 		if err != nil {
-			line, col := lineCol(data, dec.InputOffset())
+			off := dec.InputOffset()
+			var se *json.SyntaxError
+			switch {
+			case errors.As(err, &se):
+				off = se.Offset
+			case errors.Is(err, io.ErrUnexpectedEOF):
+				off = int64(len(data))
+			}
+			line, col := lineCol(data, off)
 			return nil, rd.errorf(fmt.Sprintf("line %d, column %d", line, col), "%v", err)
 		}
 		res, err := rd.value(v, n)

@@ -1,7 +1,9 @@
 package fingerprints
 
 import (
+	"cmp"
 	"math"
+	"slices"
 
 	"github.com/spillcheck/spillcheck/scanner"
 )
@@ -10,6 +12,15 @@ import (
 type scratch struct {
 	tok  tokenizer
 	hits []hit
+	recs []evRec
+}
+
+// evRec is one match, kept without pointers until the strongest are chosen.
+type evRec struct {
+	w     float64
+	field int32 // index into Container.Fields; -1 for the container name
+	rule  int32
+	name  bool // matched by a container rule
 }
 
 // catAcc accumulates one category's evidence in a container.
@@ -21,7 +32,7 @@ type catAcc struct {
 // assessment is what the fields and name of one container add up to.
 type assessment struct {
 	cats     [numCategories]catAcc
-	evidence []scanner.Evidence
+	evidence []scanner.Evidence // strongest first, at most maxEvidence
 }
 
 // The scoring model. Every constant here is documented in docs/scoring.md.
@@ -44,7 +55,8 @@ func (e *Engine) assess(c *scanner.Container) *assessment {
 	s := e.pool.Get().(*scratch)
 	defer e.pool.Put(s)
 	a := &assessment{}
-	add := func(m *matcher, field string, isName bool) {
+	s.recs = s.recs[:0]
+	add := func(m *matcher, field string, idx int32, name bool) {
 		s.hits = m.match(&s.tok, field, s.hits[:0])
 		for _, h := range s.hits {
 			r := &m.rules[h.rule]
@@ -53,23 +65,31 @@ func (e *Engine) assess(c *scanner.Container) *assessment {
 			if r.Weight > acc.w || (r.Weight < 0 && r.Weight < acc.w) {
 				acc.w = r.Weight
 			}
-			if len(a.evidence) < maxEvidence {
-				ev := scanner.Evidence{Field: field, Category: r.Category, Rule: r.ID, Weight: r.Weight}
-				if isName {
-					ev.Container = c.Name
-				}
-				a.evidence = append(a.evidence, ev)
-			}
+			s.recs = append(s.recs, evRec{w: r.Weight, field: idx, rule: h.rule, name: name})
 		}
 	}
-	add(e.container, c.Name, true)
+	add(e.container, c.Name, -1, true)
 	// Redis key patterns carry identifiers in the name itself:
 	// "chat:<phone>:inbox" names a phone number.
 	if c.Kind == "key-pattern" {
-		add(e.field, c.Name, true)
+		add(e.field, c.Name, -1, false)
 	}
-	for _, f := range c.Fields {
-		add(e.field, f.Path, false)
+	for i := range c.Fields {
+		add(e.field, c.Fields[i].Path, int32(i), false)
+	}
+	slices.SortStableFunc(s.recs, func(x, y evRec) int { return cmp.Compare(y.w, x.w) })
+	n := min(len(s.recs), maxEvidence)
+	a.evidence = make([]scanner.Evidence, n)
+	for i, rec := range s.recs[:n] {
+		m, field := e.field, c.Name
+		if rec.name {
+			m = e.container
+		}
+		if rec.field >= 0 {
+			field = c.Fields[rec.field].Path
+		}
+		r := &m.rules[rec.rule]
+		a.evidence[i] = scanner.Evidence{Container: c.Name, Field: field, Category: r.Category, Rule: r.ID, Weight: r.Weight}
 	}
 	return a
 }

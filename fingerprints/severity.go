@@ -2,7 +2,6 @@ package fingerprints
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/spillcheck/spillcheck/scanner"
@@ -116,16 +115,11 @@ func (e *Engine) ScoreResult(r *scanner.Result) {
 func (e *Engine) ScoreContainer(c *scanner.Container, status scanner.Status) *scanner.Score {
 	a := e.assess(c)
 	l, p := a.likelihood(), a.piiLevel()
-	ev := a.evidence
-	for i := range ev {
-		ev[i].Container = c.Name
-	}
-	sort.SliceStable(ev, func(i, j int) bool { return ev[i].Weight > ev[j].Weight })
 	return &scanner.Score{
 		Likelihood: l,
 		Severity:   SeverityFor(status, l, p, c.Docs),
 		Categories: a.categoryNames(),
-		Evidence:   ev,
+		Evidence:   a.evidence,
 		Reason:     containerReason(a, l, p, status, c.Docs),
 	}
 }
@@ -170,21 +164,35 @@ func containerReason(a *assessment, l, p int, status scanner.Status, docs *int64
 	return b.String()
 }
 
-// evidenceSummary names each category with up to two fields.
+// evidenceSummary names each category with up to two fields, strongest
+// first.
 func evidenceSummary(a *assessment) string {
-	fields := map[string][]string{}
+	var fields [numCategories][2]string
 	for _, ev := range a.evidence {
-		if f := fields[ev.Category]; len(f) < 2 && !contains(f, ev.Field) {
-			fields[ev.Category] = append(f, ev.Field)
+		f := &fields[categoryIndex[ev.Category]]
+		switch {
+		case f[0] == "":
+			f[0] = ev.Field
+		case f[1] == "" && f[0] != ev.Field:
+			f[1] = ev.Field
 		}
 	}
-	var parts []string
+	var b strings.Builder
 	for i, c := range categories {
-		if a.cats[i].w != 0 && len(fields[c.Name]) > 0 {
-			parts = append(parts, c.Name+" ["+strings.Join(fields[c.Name], ", ")+"]")
+		f := fields[i]
+		if a.cats[i].w == 0 || f[0] == "" {
+			continue
 		}
+		if b.Len() > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(c.Name + " [" + f[0])
+		if f[1] != "" {
+			b.WriteString(", " + f[1])
+		}
+		b.WriteString("]")
 	}
-	return strings.Join(parts, ", ")
+	return b.String()
 }
 
 func contains(list []string, s string) bool {

@@ -1,0 +1,168 @@
+package fingerprints
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/spillcheck/spillcheck/scanner"
+)
+
+func fieldsOf(paths ...string) []scanner.FieldSample {
+	out := make([]scanner.FieldSample, len(paths))
+	for i, p := range paths {
+		out[i] = scanner.FieldSample{Path: p, Source: scanner.SourceMapping}
+	}
+	return out
+}
+
+// TestScoreContainer checks the combination rule: messaging needs content
+// or call records, a party and a time; single PII fields are not messaging.
+func TestScoreContainer(t *testing.T) {
+	e := mustDefault(t)
+	tests := []struct {
+		name     string
+		c        scanner.Container
+		minL     int
+		maxL     int
+		sev      scanner.Severity
+		wantCats []string
+	}{
+		{"lone phone in a CRM", scanner.Container{Kind: "collection", Name: "customers", Fields: fieldsOf("name", "phone", "company", "created_at")},
+			0, 39, scanner.SeverityMedium, []string{"phone"}},
+		{"lone message in an app log", scanner.Container{Kind: "index", Name: "app-logs-2024", Fields: fieldsOf("@timestamp", "message", "log.level", "service.name")},
+			0, 39, scanner.SeverityMedium, []string{"message_body", "timestamp"}},
+		{"chat messages", scanner.Container{Kind: "index", Name: "messages", Fields: fieldsOf("conversation_id", "sender_id", "recipient_id", "text", "created_at")},
+			LikelyMessaging, 100, scanner.SeverityHigh, []string{"message_body", "sender_recipient", "conversation", "timestamp"}},
+		{"redis inbox keyed by phone", scanner.Container{Kind: "key-pattern", Name: "chat:<phone>:inbox", Fields: fieldsOf("from", "body", "ts")},
+			LikelyMessaging, 100, scanner.SeverityHigh, []string{"phone", "messaging_context"}},
+		{"asterisk cdr", scanner.Container{Kind: "collection", Name: "cdr", Fields: fieldsOf("src", "dst", "billsec", "disposition", "start", "clid")},
+			LikelyMessaging, 100, scanner.SeverityHigh, []string{"call_record"}},
+		{"pinyin chat log", scanner.Container{Kind: "collection", Name: "liaotian_jilu", Fields: fieldsOf("fasongren", "jieshouren", "xiaoxi_neirong", "fasong_shijian")},
+			LikelyMessaging, 100, scanner.SeverityHigh, []string{"message_body", "sender_recipient", "timestamp"}},
+		{"spanish messages", scanner.Container{Kind: "collection", Name: "mensajes", Fields: fieldsOf("remitente", "destinatario", "texto", "fecha", "telefono")},
+			LikelyMessaging, 100, scanner.SeverityHigh, []string{"phone"}},
+		{"arabic transliterated", scanner.Container{Kind: "collection", Name: "rasail", Fields: fieldsOf("mursil", "mustalim", "risala", "waqt")},
+			LikelyMessaging, 100, scanner.SeverityHigh, []string{"message_body"}},
+		{"hindi transliterated", scanner.Container{Kind: "collection", Name: "sandesh", Fields: fieldsOf("preshak", "praptkarta", "sandesh", "samay")},
+			LikelyMessaging, 100, scanner.SeverityHigh, []string{"message_body"}},
+		{"thai transliterated", scanner.Container{Kind: "collection", Name: "chat", Fields: fieldsOf("phu_song", "phu_rap", "khokhwam", "wela", "boe_tho")},
+			LikelyMessaging, 100, scanner.SeverityHigh, []string{"phone"}},
+		{"metrics", scanner.Container{Kind: "index", Name: "metricbeat-8", Fields: fieldsOf("@timestamp", "system.cpu.total.pct", "host.name")},
+			0, 0, scanner.SeverityMedium, nil},
+		{"empty known volume", scanner.Container{Kind: "index", Name: "scratch", Docs: scanner.Int64(0)},
+			0, 0, scanner.SeverityLow, nil},
+		{"many messages are critical", scanner.Container{Kind: "index", Name: "sms", Docs: scanner.Int64(250_000), Fields: fieldsOf("msisdn", "text", "ts")},
+			LikelyMessaging, 100, scanner.SeverityCritical, []string{"phone"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := e.ScoreContainer(&tt.c, scanner.StatusOpen)
+			if s.Likelihood < tt.minL || s.Likelihood > tt.maxL {
+				t.Errorf("likelihood %d, want %d..%d (%s)", s.Likelihood, tt.minL, tt.maxL, s.Reason)
+			}
+			if s.Severity != tt.sev {
+				t.Errorf("severity %s, want %s (%s)", s.Severity, tt.sev, s.Reason)
+			}
+			for _, c := range tt.wantCats {
+				if !slices.Contains(s.Categories, c) {
+					t.Errorf("categories %v lack %s", s.Categories, c)
+				}
+			}
+		})
+	}
+}
+
+func TestSeverityFor(t *testing.T) {
+	n := scanner.Int64
+	tests := []struct {
+		status scanner.Status
+		l, p   int
+		docs   *int64
+		want   scanner.Severity
+	}{
+		{scanner.StatusAuthRequired, 99, 99, n(1 << 30), scanner.SeverityNone},
+		{scanner.StatusClosed, 99, 99, nil, scanner.SeverityNone},
+		{scanner.StatusProtected, 99, 99, nil, scanner.SeverityNone},
+		{scanner.StatusOpen, 70, 0, nil, scanner.SeverityHigh},
+		{scanner.StatusOpen, 70, 0, n(9_999), scanner.SeverityHigh},
+		{scanner.StatusOpen, 70, 0, n(10_000), scanner.SeverityCritical},
+		{scanner.StatusPartial, 95, 0, n(10_000), scanner.SeverityCritical},
+		{scanner.StatusOpen, 69, 0, nil, scanner.SeverityMedium},
+		{scanner.StatusOpen, 40, 0, n(10_000), scanner.SeverityHigh},
+		{scanner.StatusOpen, 39, 90, nil, scanner.SeverityMedium},
+		{scanner.StatusOpen, 39, 90, n(100_000), scanner.SeverityHigh},
+		{scanner.StatusOpen, 0, 49, nil, scanner.SeverityMedium},
+		{scanner.StatusOpen, 0, 0, n(0), scanner.SeverityLow},
+		{scanner.StatusPartial, 0, 0, nil, scanner.SeverityLow},
+	}
+	for _, tt := range tests {
+		if got := SeverityFor(tt.status, tt.l, tt.p, tt.docs); got != tt.want {
+			d := "unknown"
+			if tt.docs != nil {
+				d = fmt.Sprint(*tt.docs)
+			}
+			t.Errorf("SeverityFor(%s, L=%d, P=%d, docs=%s) = %s, want %s", tt.status, tt.l, tt.p, d, got, tt.want)
+		}
+	}
+}
+
+func TestScoreResult(t *testing.T) {
+	e := mustDefault(t)
+	r := scanner.Result{Status: scanner.StatusOpen, Containers: []scanner.Container{
+		{Kind: "index", Name: "logs", Fields: fieldsOf("@timestamp", "message")},
+		{Kind: "index", Name: "chat", Docs: scanner.Int64(42), Fields: fieldsOf("from", "to", "body", "sent_at")},
+	}}
+	e.ScoreResult(&r)
+	if r.Score == nil || r.Containers[0].Score == nil || r.Containers[1].Score == nil {
+		t.Fatal("scores not set")
+	}
+	if r.Score.Severity != scanner.SeverityHigh || r.Score.Likelihood != r.Containers[1].Score.Likelihood {
+		t.Errorf("target score %+v, want high with the chat container's likelihood %d", r.Score, r.Containers[1].Score.Likelihood)
+	}
+	if len(r.Score.Evidence) == 0 || r.Score.Evidence[0].Container != "chat" {
+		t.Errorf("target evidence %+v, want the chat container's first", r.Score.Evidence)
+	}
+	for _, st := range []scanner.Status{scanner.StatusAuthRequired, scanner.StatusOpen} {
+		bare := scanner.Result{Status: st}
+		e.ScoreResult(&bare)
+		want := map[scanner.Status]scanner.Severity{scanner.StatusAuthRequired: scanner.SeverityNone, scanner.StatusOpen: scanner.SeverityMedium}[st]
+		if bare.Score.Severity != want {
+			t.Errorf("%s with no containers: severity %s, want %s", st, bare.Score.Severity, want)
+		}
+	}
+}
+
+// TestRuleOverride checks --rules semantics: replace by id, disable, add,
+// and errors that name the rule.
+func TestRuleOverride(t *testing.T) {
+	c := scanner.Container{Kind: "index", Name: "x", Fields: fieldsOf("kontakt_nummer")}
+	e, err := LoadWith([]byte(`{"version":1,"rules":[
+		{"id":"phone-de","category":"phone","weight":0.9,"terms":["kontakt nummer"],"match":["kontakt_nummer"],"no_match":["kontakt"]},
+		{"id":"phone-abbrev","disabled":true}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := e.ScoreContainer(&c, scanner.StatusOpen); !slices.Contains(s.Categories, "phone") {
+		t.Errorf("added rule did not match: %+v", s)
+	}
+	if e.RuleMatches("phone-abbrev", "tel") {
+		t.Error("disabled rule still matches")
+	}
+	bad := []struct{ file, want string }{
+		{`{"version":1,"rules":[{"id":"phone","category":"phone","weight":0.9,"terms":["phone"],"match":["microphone"]}]}`, `extra-1: rule "phone": example "microphone" must match but does not`},
+		{`{"version":1,"rules":[{"id":"x","category":"nope","weight":0.5,"terms":["a"],"match":["a"]}]}`, `rule "x" (#1): unknown category "nope"`},
+		{`{"version":1,"rules":[{"id":"x","category":"phone","weight":2,"terms":["a"],"match":["a"]}]}`, `rule "x" (#1): weight 2`},
+		{`{"version":1,"rules":[{"id":"x","category":"phone","weight":0.5,"terms":["Phone_No"],"match":["a"]}]}`, `rule "x" (#1): term "Phone_No"`},
+		{`{"version":1,"rules":[{"id":"x","category":"phone","wieght":0.5}]}`, `unknown field "wieght"`},
+		{`{"version":2,"rules":[]}`, `version must be 1`},
+		{"{\"version\":1,\n\"rules\":[}", `extra-1:2:`},
+	}
+	for _, b := range bad {
+		_, err := LoadWith([]byte(b.file))
+		if err == nil || !strings.Contains(err.Error(), b.want) {
+			t.Errorf("LoadWith(%s) error %v, want one containing %q", b.file, err, b.want)
+		}
+	}
+}

@@ -1,0 +1,67 @@
+package fingerprints
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestTokenize(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"sender.phoneNumber", []string{"sender", "phone", "number"}},
+		{"phone_number", []string{"phone", "number"}},
+		{"HTMLBody", []string{"html", "body"}},
+		{"fromJIDResource", []string{"from", "jid", "resource"}},
+		{"MSISDN", []string{"msisdn"}},
+		{"address2", []string{"address", "2"}},
+		{"billing.address_1", []string{"billing", "address", "1"}},
+		{"@timestamp", []string{"timestamp"}},
+		{"message-timestamp", []string{"message", "timestamp"}},
+		{"u._id", []string{"u", "id"}},
+		{"entry.changes.value.messages.text.body", []string{"entry", "changes", "value", "messages", "text", "body"}},
+		{"chat:<phone>:inbox", []string{"chat", "<phone>", "inbox"}},
+		{"user:<INT>", []string{"user", "<int>"}},
+		{"a.$[].b", []string{"a", "b"}},
+		{"<unclosed", []string{"unclosed"}},
+		{"xiaoxi_neirong", []string{"xiaoxi", "neirong"}},
+		{"名字", []string{}},
+		{"", []string{}},
+		{"...", []string{}},
+	}
+	for _, tt := range tests {
+		if got := Tokenize(tt.in); !slices.Equal(got, tt.want) {
+			t.Errorf("Tokenize(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestTokenizerSegments checks the segment bookkeeping that positions use.
+func TestTokenizerSegments(t *testing.T) {
+	var tk tokenizer
+	n := tk.split("sender.phoneNumber.e164")
+	if n != 5 {
+		t.Fatalf("split: %d words, want 5", n)
+	}
+	if got := string(tk.segWhole(1)); got != "phonenumber" {
+		t.Errorf("segWhole(1) = %q, want phonenumber", got)
+	}
+	if !slices.Equal(tk.segs, []int{0, 1, 1, 2, 2}) {
+		t.Errorf("segs = %v, want [0 1 1 2 2]", tk.segs)
+	}
+}
+
+func FuzzTokenize(f *testing.F) {
+	for _, s := range []string{"sender.phoneNumber", "chat:<phone>:inbox", "<<<>>>", "a\x00b", "ÀÉ.x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		words := Tokenize(s)
+		for _, w := range words {
+			if w == "" {
+				t.Fatalf("Tokenize(%q) returned an empty word", s)
+			}
+		}
+	})
+}
