@@ -2,6 +2,7 @@ package fingerprints
 
 import (
 	"encoding/json"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -154,13 +155,48 @@ func TestEvaluationCorpus(t *testing.T) {
 			t.Logf("tune miss: %s positive=%v likelihood=%d: %s", r.name, r.positive, r.likelihood, r.reason)
 		}
 	}
+	var table strings.Builder
+	table.WriteString("| split | schemas | positives | ROC AUC | precision at high | recall at high | floor (AUC / P / R) |\n")
+	table.WriteString("|---|---|---|---|---|---|---|\n")
 	for _, split := range []string{"all", "tune", "holdout"} {
 		m, floor := evaluate(bySplit[split]), evalFloors[split]
 		t.Logf("%-7s %s", split, m)
+		fmt.Fprintf(&table, "| %s | %d | %d | %.3f | %.3f (%d/%d) | %.3f (%d/%d) | %.2f / %.2f / %.2f |\n", split, m.N, m.Pos,
+			m.AUC, m.Precision, m.TP, m.TP+m.FP, m.Recall, m.TP, m.TP+m.FN, floor.AUC, floor.Precision, floor.Recall)
 		if m.AUC < floor.AUC || m.Precision < floor.Precision || m.Recall < floor.Recall {
 			t.Errorf("%s split below floor AUC>=%.2f P>=%.2f R>=%.2f: %s", split, floor.AUC, floor.Precision, floor.Recall, m)
 		}
 	}
+	checkDocBlock(t, "../docs/scoring.md", "metrics", table.String())
+}
+
+var updateDocs = flag.Bool("update-docs", false, "rewrite generated blocks of docs/scoring.md")
+
+// checkDocBlock keeps a generated block of a document true: the text
+// between <!-- NAME:start --> and <!-- NAME:end --> must equal want.
+func checkDocBlock(t *testing.T, path, name, want string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start, end := "<!-- "+name+":start -->\n", "<!-- "+name+":end -->"
+	i, j := strings.Index(string(b), start), strings.Index(string(b), end)
+	if i < 0 || j < i {
+		t.Fatalf("%s: no %q ... %q block", path, start, end)
+	}
+	got := string(b[i+len(start) : j])
+	if got == want {
+		return
+	}
+	if *updateDocs {
+		out := string(b[:i+len(start)]) + want + string(b[j:])
+		if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	t.Errorf("%s: the %s block is stale; run go test ./fingerprints -run EvaluationCorpus -update-docs\n--- got\n%s--- want\n%s", path, name, got, want)
 }
 
 func TestEvaluateMetrics(t *testing.T) {
