@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/spillcheck/spillcheck/fingerprints"
 	"github.com/spillcheck/spillcheck/scanner"
 )
 
@@ -56,6 +57,12 @@ var (
 		Says:     "has no password and is held back only by protected mode",
 		Severity: scanner.SeverityLow, CWEs: []int{1188}, Services: []string{scanner.Redis},
 	}
+	RulePersonalData = &Rule{
+		ID: "SPILL007", Name: "PersonalDataStore", Title: "Store holds what looks like personal data",
+		Detail:   "Field or key names in this index, collection or key pattern match personal-data rules (phone numbers, e-mail addresses, names, locations, ...), though not enough to look like messaging. Only names were read, never values.",
+		Says:     "holds field names that match personal-data rules",
+		Severity: scanner.SeverityMedium, CWEs: []int{359},
+	}
 	RulePublicPort = &Rule{
 		ID: "SPILL006", Name: "PublicStorePort", Title: "Store port reachable on a public address",
 		Detail:   "The store asks for credentials, but its port answers on a public address, so anyone can try passwords and exploits against it.",
@@ -65,7 +72,7 @@ var (
 )
 
 // Rules lists every rule, in SARIF order.
-var Rules = []*Rule{RuleOpenStore, RuleMessagingPII, RulePartiallyOpen, RulePlaintextOpen, RuleProtectedMode, RulePublicPort}
+var Rules = []*Rule{RuleOpenStore, RuleMessagingPII, RulePartiallyOpen, RulePlaintextOpen, RuleProtectedMode, RulePublicPort, RulePersonalData}
 
 // Finding is one reportable problem: a target-level finding (Container nil)
 // or a container that holds messaging PII.
@@ -121,6 +128,35 @@ func targetRule(r *scanner.Result) *Rule {
 	return nil
 }
 
+// piiCategories are the categories that are personal data on their own.
+var piiCategories = func() map[string]bool {
+	m := map[string]bool{}
+	for _, c := range fingerprints.Categories() {
+		m[c.Name] = c.PII
+	}
+	return m
+}()
+
+// containerRule picks the rule for a scored container, nil when it is no
+// finding of its own: a container's severity also reflects the exposure,
+// which the target finding already reports, so only containers whose
+// names look like messaging (likelihood from fingerprints.PossibleMessaging)
+// or personal data are findings.
+func containerRule(c *scanner.Container) *Rule {
+	if c.Score == nil || c.Score.Severity == scanner.SeverityNone {
+		return nil
+	}
+	if c.Score.Likelihood >= fingerprints.PossibleMessaging {
+		return RuleMessagingPII
+	}
+	for _, cat := range c.Score.Categories {
+		if piiCategories[cat] {
+			return RulePersonalData
+		}
+	}
+	return nil
+}
+
 // store is one result with its findings, worst first.
 type store struct {
 	Result   *scanner.Result
@@ -144,14 +180,15 @@ func FindingsOf(r *scanner.Result) []Finding {
 	var cs []Finding
 	for i := range r.Containers {
 		c := &r.Containers[i]
-		if c.Score == nil || c.Score.Severity == scanner.SeverityNone {
+		rule := containerRule(c)
+		if rule == nil {
 			continue
 		}
 		acc := c.Accepted
 		if acc == nil {
 			acc = r.Accepted
 		}
-		cs = append(cs, Finding{Rule: RuleMessagingPII, Result: r, Container: c, Severity: c.Score.Severity, Accepted: acc})
+		cs = append(cs, Finding{Rule: rule, Result: r, Container: c, Severity: c.Score.Severity, Accepted: acc})
 	}
 	slices.SortStableFunc(cs, func(a, b Finding) int {
 		return cmp.Or(cmp.Compare(b.Severity, a.Severity), cmp.Compare(ContainerID(a.Container), ContainerID(b.Container)))

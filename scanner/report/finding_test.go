@@ -59,3 +59,23 @@ func TestOfflineSchemaFinding(t *testing.T) {
 		t.Errorf("uri %q", uri)
 	}
 }
+
+func TestContainerRule(t *testing.T) {
+	for _, c := range []struct {
+		score *scanner.Score
+		want  *Rule
+	}{
+		{nil, nil},
+		{&scanner.Score{Likelihood: 95, Severity: scanner.SeverityNone}, nil},
+		{&scanner.Score{Likelihood: 85, Severity: scanner.SeverityHigh, Categories: []string{"message_body"}}, RuleMessagingPII},
+		{&scanner.Score{Likelihood: 40, Severity: scanner.SeverityMedium}, RuleMessagingPII},
+		{&scanner.Score{Likelihood: 10, Severity: scanner.SeverityMedium, Categories: []string{"email"}}, RulePersonalData},
+		// exposure alone, or context that is not personal data, is the target's finding
+		{&scanner.Score{Likelihood: 0, Severity: scanner.SeverityMedium}, nil},
+		{&scanner.Score{Likelihood: 20, Severity: scanner.SeverityMedium, Categories: []string{"timestamp", "user_id"}}, nil},
+	} {
+		if got := containerRule(&scanner.Container{Score: c.score}); got != c.want {
+			t.Errorf("%+v: rule %v, want %v", c.score, got, c.want)
+		}
+	}
+}

@@ -20,7 +20,7 @@ func TestMarkdownContent(t *testing.T) {
 		"1 target accepted by the baseline",
 		"| 🔴 critical | 2 | 0 |",
 		"## Accepted by the baseline (2)",
-		"| `redis://10.0.0.6:6380` | `db0/avatar:*` | SPILL002 | public avatar URLs only, reviewed in SEC-142 | 2027-01-31 |",
+		"| `redis://10.0.0.6:6380` | `db0/avatar:*` | SPILL007 | public avatar URLs only, reviewed in SEC-142 | 2027-01-31 |",
 		"| `sender.phone` | phone | phone-field | 0.30 |",
 		"1. **Enable authentication.** Set `requirepass`",
 		"| `mongodb://10.0.0.9:27017` | auth-required | MongoDB 7.0.5 | SCRAM-SHA-256 |",

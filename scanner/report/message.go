@@ -18,7 +18,7 @@ func (f *Finding) Message() string {
 		if n := len(r.Containers); n > 0 && r.Status.Exposed() {
 			fmt.Fprintf(&b, " It exposes %s", plural(n, "container"))
 			if pii := countPII(r); pii > 0 {
-				fmt.Fprintf(&b, ", %d with names that match messaging-PII rules", pii)
+				fmt.Fprintf(&b, ", %d with names that match messaging or personal-data rules", pii)
 			}
 			b.WriteString(".")
 		}
@@ -150,8 +150,8 @@ func sizeNote(c *scanner.Container) string {
 
 func countPII(r *scanner.Result) int {
 	n := 0
-	for _, c := range r.Containers {
-		if c.Score != nil && c.Score.Severity > scanner.SeverityNone {
+	for i := range r.Containers {
+		if containerRule(&r.Containers[i]) != nil {
 			n++
 		}
 	}

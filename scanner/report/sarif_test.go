@@ -143,7 +143,7 @@ func TestSARIFResults(t *testing.T) {
 		{"SPILL002", "error", "inventory/hosts.txt", "", "", 3},
 		{"SPILL002", "warning", "inventory/hosts.txt", "", "", 3},
 		{"SPILL001", "note", "inventory/hosts.txt", "", "public avatar URLs only, reviewed in SEC-142 (until 2027-01-31)", 4},
-		{"SPILL002", "note", "inventory/hosts.txt", "", "public avatar URLs only, reviewed in SEC-142 (until 2027-01-31)", 4},
+		{"SPILL007", "note", "inventory/hosts.txt", "", "public avatar URLs only, reviewed in SEC-142 (until 2027-01-31)", 4},
 		{"SPILL005", "note", "infra/main.tf", "aws_instance.edge_cache", "", 42},
 	}
 	if len(run.Results) != len(wants) {
@@ -179,7 +179,7 @@ func TestSARIFResults(t *testing.T) {
 		}
 	}
 	msg := run.Results[1].Message.Text
-	for _, s := range []string{"messages-* (12 indices, 48,213,377 docs)", "message-body (message.body)", "phone (sender.phone, recipient.phone)", "Cloud resource: i-0a1b2c3d4e5f60718", "Fix: enable authentication"} {
+	for _, s := range []string{"messages-* (12 indices, 48,213,377 docs)", "message_body (message.body)", "phone (sender.phone, recipient.phone)", "Cloud resource: i-0a1b2c3d4e5f60718", "Fix: enable authentication"} {
 		if !strings.Contains(msg, s) {
 			t.Errorf("message %q lacks %q", msg, s)
 		}
