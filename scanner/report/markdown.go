@@ -30,6 +30,9 @@ const (
 
 type markdownWriter struct{}
 
+// mdLabel names a container finding in the summary table.
+var mdLabel = map[*Rule]string{RuleMessagingPII: "Messaging PII", RulePersonalData: "Personal data"}
+
 var severityIcon = map[scanner.Severity]string{
 	scanner.SeverityCritical: "🔴", scanner.SeverityHigh: "🟠",
 	scanner.SeverityMedium: "🟡", scanner.SeverityLow: "🔵", scanner.SeverityNone: "⚪",
@@ -106,7 +109,7 @@ func mdHeader(b *strings.Builder, sum *scanner.Summary, stores []store) {
 		for _, f := range st.Findings {
 			k := f.Rule.Title
 			if f.Container != nil {
-				k = "PII: " + mdCode(ContainerID(f.Container), true)
+				k = mdLabel[f.Rule] + ": " + mdCode(ContainerID(f.Container), true)
 			}
 			if f.Accepted != nil {
 				k += " (accepted)"

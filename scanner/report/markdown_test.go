@@ -124,3 +124,28 @@ func manyResults(n int) []scanner.Result {
 	}
 	return out
 }
+
+// FuzzMarkdownEscaping checks, for any name a server may send, that the
+// escaped forms stay on one line and never end a table cell early.
+func FuzzMarkdownEscaping(f *testing.F) {
+	for _, s := range []string{hostile, "a|b", "x`y``z", "\\|", "<script>", "line\nbreak\r\u2028"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, out := range []string{mdCode(s, true), mdText(s), mdHTML(s)} {
+			if strings.ContainsAny(out, "\n\r\u2028\u2029") {
+				t.Fatalf("%q escapes to %q, which breaks the line", s, out)
+			}
+		}
+		for _, out := range []string{mdCode(s, true), mdText(s)} {
+			for i := 0; i < len(out); i++ {
+				if out[i] == '|' && (i == 0 || out[i-1] != '\\') {
+					t.Fatalf("%q escapes to %q with a bare pipe", s, out)
+				}
+			}
+		}
+		if strings.ContainsAny(mdHTML(s), "<>") {
+			t.Fatalf("mdHTML(%q) keeps markup", s)
+		}
+	})
+}
