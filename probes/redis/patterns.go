@@ -70,10 +70,12 @@ func fieldSource(typ string) string {
 }
 
 // collapse maps each pattern to one where a segment (between ":", "/", "|"
-// or "#") that takes many different values across otherwise equal patterns,
-// about one key each (two or more values, at most two keys per value), becomes <id>: user names, slugs and other identifiers
-// Redact cannot recognize. The first segment is never collapsed; segments
-// holding a placeholder already are left alone.
+// or "#") that varies across otherwise equal patterns, with two or more
+// values and on average at most two keys per value, becomes <id>: user
+// names, slugs and other identifiers Redact cannot recognize. Namespaces
+// ("cache:users:<int>", "cache:posts:<int>") hold many keys per value and
+// stay. The first segment is never collapsed; segments holding a
+// placeholder already are left alone.
 func collapse(counts map[string]int) map[string]string {
 	segs := map[string][]string{}
 	width := 0
