@@ -162,12 +162,12 @@ type store struct {
 	Result   *scanner.Result
 	Findings []Finding
 	Severity scanner.Severity // the worst finding's
-	Accepted int              // findings accepted by the baseline
 }
 
 // FindingsOf returns the findings of one result: the target-level one
 // first (open, partially open, protected mode, or a public port), then the
-// containers scored above none, worst first. Baselines accept exactly these.
+// containers whose names look like messaging or personal data, worst first.
+// Baselines accept exactly these.
 func FindingsOf(r *scanner.Result) []Finding {
 	var out []Finding
 	if rule := targetRule(r); rule != nil {
@@ -209,9 +209,6 @@ func storesOf(results []scanner.Result) (stores []store, others []*scanner.Resul
 		s := store{Result: r, Findings: fs}
 		for _, f := range fs {
 			s.Severity = max(s.Severity, f.Severity)
-			if f.Accepted != nil {
-				s.Accepted++
-			}
 		}
 		stores = append(stores, s)
 	}
