@@ -117,7 +117,9 @@ func (a *assessment) likelihood() int {
 
 	// Ambiguous content words ("content", "text") firm up when a party and
 	// a time or conversation id stand beside them.
-	content += (1 - content) * comboBonus * min(party, math.Max(when, conv))
+	if content > 0 {
+		content += (1 - content) * comboBonus * min(party, math.Max(when, conv))
+	}
 	l := content * (contentFloor + (1-contentFloor)*party)
 	l *= (1 - timeShare) + timeShare*math.Max(when, conv)
 	if content > 0 {

@@ -31,6 +31,8 @@ func TestScoreContainer(t *testing.T) {
 	}{
 		{"lone phone in a CRM", scanner.Container{Kind: "collection", Name: "customers", Fields: fieldsOf("name", "phone", "company", "created_at")},
 			0, 39, scanner.SeverityMedium, []string{"phone"}},
+		{"user table: PII with a time is still not messaging", scanner.Container{Kind: "collection", Name: "users", Fields: fieldsOf("username", "email", "phone", "password", "createdAt")},
+			0, 0, scanner.SeverityMedium, []string{"phone", "email", "auth_secret"}},
 		{"lone message in an app log", scanner.Container{Kind: "index", Name: "app-logs-2024", Fields: fieldsOf("@timestamp", "message", "log.level", "service.name")},
 			0, 39, scanner.SeverityMedium, []string{"message_body", "timestamp"}},
 		{"chat messages", scanner.Container{Kind: "index", Name: "messages", Fields: fieldsOf("conversation_id", "sender_id", "recipient_id", "text", "created_at")},
