@@ -74,6 +74,11 @@ func load(extra []namedRules) (*Engine, error) {
 		if err := checkFile(x.name, f.Rules, origin); err != nil {
 			return nil, err
 		}
+		for _, r := range f.Rules {
+			if r.Disabled && indexOfRule(rules, r.ID) < 0 {
+				return nil, fmt.Errorf("%w: %s: rule %q is disabled but no earlier rule has that id", ErrRules, x.name, r.ID)
+			}
+		}
 		rules = merge(rules, f.Rules)
 	}
 	return compile(rules, origin)

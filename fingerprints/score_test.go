@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/spillcheck/spillcheck/scanner"
@@ -159,6 +160,7 @@ func TestRuleOverride(t *testing.T) {
 		{`{"version":1,"rules":[{"id":"x","category":"phone","weight":0.5,"terms":["Phone_No"],"match":["a"]}]}`, `rule "x" (#1): term "Phone_No"`},
 		{`{"version":1,"rules":[{"id":"x","category":"phone","wieght":0.5}]}`, `unknown field "wieght"`},
 		{`{"version":2,"rules":[]}`, `version must be 1`},
+		{`{"version":1,"rules":[{"id":"no-such-rule","disabled":true}]}`, `rule "no-such-rule" is disabled but no earlier rule has that id`},
 		{"{\"version\":1,\n\"rules\":[}", `extra-1:2:`},
 	}
 	for _, b := range bad {
@@ -167,4 +169,28 @@ func TestRuleOverride(t *testing.T) {
 			t.Errorf("LoadWith(%s) error %v, want one containing %q", b.file, err, b.want)
 		}
 	}
+}
+
+// TestScoreConcurrently scores from many goroutines, as the scanner's
+// workers do; run with -race.
+func TestScoreConcurrently(t *testing.T) {
+	e := mustDefault(t)
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 50 {
+				r := scanner.Result{Status: scanner.StatusOpen, Containers: []scanner.Container{
+					{Kind: "index", Name: fmt.Sprintf("chat-%d-%d", g, i), Fields: fieldsOf("from", "to", "body", "ts")},
+				}}
+				e.ScoreResult(&r)
+				if r.Score.Severity != scanner.SeverityHigh {
+					t.Errorf("goroutine %d: severity %s, want high", g, r.Score.Severity)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
