@@ -113,7 +113,7 @@ func (e *Entry) acceptance() *scanner.Acceptance {
 }
 
 // Apply decides which findings of r the baseline accepts at now: it clears
-// and then sets Accepted on r's scored containers and on r itself (see
+// and then sets Accepted on r's containers with findings and on r itself (see
 // Entry.Container). An expired entry that matches adds a note to r saying
 // that its findings count again.
 func (b *Baseline) Apply(r *scanner.Result, now time.Time) {
