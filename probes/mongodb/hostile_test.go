@@ -106,4 +106,3 @@ func redisServer(t *testing.T) string {
 func closedPort(t *testing.T) string {
 	return "127.0.0.1:" + strconv.Itoa(scantest.FreePort(t))
 }
-
