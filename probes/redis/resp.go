@@ -61,11 +61,13 @@ func (r *respReader) next() (reply, error) {
 	return reply{}, notRESP(b)
 }
 
+// spend counts n more bytes of the current reply against the limit; it
+// never overflows, whatever length a server announces.
 func (r *respReader) spend(n int64) error {
-	r.used += n
-	if r.used > r.limit {
+	if n < 0 || n > r.limit-r.used {
 		return fmt.Errorf("%w: a reply exceeded %d bytes", scanner.ErrResponseLimit, r.limit)
 	}
+	r.used += n
 	return nil
 }
 
@@ -119,7 +121,10 @@ func (r *respReader) read(depth int) (reply, error) {
 			rp.null = true
 			return rp, err
 		}
-		if err := r.spend(n + 2); err != nil {
+		if err := r.spend(n); err != nil {
+			return reply{}, err
+		}
+		if err := r.spend(2); err != nil {
 			return reply{}, err
 		}
 		rp.str, err = r.bulk(n)
@@ -134,10 +139,9 @@ func (r *respReader) read(depth int) (reply, error) {
 			return reply{}, scanner.ProtocolError("RESP arrays nested deeper than %d", maxDepth)
 		}
 		// Each element takes at least 3 bytes on the wire.
-		if err := r.spend(3 * n); err != nil {
-			return reply{}, err
+		if n > (r.limit-r.used)/3 {
+			return reply{}, r.spend(r.limit + 1)
 		}
-		r.used -= 3 * n
 		rp.elems = make([]reply, 0, min(n, preallocMx))
 		for range n {
 			e, err := r.read(depth + 1)

@@ -25,6 +25,8 @@ func TestRespReader(t *testing.T) {
 		{"array", "*2\r\n$1\r\n0\r\n*1\r\n$3\r\nabc\r\n", 100, reply{kind: '*', elems: []reply{
 			{kind: '$', str: "0"}, {kind: '*', elems: []reply{{kind: '$', str: "abc"}}}}}, nil},
 		{"bulk over limit", "$1000000000\r\n", 1 << 20, reply{}, scanner.ErrResponseLimit},
+		{"bulk length overflows", "$9223372036854775807\r\n", 1 << 20, reply{}, scanner.ErrResponseLimit},
+		{"array length overflows", "*9223372036854775807\r\n", 1 << 20, reply{}, scanner.ErrResponseLimit},
 		{"array over limit", "*100000000\r\n", 1 << 20, reply{}, scanner.ErrResponseLimit},
 		{"http", "HTTP/1.1 400 Bad Request\r\n", 100, reply{}, scanner.ErrProtocol},
 		{"tls alert", "\x15\x03\x03\x00\x02\x02\x46", 100, reply{}, errTLSRecord},
@@ -63,7 +65,7 @@ func TestAppendCommand(t *testing.T) {
 // FuzzRespReader feeds arbitrary server bytes to the reader: it must not
 // panic, must stay within its byte limit, and must re-encode what it parsed.
 func FuzzRespReader(f *testing.F) {
-	for _, s := range []string{"+OK\r\n", "$3\r\nabc\r\n", "*2\r\n:1\r\n$-1\r\n", "*-1\r\n", "-ERR x\r\n", "$99999999\r\n"} {
+	for _, s := range []string{"+OK\r\n", "$3\r\nabc\r\n", "*2\r\n:1\r\n$-1\r\n", "*-1\r\n", "-ERR x\r\n", "$99999999\r\n", "$9223372036854775807\r\n"} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
