@@ -1,5 +1,7 @@
 package redis
 
+import "strconv"
+
 // fieldJob is one sampled key whose field names are read.
 type fieldJob struct {
 	g   *group
@@ -59,7 +61,7 @@ func (s *sampler) smallHashes(jobs []fieldJob) ([]fieldJob, error) {
 	err := pipeline(s.c, hashes, pipelineBatch, func(j fieldJob) []string {
 		return []string{"HLEN", j.key}
 	}, func(j fieldJob, r reply) {
-		if r.kind == ':' && atoi(r.str) <= hkeysMaxHashLen {
+		if n, err := strconv.Atoi(r.str); r.kind == ':' && err == nil && n <= hkeysMaxHashLen {
 			keep = append(keep, j)
 		} else {
 			addSkipped(s.res, "hashes-too-large-for-hkeys", 1)
@@ -110,15 +112,4 @@ func (g *group) addFields(names []string, source string) {
 			g.fields[p]++
 		}
 	}
-}
-
-func atoi(s string) int {
-	n := 0
-	for i := range len(s) {
-		if !isDigit(s[i]) {
-			return 1 << 30
-		}
-		n = n*10 + int(s[i]-'0')
-	}
-	return n
 }
