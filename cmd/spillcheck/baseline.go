@@ -53,8 +53,8 @@ func runBaseline(ctx context.Context, c *cli, args []string) error {
 		}
 	}
 	var results []scanner.Result
-	keep := func(r scanner.Result) {
-		if r.Severity() > scanner.SeverityNone {
+	keep := func(r scanner.Result) { // FromResults decides what is a finding
+		if r.Status != scanner.StatusClosed && r.Status != scanner.StatusTimeout {
 			results = append(results, r)
 		}
 	}
@@ -93,6 +93,6 @@ func runBaseline(ctx context.Context, c *cli, args []string) error {
 	if err := fh.Close(); err != nil {
 		return &scanError{err}
 	}
-	fmt.Fprintf(c.stderr, "spillcheck: wrote %d baseline entries for %d findings to %s\n", len(b.Entries), len(results), out)
+	fmt.Fprintf(c.stderr, "spillcheck: wrote %d baseline entries from %d results to %s\n", len(b.Entries), len(results), out)
 	return nil
 }

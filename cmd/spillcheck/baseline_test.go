@@ -75,7 +75,7 @@ func TestBaselineRoundTrip(t *testing.T) {
 	}
 	bl := filepath.Join(dir, "accepted.json")
 	got := runCLI(t, context.Background(), p, "baseline", "--from", results, "-o", bl, "--reason", "reviewed", "--expires", "2999-12-31")
-	if got.code != exitOK || !strings.Contains(got.stderr, "wrote 1 baseline entries") {
+	if got.code != exitOK || !strings.Contains(got.stderr, "wrote 1 baseline entries from 1 results") {
 		t.Fatalf("%+v", got)
 	}
 	b, _ := os.ReadFile(bl)
