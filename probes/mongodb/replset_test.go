@@ -17,7 +17,7 @@ import (
 // whose hello names another member at other. Its replies follow the shapes
 // in the MongoDB manual's command pages (hello, listDatabases,
 // listCollections, collStats, listIndexes, aggregate cursors).
-func modernServer(t *testing.T, other string) *fakeServer {
+func modernServer(t testing.TB, other string) *fakeServer {
 	return &fakeServer{handle: func(name string, body bsoncore.Document, _ bool) bsoncore.Document {
 		switch name {
 		case "hello", "isMaster", "ismaster":
