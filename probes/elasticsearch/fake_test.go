@@ -72,7 +72,7 @@ func TestElasticsearch1Flow(t *testing.T) {
 			"logs-2015.01.02":{"mappings":{"event":{"properties":{"host":{"type":"string"}}}}}}`),
 	}}
 	target := serve(t, f, false)
-	res, err, rec := runProbe(t, target, scanner.Limits{}, 2*time.Second)
+	res, rec, err := runProbe(t, target, scanner.Limits{}, 2*time.Second)
 	if err != nil || res.Status != scanner.StatusOpen || res.Product != ProductElasticsearch || res.Version != "1.7.3" {
 		t.Fatalf("status %s product %s version %s err %v notes %q", res.Status, res.Product, res.Version, err, res.Notes)
 	}
@@ -106,7 +106,7 @@ func TestElasticsearch8AuthRequired(t *testing.T) {
 			"WWW-Authenticate", `Bearer realm="security"`,
 			"WWW-Authenticate", "ApiKey"),
 	}}
-	res, err, _ := runProbe(t, serve(t, f, false), scanner.Limits{}, 2*time.Second)
+	res, _, err := runProbe(t, serve(t, f, false), scanner.Limits{}, 2*time.Second)
 	if err != nil || res.Status != scanner.StatusAuthRequired || res.Auth != "Basic, Bearer, ApiKey" || res.Product != ProductElasticsearch {
 		t.Fatalf("status %s auth %q product %q err %v", res.Status, res.Auth, res.Product, err)
 	}
@@ -120,7 +120,7 @@ func TestPartiallyOpen(t *testing.T) {
 		"/":             body(200, jsonCT, string(readFixture(t, "root/es-7.2.0.json"))),
 		"/_cat/indices": body(403, jsonCT, `{"error":{"type":"security_exception","reason":"action [indices:monitor/settings/get] is unauthorized for user [_anonymous]"},"status":403}`),
 	}}
-	res, err, _ := runProbe(t, serve(t, f, false), scanner.Limits{}, 2*time.Second)
+	res, _, err := runProbe(t, serve(t, f, false), scanner.Limits{}, 2*time.Second)
 	if err != nil || res.Status != scanner.StatusPartial || res.Facts["cluster_uuid"] != "W_Ky1DL3QL2vgu3sdafyag" || len(res.Containers) != 0 {
 		t.Fatalf("status %s facts %v err %v", res.Status, res.Facts, err)
 	}
@@ -135,7 +135,7 @@ func TestTLSPort(t *testing.T) {
 		"/_cat/aliases": body(200, jsonCT, `[]`),
 		"/_data_stream": body(200, jsonCT, `{"data_streams":[]}`),
 	}}
-	res, err, rec := runProbe(t, serve(t, f, true), scanner.Limits{}, 2*time.Second)
+	res, rec, err := runProbe(t, serve(t, f, true), scanner.Limits{}, 2*time.Second)
 	if err != nil || res.Status != scanner.StatusOpen || res.TLS == nil || res.Product != ProductElasticsearch {
 		t.Fatalf("status %s TLS %v err %v notes %q", res.Status, res.TLS, err, res.Notes)
 	}

@@ -110,7 +110,7 @@ func (r *recorder) requests(t testing.TB) []*http.Request {
 }
 
 // runProbe probes target with a recording dialer.
-func runProbe(t testing.TB, target scanner.Target, limits scanner.Limits, timeout time.Duration) (scanner.Result, error, *recorder) {
+func runProbe(t testing.TB, target scanner.Target, limits scanner.Limits, timeout time.Duration) (scanner.Result, *recorder, error) {
 	t.Helper()
 	rec := &recorder{}
 	d, err := scanner.NewDialer(scanner.DialerConfig{Timeout: timeout, WrapConn: rec.wrap})
@@ -121,7 +121,7 @@ func runProbe(t testing.TB, target scanner.Target, limits scanner.Limits, timeou
 	defer cancel()
 	env := d.Env(ctx, target, limits)
 	res, err := New().Probe(ctx, target, env)
-	return res, err, rec
+	return res, rec, err
 }
 
 // assertAllowlisted checks every request on the wire against allowlist.

@@ -95,7 +95,7 @@ func TestHostileHTTP(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			target := serve(t, tc.handler, false)
 			start := time.Now()
-			res, err, rec := runProbe(t, target, scanner.Limits{MaxResponseBytes: capBytes}, 500*time.Millisecond)
+			res, rec, err := runProbe(t, target, scanner.Limits{MaxResponseBytes: capBytes}, 500*time.Millisecond)
 			took := time.Since(start)
 			if err == nil {
 				t.Fatalf("no error; result %+v", res)

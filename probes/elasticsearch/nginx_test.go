@@ -58,7 +58,7 @@ func TestNginxBasicAuth(t *testing.T) {
 	target := targetOf(t, requireURL(t, nginxEnv, nginxDefault))
 	logPath, offset := nginxLog(t)
 
-	res, err, rec := runProbe(t, target, scanner.Limits{}, 5*time.Second)
+	res, rec, err := runProbe(t, target, scanner.Limits{}, 5*time.Second)
 	if err != nil {
 		t.Fatalf("probe: %v", err)
 	}
@@ -105,7 +105,7 @@ func TestNginxBasicAuth(t *testing.T) {
 func TestNginxTLSFirst(t *testing.T) {
 	target := targetOf(t, requireURL(t, nginxEnv, nginxDefault))
 	target.TLS = true
-	res, err, rec := runProbe(t, target, scanner.Limits{}, 5*time.Second)
+	res, rec, err := runProbe(t, target, scanner.Limits{}, 5*time.Second)
 	if err != nil || res.Status != scanner.StatusAuthRequired || res.TLS == nil {
 		t.Fatalf("status %s TLS %v err %v", res.Status, res.TLS, err)
 	}

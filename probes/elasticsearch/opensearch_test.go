@@ -28,7 +28,7 @@ func seededOpenSearch(t testing.TB) scanner.Target {
 
 func TestOpenSearchOpenCluster(t *testing.T) {
 	target := seededOpenSearch(t)
-	res, err, rec := runProbe(t, target, scanner.Limits{}, 5*time.Second)
+	res, rec, err := runProbe(t, target, scanner.Limits{}, 5*time.Second)
 	if err != nil {
 		t.Fatalf("probe: %v (notes %q)", err, res.Notes)
 	}
@@ -123,11 +123,11 @@ func assertFields(t *testing.T, c *scanner.Container, want map[string]string) {
 
 func TestOpenSearchMaxIndices(t *testing.T) {
 	target := seededOpenSearch(t)
-	all, err, _ := runProbe(t, target, scanner.Limits{}, 5*time.Second)
+	all, _, err := runProbe(t, target, scanner.Limits{}, 5*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err, rec := runProbe(t, target, scanner.Limits{MaxIndices: 1, MaxFields: 3}, 5*time.Second)
+	res, rec, err := runProbe(t, target, scanner.Limits{MaxIndices: 1, MaxFields: 3}, 5*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
