@@ -16,7 +16,10 @@ func TLSFacts(st tls.ConnectionState) *TLSInfo {
 	info.Subject = leaf.Subject.String()
 	info.Issuer = leaf.Issuer.String()
 	info.NotAfter = leaf.NotAfter.UTC()
-	info.SelfSigned = bytes.Equal(leaf.RawIssuer, leaf.RawSubject) && leaf.CheckSignatureFrom(leaf) == nil
+	// CheckSignatureFrom would insist on a CA flag that many self-signed
+	// server certificates lack; check the signature with the leaf's own key.
+	info.SelfSigned = bytes.Equal(leaf.RawIssuer, leaf.RawSubject) &&
+		leaf.CheckSignature(leaf.SignatureAlgorithm, leaf.RawTBSCertificate, leaf.Signature) == nil
 	return info
 }
 
