@@ -48,9 +48,9 @@ func benchProbe(b *testing.B, target scanner.Target, want scanner.Status) {
 		}
 	}
 	b.StopTimer()
-	b.ReportMetric(float64(rec.read.Len())/float64(b.N), "rx-bytes/op")
-	b.ReportMetric(float64(rec.wrote.Len())/float64(b.N), "tx-bytes/op")
-	b.ReportMetric(float64(rec.conns)/float64(b.N), "conns/op")
+	b.ReportMetric(float64(len(rec.received()))/float64(b.N), "rx-bytes/op")
+	b.ReportMetric(float64(len(rec.sent()))/float64(b.N), "tx-bytes/op")
+	b.ReportMetric(float64(rec.connections())/float64(b.N), "conns/op")
 }
 
 func BenchmarkProbeOpen50Indices(b *testing.B) {

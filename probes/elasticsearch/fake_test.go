@@ -142,7 +142,7 @@ func TestTLSPort(t *testing.T) {
 	if res.TLS.Version != "TLS 1.3" || res.TLS.Subject == "" || res.TLS.NotAfter.IsZero() {
 		t.Errorf("TLS facts %+v", res.TLS)
 	}
-	if rec.conns != 2 || len(f.seen) != 5 {
-		t.Errorf("%d connections, requests %q", rec.conns, f.seen)
+	if rec.connections() != 2 || len(f.seen) != 5 {
+		t.Errorf("%d connections, requests %q", rec.connections(), f.seen)
 	}
 }

@@ -86,12 +86,31 @@ func (c *recConn) Write(p []byte) (int, error) {
 	return c.Conn.Write(p)
 }
 
+// received returns a copy of every byte read from the server.
+func (r *recorder) received() []byte {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]byte(nil), r.read.Bytes()...)
+}
+
+// sent returns a copy of every byte written to the server.
+func (r *recorder) sent() []byte {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]byte(nil), r.wrote.Bytes()...)
+}
+
+// connections counts the connections opened.
+func (r *recorder) connections() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.conns
+}
+
 // requests parses the HTTP requests the probe wrote.
 func (r *recorder) requests(t testing.TB) []*http.Request {
 	t.Helper()
-	r.mu.Lock()
-	raw := append([]byte(nil), r.wrote.Bytes()...)
-	r.mu.Unlock()
+	raw := r.sent()
 	br := bufio.NewReader(bytes.NewReader(raw))
 	var out []*http.Request
 	for {

@@ -110,11 +110,11 @@ func TestHostileHTTP(t *testing.T) {
 			if took > tc.maxTime {
 				t.Errorf("took %v, want under %v", took, tc.maxTime)
 			}
-			if n := rec.read.Len(); n > 2*capBytes+64<<10 {
+			if n := len(rec.received()); n > 2*capBytes+64<<10 {
 				t.Errorf("read %d bytes with a cap of %d", n, capBytes)
 			}
-			if rec.conns > 2 {
-				t.Errorf("%d connections", rec.conns)
+			if rec.connections() > 2 {
+				t.Errorf("%d connections", rec.connections())
 			}
 			if errors.Is(err, scanner.ErrOutOfScope) {
 				t.Errorf("the probe tried to dial out of scope: %v", err)

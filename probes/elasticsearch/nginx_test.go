@@ -83,8 +83,8 @@ func TestNginxBasicAuth(t *testing.T) {
 	if !strings.Contains(strings.Join(res.Notes, ";"), "retried over HTTPS") {
 		t.Errorf("notes %q do not say HTTPS was retried", res.Notes)
 	}
-	if rec.conns != 2 {
-		t.Errorf("%d connections, want 2 (plain HTTP, then TLS)", rec.conns)
+	if rec.connections() != 2 {
+		t.Errorf("%d connections, want 2 (plain HTTP, then TLS)", rec.connections())
 	}
 
 	// Every request the probe made stopped at nginx: none has an upstream.
@@ -109,11 +109,11 @@ func TestNginxTLSFirst(t *testing.T) {
 	if err != nil || res.Status != scanner.StatusAuthRequired || res.TLS == nil {
 		t.Fatalf("status %s TLS %v err %v", res.Status, res.TLS, err)
 	}
-	if rec.conns != 1 || len(res.Notes) != 1 {
-		t.Errorf("%d connections, notes %q: want one TLS connection and only the no-product note", rec.conns, res.Notes)
+	if rec.connections() != 1 || len(res.Notes) != 1 {
+		t.Errorf("%d connections, notes %q: want one TLS connection and only the no-product note", rec.connections(), res.Notes)
 	}
 	// The TLS stream is opaque to the recorder; the plain part must be empty.
-	if strings.Contains(rec.wrote.String(), "GET ") {
+	if strings.Contains(string(rec.sent()), "GET ") {
 		t.Error("a plain-text request went out although the target asked for TLS")
 	}
 }

@@ -96,12 +96,12 @@ func TestOpenSearchOpenCluster(t *testing.T) {
 	if bytes.Contains(out, []byte(canary)) {
 		t.Errorf("canary value in the result: %s", out)
 	}
-	if bytes.Contains(rec.read.Bytes(), []byte(canary)) {
+	if bytes.Contains(rec.received(), []byte(canary)) {
 		t.Error("canary value in the bytes received from the server")
 	}
 	lines := assertAllowlisted(t, rec)
-	if rec.conns != 1 {
-		t.Errorf("%d connections, want one keep-alive connection", rec.conns)
+	if rec.connections() != 1 {
+		t.Errorf("%d connections, want one keep-alive connection", rec.connections())
 	}
 	t.Logf("requests: %q", lines)
 }
