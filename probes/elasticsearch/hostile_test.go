@@ -2,7 +2,9 @@ package elasticsearch
 
 import (
 	"errors"
+	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -86,6 +88,16 @@ func TestHostileHTTP(t *testing.T) {
 			status: scanner.StatusProtocolError, errHas: `without a cluster banner (content-type "text/html")`, maxTime: time.Second,
 		},
 		{
+			name: "closes at once",
+			handler: func(w http.ResponseWriter, _ *http.Request) {
+				c, _, err := w.(http.Hijacker).Hijack()
+				if err == nil {
+					c.Close()
+				}
+			},
+			status: scanner.StatusProtocolError, errHas: "no HTTP answer over plain HTTP", maxTime: time.Second,
+		},
+		{
 			name:    "404",
 			handler: http.NotFound,
 			status:  scanner.StatusProtocolError, errHas: "answered HTTP 404", maxTime: time.Second,
@@ -120,5 +132,33 @@ func TestHostileHTTP(t *testing.T) {
 				t.Errorf("the probe tried to dial out of scope: %v", err)
 			}
 		})
+	}
+}
+
+// TestClosingTCPService: a TCP service that closes every connection is
+// neither HTTP nor TLS: protocol-error after one retry, not tls-required.
+func TestClosingTCPService(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	port := l.Addr().(*net.TCPAddr).Port
+	target := scanner.Target{Host: "127.0.0.1", IP: netip.MustParseAddr("127.0.0.1"), Port: port, Service: scanner.Elasticsearch}
+	res, rec, err := runProbe(t, target, scanner.Limits{}, time.Second)
+	if status := scanner.Classify(err); status != scanner.StatusProtocolError || res.Status != "" {
+		t.Fatalf("status %s/%s err %v", res.Status, status, err)
+	}
+	if rec.connections() != 2 {
+		t.Errorf("%d connections, want 2", rec.connections())
 	}
 }

@@ -3,6 +3,7 @@ package elasticsearch
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -83,20 +84,36 @@ func connect(ctx context.Context, t scanner.Target, env *scanner.Env, res *scann
 	if t.TLS {
 		schemes = schemes[1:]
 	}
+	var plainErr error
 	for i, scheme := range schemes {
 		tr := newTransport(t, env, scheme)
 		rep, err := do(ctx, tr, "GET /", esapi.InfoRequest{})
 		if i+1 < len(schemes) && speaksTLS(rep, err) {
 			tr.close()
+			plainErr = err
 			res.Notes = append(res.Notes, "plain HTTP was refused; retried over HTTPS")
 			continue
 		}
 		if st := tr.tlsState(); st != nil {
 			res.TLS = scanner.TLSFacts(*st)
 		}
+		if plainErr != nil && notTLS(err) {
+			// Neither plain HTTP nor TLS: a broken or foreign service, not
+			// a TLS port.
+			err = scanner.ProtocolError("no HTTP answer over plain HTTP (%v) nor TLS (%v)", plainErr, err)
+		}
 		return tr, rep, err
 	}
 	panic("unreachable")
+}
+
+// notTLS reports whether a TLS attempt failed because the server does not
+// speak TLS at all (as opposed to a failed handshake with a TLS server).
+func notTLS(err error) bool {
+	var rh tls.RecordHeaderError
+	return errors.As(err, &rh) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNRESET) ||
+		(err != nil && strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"))
 }
 
 // speaksTLS reports whether a plain-HTTP attempt failed the way TLS ports
