@@ -158,3 +158,27 @@ func TestOpenSearchMaxIndices(t *testing.T) {
 		t.Errorf("%d mapping requests, want 1", mappingRequests)
 	}
 }
+
+// TestOpenSearchIncludeSystem lists hidden and system indices when asked.
+func TestOpenSearchIncludeSystem(t *testing.T) {
+	target := seededOpenSearch(t)
+	res, rec, err := runProbe(t, target, scanner.Limits{IncludeSystem: true}, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hidden := findContainer(res, "index", "audit-hidden")
+	system := findContainer(res, "index", ".spillcheck-settings")
+	if hidden == nil || system == nil {
+		t.Fatalf("hidden or system index missing among %s", containerNames(res))
+	}
+	if findField(hidden, "actor") == nil || findField(system, "setting") == nil {
+		t.Errorf("fields of hidden/system indices not read: %v / %v", hidden.Fields, system.Fields)
+	}
+	if len(res.Skipped) != 0 {
+		t.Errorf("skipped %v with IncludeSystem", res.Skipped)
+	}
+	if bytes.Contains(rec.received(), []byte(canary)) {
+		t.Error("canary value in the bytes received from the server")
+	}
+	assertAllowlisted(t, rec)
+}
