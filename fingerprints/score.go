@@ -32,7 +32,8 @@ type catAcc struct {
 // assessment is what the fields and name of one container add up to.
 type assessment struct {
 	cats     [numCategories]catAcc
-	evidence []scanner.Evidence // strongest first, at most maxEvidence
+	evidence []scanner.Evidence       // strongest first, at most maxEvidence
+	top      [numCategories][2]string // up to two fields per category, strongest first
 }
 
 // The scoring model. Every constant here is documented in docs/scoring.md.
@@ -90,6 +91,12 @@ func (e *Engine) assess(c *scanner.Container) *assessment {
 		}
 		r := &m.rules[rec.rule]
 		a.evidence[i] = scanner.Evidence{Container: c.Name, Field: field, Category: r.Category, Rule: r.ID, Weight: r.Weight}
+		switch top := &a.top[r.cat]; {
+		case top[0] == "":
+			top[0] = field
+		case top[1] == "" && top[0] != field:
+			top[1] = field
+		}
 	}
 	return a
 }
@@ -150,7 +157,7 @@ func (a *assessment) piiLevel() int {
 // categoryNames lists the categories with positive evidence, in report
 // order.
 func (a *assessment) categoryNames() []string {
-	var out []string
+	out := make([]string, 0, numCategories)
 	for i, c := range categories {
 		if a.cats[i].w > 0 {
 			out = append(out, c.Name)

@@ -144,6 +144,7 @@ func targetEvidence(cs []scanner.Container, sev scanner.Severity) []scanner.Evid
 
 func containerReason(a *assessment, l, p int, status scanner.Status, docs *int64) string {
 	var b strings.Builder
+	b.Grow(384)
 	switch {
 	case l >= LikelyMessaging:
 		fmt.Fprintf(&b, "likely messaging PII (likelihood %d)", l)
@@ -167,28 +168,22 @@ func containerReason(a *assessment, l, p int, status scanner.Status, docs *int64
 // evidenceSummary names each category with up to two fields, strongest
 // first.
 func evidenceSummary(a *assessment) string {
-	var fields [numCategories][2]string
-	for _, ev := range a.evidence {
-		f := &fields[categoryIndex[ev.Category]]
-		switch {
-		case f[0] == "":
-			f[0] = ev.Field
-		case f[1] == "" && f[0] != ev.Field:
-			f[1] = ev.Field
-		}
-	}
 	var b strings.Builder
+	b.Grow(256)
 	for i, c := range categories {
-		f := fields[i]
+		f := a.top[i]
 		if a.cats[i].w == 0 || f[0] == "" {
 			continue
 		}
 		if b.Len() > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString(c.Name + " [" + f[0])
+		b.WriteString(c.Name)
+		b.WriteString(" [")
+		b.WriteString(f[0])
 		if f[1] != "" {
-			b.WriteString(", " + f[1])
+			b.WriteString(", ")
+			b.WriteString(f[1])
 		}
 		b.WriteString("]")
 	}
