@@ -127,6 +127,16 @@ func TestScoreResult(t *testing.T) {
 	if len(r.Score.Evidence) == 0 || r.Score.Evidence[0].Container != "chat" {
 		t.Errorf("target evidence %+v, want the chat container's first", r.Score.Evidence)
 	}
+	// A big CRM collection is high by volume; the target's likelihood is
+	// still its most message-like container's.
+	r = scanner.Result{Status: scanner.StatusOpen, Containers: []scanner.Container{
+		{Kind: "collection", Name: "customers", Docs: scanner.Int64(500_000), Fields: fieldsOf("email", "phone", "first_name")},
+		{Kind: "collection", Name: "notes", Docs: scanner.Int64(10), Fields: fieldsOf("body", "user_id", "created_at")},
+	}}
+	e.ScoreResult(&r)
+	if r.Score.Severity != scanner.SeverityHigh || r.Score.Likelihood != r.Containers[1].Score.Likelihood || r.Score.Likelihood == 0 {
+		t.Errorf("target score %d/%s, want high with the notes likelihood %d", r.Score.Likelihood, r.Score.Severity, r.Containers[1].Score.Likelihood)
+	}
 	for _, st := range []scanner.Status{scanner.StatusAuthRequired, scanner.StatusOpen} {
 		bare := scanner.Result{Status: st}
 		e.ScoreResult(&bare)

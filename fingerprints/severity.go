@@ -71,12 +71,13 @@ func SeverityFor(status scanner.Status, likelihood, pii int, docs *int64) scanne
 }
 
 // ScoreResult sets Score on every container of r and on r itself. The
-// target's likelihood is its best container's; its severity is the highest
-// container severity, or the exposure alone when no container was sampled.
+// target's likelihood is its highest container likelihood; its severity is
+// the highest container severity, or the exposure alone when no container
+// was sampled; its reason is the worst container's.
 func (e *Engine) ScoreResult(r *scanner.Result) {
 	best := -1
 	var bestSev scanner.Severity
-	bestL := -1
+	bestL, maxL := -1, 0
 	catSeen := map[string]bool{}
 	for i := range r.Containers {
 		c := &r.Containers[i]
@@ -84,6 +85,7 @@ func (e *Engine) ScoreResult(r *scanner.Result) {
 		for _, name := range c.Score.Categories {
 			catSeen[name] = true
 		}
+		maxL = max(maxL, c.Score.Likelihood)
 		if c.Score.Severity > bestSev || (c.Score.Severity == bestSev && c.Score.Likelihood > bestL) || best < 0 {
 			best, bestSev, bestL = i, c.Score.Severity, c.Score.Likelihood
 		}
@@ -92,7 +94,7 @@ func (e *Engine) ScoreResult(r *scanner.Result) {
 	switch {
 	case best >= 0:
 		bc := r.Containers[best].Score
-		s.Likelihood, s.Severity = bc.Likelihood, bc.Severity
+		s.Likelihood, s.Severity = maxL, bc.Severity
 		s.Reason = fmt.Sprintf("%s %q: %s", r.Containers[best].Kind, r.Containers[best].Name, bc.Reason)
 		if len(r.Containers) > 1 {
 			s.Reason += fmt.Sprintf(" (worst of %d containers)", len(r.Containers))
@@ -125,7 +127,7 @@ func (e *Engine) ScoreContainer(c *scanner.Container, status scanner.Status) *sc
 }
 
 // targetEvidence keeps the evidence of the containers at the target's
-// severity, strongest first, bounded.
+// severity, in container order, each container's strongest first, bounded.
 func targetEvidence(cs []scanner.Container, sev scanner.Severity) []scanner.Evidence {
 	var out []scanner.Evidence
 	for _, c := range cs {
