@@ -33,7 +33,11 @@ done
 if opensearch_up; then
     echo "setup-opensearch: reusing OpenSearch on 127.0.0.1:$HTTP_PORT"
 else
-    (cd "$ROOT/testdata/opensearch" && mvn -q -B -Dstyle.color=never package)
+    if ! (cd "$ROOT/testdata/opensearch" && mvn -q -B package) >"$DIR/mvn.log" 2>&1; then
+        echo "setup-opensearch: building the OpenSearch launcher failed:" >&2
+        tail -n 40 "$DIR/mvn.log" >&2
+        exit 1
+    fi
     nohup java -Xms512m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
         -cp "$ROOT/testdata/opensearch/target/classes:$ROOT/testdata/opensearch/target/lib/*" \
         spillcheck.OpenSearchLauncher "$DIR/node" "$HTTP_PORT" "$TRANSPORT_PORT" \
