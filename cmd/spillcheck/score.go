@@ -22,8 +22,8 @@ type scoreFlags struct {
 
 func (f *scoreFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.rules, "rules", "", "extend or override the built-in PII rules with `FILE`")
-	fs.StringVar(&f.store, "store", "", "store a plain field list describes: elasticsearch, mongodb or redis")
-	fs.StringVar(&f.container, "container", "", "index, collection or key pattern of a field list or bare mapping (default: the file name)")
+	fs.StringVar(&f.store, "store", "", "`STORE` a plain field list describes: elasticsearch, mongodb or redis")
+	fs.StringVar(&f.container, "container", "", "`NAME` of the index, collection or key pattern of a field list or bare mapping (default: the file name)")
 }
 
 // runScore scores schemas offline: no network. Schemas are rated as if the
