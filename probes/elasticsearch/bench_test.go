@@ -4,6 +4,10 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -61,4 +65,47 @@ func BenchmarkProbeOpen50Indices(b *testing.B) {
 func BenchmarkProbeAuthRequiredNginx(b *testing.B) {
 	target := targetOf(b, requireURL(b, nginxEnv, nginxDefault))
 	benchProbe(b, target, scanner.StatusAuthRequired)
+}
+
+// BenchmarkProbeFake50Indices is the probe's own cost (client CPU and
+// allocations) for an open cluster with 50 ungrouped indices, against
+// canned answers on loopback, without the server's time.
+func BenchmarkProbeFake50Indices(b *testing.B) {
+	var rows, mapping []string
+	for i := 0; i < benchIndices; i++ {
+		name := fmt.Sprintf("bench-%c%c", 'a'+i/26, 'a'+i%26)
+		rows = append(rows, fmt.Sprintf(`{"index":%q,"status":"open","health":"green","docs.count":"%d","store.size":"%d"}`, name, 100+i, 10000+i))
+		mapping = append(mapping, fmt.Sprintf(`%q:{"mappings":{"properties":{"sender":{"properties":{"phone":{"type":"keyword"}}},"body":{"type":"text","fields":{"keyword":{"type":"keyword"}}},"sent_at":{"type":"date"},"location":{"type":"geo_point"}}}}`, name))
+	}
+	cat := "[" + strings.Join(rows, ",") + "]"
+	root := string(readFixture(b, "root/os-2.9.0.json"))
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", jsonCT)
+		switch {
+		case r.URL.Path == "/":
+			w.Write([]byte(root))
+		case r.URL.Path == "/_cat/indices":
+			w.Write([]byte(cat))
+		case r.URL.Path == "/_cat/aliases":
+			w.Write([]byte("[]"))
+		case r.URL.Path == "/_data_stream":
+			w.Write([]byte(`{"data_streams":[]}`))
+		case strings.HasSuffix(r.URL.Path, "/_mapping"):
+			var parts []string
+			for n := range strings.SplitSeq(strings.TrimSuffix(r.URL.Path[1:], "/_mapping"), ",") {
+				for _, m := range mapping {
+					if strings.HasPrefix(m, strconv.Quote(n)) {
+						parts = append(parts, m)
+					}
+				}
+			}
+			w.Write([]byte("{" + strings.Join(parts, ",") + "}"))
+		default:
+			http.NotFound(w, r)
+		}
+	})
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	u, _ := url.Parse(srv.URL)
+	benchProbe(b, targetOf(b, u), scanner.StatusOpen)
 }

@@ -146,3 +146,15 @@ func TestTLSPort(t *testing.T) {
 		t.Errorf("%d connections, requests %q", rec.connections(), f.seen)
 	}
 }
+
+// TestAnonymousForbidden: an anonymous user without cluster:monitor/main
+// gets 403 on GET /; that is auth-required, and nothing else is sent.
+func TestAnonymousForbidden(t *testing.T) {
+	f := &fakeCluster{routes: map[string]func(http.ResponseWriter, *http.Request){
+		"/": body(403, jsonCT, `{"error":{"root_cause":[{"type":"security_exception","reason":"action [cluster:monitor/main] is unauthorized for user [_anonymous]"}],"type":"security_exception","reason":"action [cluster:monitor/main] is unauthorized for user [_anonymous]"},"status":403}`),
+	}}
+	res, _, err := runProbe(t, serve(t, f, false), scanner.Limits{}, 2*time.Second)
+	if err != nil || res.Status != scanner.StatusAuthRequired || res.Product != ProductElasticsearch || len(f.seen) != 1 {
+		t.Fatalf("status %s product %q err %v requests %q", res.Status, res.Product, err, f.seen)
+	}
+}
