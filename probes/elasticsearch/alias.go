@@ -3,7 +3,6 @@ package elasticsearch
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"sort"
 	"strings"
 
@@ -22,13 +21,8 @@ func (s *session) aliases(ctx context.Context, rows []indexRow) map[string][]str
 	if s.caps.catJSON {
 		req.Format = "json"
 	}
-	rep, err := do(ctx, s.tr, "GET /_cat/aliases", req)
-	var pairs []aliasRow
-	if err == nil && rep.status == http.StatusOK {
-		pairs, err = parseCatAliases(rep.body)
-	}
-	if err != nil || rep.status != http.StatusOK {
-		s.note("aliases not listed: %v", errOrStatus(err, rep.status))
+	pairs, ok := fetch(ctx, s, "GET /_cat/aliases", req, parseCatAliases)
+	if !ok {
 		return nil
 	}
 	kept := map[string]bool{}

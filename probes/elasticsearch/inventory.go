@@ -35,13 +35,13 @@ func (s *session) skip(reason string, n int) {
 	s.res.Skipped[reason] += n
 }
 
-// catIndices lists indices with the columns in catColumns.
-func (s *session) catIndices(ctx context.Context, expand string) (reply, error) {
+// catRequest lists indices with the columns in catColumns.
+func (s *session) catRequest(expand string) esapi.CatIndicesRequest {
 	req := esapi.CatIndicesRequest{Bytes: "b", H: catColumns, ExpandWildcards: expand}
 	if s.caps.catJSON {
 		req.Format = "json"
 	}
-	return do(ctx, s.tr, "GET /_cat/indices", req)
+	return req
 }
 
 // inventory lists the cluster's indices, data streams and aliases, groups
@@ -53,7 +53,7 @@ func (s *session) inventory(ctx context.Context) error {
 	if s.caps.expandAll {
 		expand = "all"
 	}
-	rep, err := s.catIndices(ctx, expand)
+	rep, err := do(ctx, s.tr, "GET /_cat/indices", s.catRequest(expand))
 	if err == nil && rep.status != http.StatusOK {
 		s.res.Status = scanner.StatusPartial
 		s.note("GET / answered anonymously but the index list got HTTP %d", rep.status)
@@ -94,13 +94,8 @@ func (s *session) hiddenIndices(ctx context.Context, all []indexRow) map[string]
 	if !s.caps.expandAll {
 		return nil
 	}
-	rep, err := s.catIndices(ctx, "open,closed")
-	var visible []indexRow
-	if err == nil && rep.status == http.StatusOK {
-		visible, err = parseCatIndices(rep.body)
-	}
-	if err != nil || rep.status != http.StatusOK {
-		s.note("could not tell hidden indices apart: %v", errOrStatus(err, rep.status))
+	visible, ok := fetch(ctx, s, "GET /_cat/indices (visible only)", s.catRequest("open,closed"), parseCatIndices)
+	if !ok {
 		return nil
 	}
 	seen := map[string]bool{}
@@ -116,11 +111,22 @@ func (s *session) hiddenIndices(ctx context.Context, all []indexRow) map[string]
 	return hidden
 }
 
-func errOrStatus(err error, status int) error {
-	if err != nil {
-		return err
+// fetch performs one optional request and parses its 200 answer. Any
+// failure becomes a note and ok false: optional requests never change the
+// status.
+func fetch[T any](ctx context.Context, s *session, what string, req request, parse func([]byte) (T, error)) (v T, ok bool) {
+	rep, err := do(ctx, s.tr, what, req)
+	if err == nil && rep.status != http.StatusOK {
+		err = fmt.Errorf("%s: HTTP %d", what, rep.status)
 	}
-	return fmt.Errorf("HTTP %d", status)
+	if err == nil {
+		v, err = parse(rep.body)
+	}
+	if err != nil {
+		s.note("not read: %v", err)
+		return v, false
+	}
+	return v, true
 }
 
 // dataStreams lists data streams where the version has them.
@@ -128,15 +134,7 @@ func (s *session) dataStreams(ctx context.Context) []dataStream {
 	if !s.caps.dataStreams {
 		return nil
 	}
-	rep, err := do(ctx, s.tr, "GET /_data_stream", esapi.IndicesGetDataStreamRequest{})
-	var streams []dataStream
-	if err == nil && rep.status == http.StatusOK {
-		streams, err = parseDataStreams(rep.body)
-	}
-	if err != nil || rep.status != http.StatusOK {
-		s.note("data streams not listed: %v", errOrStatus(err, rep.status))
-		return nil
-	}
+	streams, _ := fetch(ctx, s, "GET /_data_stream", esapi.IndicesGetDataStreamRequest{}, parseDataStreams)
 	return streams
 }
 

@@ -48,7 +48,8 @@ func (probe) Probe(ctx context.Context, t scanner.Target, env *scanner.Env) (res
 		return res, err
 	}
 	s := &session{tr: tr, env: env, res: &res, caps: capabilitiesOf(res.Product, b)}
-	return res, s.inventory(ctx)
+	err = s.inventory(ctx) // fills res through s.res
+	return res, err
 }
 
 // reply is one HTTP answer with its capped body read.
