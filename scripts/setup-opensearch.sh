@@ -4,7 +4,9 @@
 #     http://127.0.0.1:9200 (SPILLCHECK_OPENSEARCH_URL),
 #   - Debian's nginx in front of it with a self-signed certificate and basic
 #     auth on https://127.0.0.1:9243 (SPILLCHECK_OPENSEARCH_NGINX_URL), logging
-#     to $DIR/nginx/access.log (SPILLCHECK_OPENSEARCH_NGINX_LOG).
+#     to $DIR/nginx/access.log (SPILLCHECK_OPENSEARCH_NGINX_LOG); the same nginx
+#     passes only GET / on http://127.0.0.1:9244 (partially open) and serves
+#     TLS without auth on https://127.0.0.1:9245.
 # Idempotent: a server that already answers is reused. Everything listens on
 # loopback only.
 set -euo pipefail
@@ -14,6 +16,8 @@ DIR=${SPILLCHECK_OPENSEARCH_DIR:-/tmp/spillcheck-opensearch}
 HTTP_PORT=9200
 TRANSPORT_PORT=9300
 NGINX_PORT=9243
+PARTIAL_PORT=9244
+TLS_PORT=9245
 WAIT_SECONDS=${SPILLCHECK_OPENSEARCH_WAIT:-180}
 mkdir -p "$DIR/node" "$DIR/nginx/tmp"
 
@@ -61,7 +65,13 @@ else
 fi
 
 N="$DIR/nginx"
-if curl -ksS --max-time 2 -o /dev/null -w '%{http_code}' "https://127.0.0.1:$NGINX_PORT/" 2>/dev/null | grep -q 401; then
+code() { curl -ksS --max-time 2 -o /dev/null -w '%{http_code}' "$1" 2>/dev/null || true; }
+nginx_up() {
+    [[ $(code "https://127.0.0.1:$NGINX_PORT/") == 401 &&
+        $(code "http://127.0.0.1:$PARTIAL_PORT/_cat/indices") == 403 &&
+        $(code "https://127.0.0.1:$TLS_PORT/") == 200 ]]
+}
+if nginx_up; then
     echo "setup-opensearch: reusing nginx on 127.0.0.1:$NGINX_PORT"
 else
     if [[ ! -s "$N/cert.pem" ]]; then
@@ -71,6 +81,7 @@ else
     # A random password nobody uses: the probe never sends credentials.
     printf 'operator:%s\n' "$(openssl passwd -apr1 "$(openssl rand -hex 16)")" >"$N/htpasswd"
     sed -e "s#@DIR@#$N#g" -e "s#@PORT@#$NGINX_PORT#g" -e "s#@UPSTREAM@#127.0.0.1:$HTTP_PORT#g" \
+        -e "s#@PARTIAL_PORT@#$PARTIAL_PORT#g" -e "s#@TLS_PORT@#$TLS_PORT#g" \
         "$ROOT/testdata/nginx/nginx.conf.in" >"$N/nginx.conf"
     if [[ -s "$N/nginx.pid" ]] && kill -0 "$(cat "$N/nginx.pid")" 2>/dev/null; then
         kill "$(cat "$N/nginx.pid")"
@@ -78,8 +89,13 @@ else
     fi
     nginx -c "$N/nginx.conf" -p "$N" -e "$N/error.log"
     for ((i = 0; i < 20; i++)); do
-        curl -ksS --max-time 2 -o /dev/null "https://127.0.0.1:$NGINX_PORT/" 2>/dev/null && break
+        nginx_up && break
         sleep 0.5
     done
-    echo "setup-opensearch: nginx (TLS + basic auth) on 127.0.0.1:$NGINX_PORT"
+    if ! nginx_up; then
+        echo "setup-opensearch: nginx did not answer as configured; see $N/error.log" >&2
+        tail -n 20 "$N/error.log" >&2
+        exit 1
+    fi
+    echo "setup-opensearch: nginx on 127.0.0.1:$NGINX_PORT (TLS + basic auth), :$PARTIAL_PORT (only GET /), :$TLS_PORT (TLS)"
 fi

@@ -2,6 +2,8 @@ package elasticsearch
 
 import (
 	"bufio"
+	"bytes"
+	"encoding/json"
 	"os"
 	"strings"
 	"testing"
@@ -115,5 +117,42 @@ func TestNginxTLSFirst(t *testing.T) {
 	// The TLS stream is opaque to the recorder; the plain part must be empty.
 	if strings.Contains(string(rec.sent()), "GET ") {
 		t.Error("a plain-text request went out although the target asked for TLS")
+	}
+}
+
+// TestNginxPartiallyOpen: the real cluster's GET / answers, its index list
+// is refused with 403: partially-open, with the cluster's facts.
+func TestNginxPartiallyOpen(t *testing.T) {
+	target := targetOf(t, requireURL(t, "SPILLCHECK_OPENSEARCH_PARTIAL_URL", "http://127.0.0.1:9244"))
+	res, rec, err := runProbe(t, target, scanner.Limits{}, 5*time.Second)
+	if err != nil || res.Status != scanner.StatusPartial || res.Product != ProductOpenSearch || res.Facts["cluster_name"] != "spillcheck-test" {
+		t.Fatalf("status %s product %s facts %v err %v", res.Status, res.Product, res.Facts, err)
+	}
+	if len(res.Containers) != 0 || !strings.Contains(strings.Join(res.Notes, ";"), "HTTP 403") {
+		t.Errorf("containers %d notes %q", len(res.Containers), res.Notes)
+	}
+	if n := len(rec.requests(t)); n != 2 {
+		t.Errorf("%d requests, want GET / and one index list", n)
+	}
+}
+
+// TestNginxOpenOverTLS: the seeded cluster behind TLS without auth is open,
+// found after one plain-HTTP attempt, with the same inventory and no canary.
+func TestNginxOpenOverTLS(t *testing.T) {
+	seededOpenSearch(t)
+	target := targetOf(t, requireURL(t, "SPILLCHECK_OPENSEARCH_TLS_URL", "https://127.0.0.1:9245"))
+	res, rec, err := runProbe(t, target, scanner.Limits{}, 5*time.Second)
+	if err != nil || res.Status != scanner.StatusOpen || res.Product != ProductOpenSearch || res.TLS == nil || !res.TLS.SelfSigned {
+		t.Fatalf("status %s product %s TLS %+v err %v", res.Status, res.Product, res.TLS, err)
+	}
+	if c := findContainer(res, "index-pattern", "messages-*"); c == nil || findField(c, "sender.phone") == nil {
+		t.Errorf("messages-* with sender.phone not found among %s", containerNames(res))
+	}
+	out, _ := json.Marshal(res)
+	if bytes.Contains(out, []byte(canary)) {
+		t.Error("canary value in the result")
+	}
+	if rec.connections() != 2 {
+		t.Errorf("%d connections, want 2", rec.connections())
 	}
 }
