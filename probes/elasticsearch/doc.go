@@ -11,7 +11,7 @@
 //
 //	GET /
 //	GET /_cat/indices?bytes=b&expand_wildcards=all&format=json&h=index,status,health,docs.count,store.size
-//	GET /_cat/indices?bytes=b&expand_wildcards=open,closed&format=json&h=index,status,health,docs.count,store.size
+//	GET /_cat/indices?bytes=b&expand_wildcards=open,closed&format=json&h=index
 //	GET /_data_stream
 //	GET /<index>[,<index>...]/_mapping?ignore_unavailable=true   (up to 16 indices a request)
 //	GET /_cat/aliases?format=json&h=alias,index

@@ -35,9 +35,9 @@ func (s *session) skip(reason string, n int) {
 	s.res.Skipped[reason] += n
 }
 
-// catRequest lists indices with the columns in catColumns.
-func (s *session) catRequest(expand string) esapi.CatIndicesRequest {
-	req := esapi.CatIndicesRequest{Bytes: "b", H: catColumns, ExpandWildcards: expand}
+// catRequest lists indices with the given columns.
+func (s *session) catRequest(expand string, columns []string) esapi.CatIndicesRequest {
+	req := esapi.CatIndicesRequest{Bytes: "b", H: columns, ExpandWildcards: expand}
 	if s.caps.catJSON {
 		req.Format = "json"
 	}
@@ -53,7 +53,7 @@ func (s *session) inventory(ctx context.Context) error {
 	if s.caps.expandAll {
 		expand = "all"
 	}
-	rep, err := do(ctx, s.tr, "GET /_cat/indices", s.catRequest(expand))
+	rep, err := do(ctx, s.tr, "GET /_cat/indices", s.catRequest(expand, catColumns))
 	if err == nil && rep.status != http.StatusOK {
 		s.res.Status = scanner.StatusPartial
 		s.note("GET / answered anonymously but the index list got HTTP %d", rep.status)
@@ -94,7 +94,7 @@ func (s *session) hiddenIndices(ctx context.Context, all []indexRow) map[string]
 	if !s.caps.expandAll {
 		return nil
 	}
-	visible, ok := fetch(ctx, s, "GET /_cat/indices (visible only)", s.catRequest("open,closed"), parseCatIndices)
+	visible, ok := fetch(ctx, s, "GET /_cat/indices (visible only)", s.catRequest("open,closed", catColumns[:1]), parseCatIndices)
 	if !ok {
 		return nil
 	}
