@@ -158,3 +158,30 @@ func TestAnonymousForbidden(t *testing.T) {
 		t.Fatalf("status %s product %q err %v requests %q", res.Status, res.Product, err, f.seen)
 	}
 }
+
+// TestUnsafeIndexNames: names that could leave their path segment are
+// listed but never put in a request.
+func TestUnsafeIndexNames(t *testing.T) {
+	f := &fakeCluster{routes: map[string]func(http.ResponseWriter, *http.Request){
+		"/": body(200, jsonCT, string(readFixture(t, "root/es-6.5.4.json"))),
+		"/_cat/indices": body(200, jsonCT, `[{"index":"_search?q=x","status":"open","docs.count":"1"},
+			{"index":"a/../_search","status":"open","docs.count":"2"},{"index":"ok","status":"open","docs.count":"3"}]`),
+		"/_cat/aliases": body(200, jsonCT, `[]`),
+		"/ok/_mapping":  body(200, jsonCT, `{"ok":{"mappings":{"_doc":{"properties":{"f":{"type":"keyword"}}}}}}`),
+	}}
+	res, rec, err := runProbe(t, serve(t, f, false), scanner.Limits{}, 2*time.Second)
+	if err != nil || res.Status != scanner.StatusOpen || len(res.Containers) != 3 {
+		t.Fatalf("status %s containers %s err %v", res.Status, containerNames(res), err)
+	}
+	if c := findContainer(res, "index", "ok"); c == nil || fieldList(c.Fields) != "f:keyword" {
+		t.Errorf("ok = %+v", c)
+	}
+	if got := strings.Count(strings.Join(res.Notes, "\n"), "no mapping read"); got != 2 {
+		t.Errorf("notes %q, want two unsafe names noted", res.Notes)
+	}
+	for _, l := range assertAllowlisted(t, rec) {
+		if strings.Contains(l, "_search") {
+			t.Errorf("sent %s", l)
+		}
+	}
+}

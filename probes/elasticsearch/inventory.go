@@ -206,6 +206,7 @@ func (s *session) mappings(ctx context.Context, units []*unit) map[string]indexM
 	for _, u := range units {
 		rep := u.representative()
 		if rep == "" {
+			s.note("no mapping read for %s: no open member with a name the probe puts in a path", u.name)
 			continue
 		}
 		if len(batch) == mappingBatch || size+len(rep)+1 > mappingPathMax {
