@@ -59,11 +59,15 @@ func TestSIGINTFlushesResults(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(60 * time.Second)
 	for {
 		b, _ := os.ReadFile(out)
-		if bytes.Count(b, []byte("\n")) >= 1 || time.Now().After(deadline) {
+		if bytes.Count(b, []byte("\n")) >= 1 {
 			break
+		}
+		if time.Now().After(deadline) {
+			_ = cmd.Process.Kill()
+			t.Fatalf("no result within 60s of the start\n%s", stderr.String())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

@@ -23,7 +23,7 @@ type Table struct {
 // NewTable returns a table sink on w.
 func NewTable(w io.Writer) *Table { return &Table{w: w} }
 
-const rowFormat = "%-8s  %-28s  %-13s  %-14s  %-22s  %3s  %s\n"
+const rowFormat = "%-8s  %-28s  %-13s  %-14s  %-22s  %7s  %s\n"
 
 // Result implements Sink.
 func (t *Table) Result(r *scanner.Result) error {
@@ -32,7 +32,7 @@ func (t *Table) Result(r *scanner.Result) error {
 	}
 	if !t.header {
 		t.header = true
-		if _, err := fmt.Fprintf(t.w, rowFormat, "SEVERITY", "TARGET", "SERVICE", "STATUS", "PRODUCT", "PII", "DETAIL"); err != nil {
+		if _, err := fmt.Fprintf(t.w, rowFormat, "SEVERITY", "TARGET", "SERVICE", "STATUS", "PRODUCT", "MSG-PII", "DETAIL"); err != nil {
 			return err
 		}
 	}
