@@ -60,7 +60,7 @@ func TestNginxBasicAuth(t *testing.T) {
 	target := targetOf(t, requireURL(t, nginxEnv, nginxDefault))
 	logPath, offset := nginxLog(t)
 
-	res, rec, err := runProbe(t, target, scanner.Limits{}, 5*time.Second)
+	res, rec, err := runProbe(t, target, scanner.Limits{}, 10*time.Second)
 	if err != nil {
 		t.Fatalf("probe: %v", err)
 	}
@@ -107,7 +107,7 @@ func TestNginxBasicAuth(t *testing.T) {
 func TestNginxTLSFirst(t *testing.T) {
 	target := targetOf(t, requireURL(t, nginxEnv, nginxDefault))
 	target.TLS = true
-	res, rec, err := runProbe(t, target, scanner.Limits{}, 5*time.Second)
+	res, rec, err := runProbe(t, target, scanner.Limits{}, 10*time.Second)
 	if err != nil || res.Status != scanner.StatusAuthRequired || res.TLS == nil {
 		t.Fatalf("status %s TLS %v err %v", res.Status, res.TLS, err)
 	}
@@ -124,7 +124,7 @@ func TestNginxTLSFirst(t *testing.T) {
 // is refused with 403: partially-open, with the cluster's facts.
 func TestNginxPartiallyOpen(t *testing.T) {
 	target := targetOf(t, requireURL(t, "SPILLCHECK_OPENSEARCH_PARTIAL_URL", "http://127.0.0.1:9244"))
-	res, rec, err := runProbe(t, target, scanner.Limits{}, 5*time.Second)
+	res, rec, err := runProbe(t, target, scanner.Limits{}, 10*time.Second)
 	if err != nil || res.Status != scanner.StatusPartial || res.Product != ProductOpenSearch || res.Facts["cluster_name"] != "spillcheck-test" {
 		t.Fatalf("status %s product %s facts %v err %v", res.Status, res.Product, res.Facts, err)
 	}
@@ -141,7 +141,7 @@ func TestNginxPartiallyOpen(t *testing.T) {
 func TestNginxOpenOverTLS(t *testing.T) {
 	seededOpenSearch(t)
 	target := targetOf(t, requireURL(t, "SPILLCHECK_OPENSEARCH_TLS_URL", "https://127.0.0.1:9245"))
-	res, rec, err := runProbe(t, target, scanner.Limits{}, 5*time.Second)
+	res, rec, err := runProbe(t, target, scanner.Limits{}, 10*time.Second)
 	if err != nil || res.Status != scanner.StatusOpen || res.Product != ProductOpenSearch || res.TLS == nil || !res.TLS.SelfSigned {
 		t.Fatalf("status %s product %s TLS %+v err %v", res.Status, res.Product, res.TLS, err)
 	}

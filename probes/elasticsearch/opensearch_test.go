@@ -28,7 +28,7 @@ func seededOpenSearch(t testing.TB) scanner.Target {
 
 func TestOpenSearchOpenCluster(t *testing.T) {
 	target := seededOpenSearch(t)
-	res, rec, err := runProbe(t, target, scanner.Limits{}, 5*time.Second)
+	res, rec, err := runProbe(t, target, scanner.Limits{}, 10*time.Second)
 	if err != nil {
 		t.Fatalf("probe: %v (notes %q)", err, res.Notes)
 	}
@@ -138,11 +138,11 @@ func assertFields(t *testing.T, c *scanner.Container, want map[string]string) {
 
 func TestOpenSearchMaxIndices(t *testing.T) {
 	target := seededOpenSearch(t)
-	all, _, err := runProbe(t, target, scanner.Limits{}, 5*time.Second)
+	all, _, err := runProbe(t, target, scanner.Limits{}, 10*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, rec, err := runProbe(t, target, scanner.Limits{MaxIndices: 1, MaxFields: 3}, 5*time.Second)
+	res, rec, err := runProbe(t, target, scanner.Limits{MaxIndices: 1, MaxFields: 3}, 10*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,7 +177,7 @@ func TestOpenSearchMaxIndices(t *testing.T) {
 // TestOpenSearchIncludeSystem lists hidden and system indices when asked.
 func TestOpenSearchIncludeSystem(t *testing.T) {
 	target := seededOpenSearch(t)
-	res, rec, err := runProbe(t, target, scanner.Limits{IncludeSystem: true}, 5*time.Second)
+	res, rec, err := runProbe(t, target, scanner.Limits{IncludeSystem: true}, 10*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
