@@ -62,6 +62,9 @@ var exposureCode = map[string]uint8{"": 0, Private: 1, Public: 2}
 var exposureName = [...]string{"", Private, Public}
 
 func (s *Set) serviceCode(name string) uint8 {
+	if name == "" {
+		return 0
+	}
 	for i, n := range s.services {
 		if n == name {
 			return uint8(i)
@@ -93,33 +96,34 @@ func (s *Set) Add(t scanner.Target) bool {
 	if t.Port < 0 || t.Port > 65535 {
 		return false
 	}
-	k := setKey{host: t.Host, port: uint16(t.Port), service: s.serviceCode(t.Service)}
-	refs := make([]originRef, 0, len(t.Origins))
-	for _, o := range t.Origins {
-		refs = append(refs, originRef{src: s.sourceCode(o.File, o.Format), line: int32(o.Line), path: o.Path, resource: o.Resource})
+	if len(t.Origins) == 0 {
+		return s.add(t.Host, t.Port, t.Service, t.TLS, t.Exposure, originRef{src: s.sourceCode("", "")})
 	}
+	isNew := false
+	for i, o := range t.Origins {
+		r := originRef{src: s.sourceCode(o.File, o.Format), line: int32(o.Line), path: o.Path, resource: o.Resource}
+		if s.add(t.Host, t.Port, t.Service, t.TLS, t.Exposure, r) && i == 0 {
+			isNew = true
+		}
+	}
+	return isNew
+}
+
+// add merges one endpoint with one origin; the sink calls it directly, so
+// that no scanner.Target is built per endpoint.
+func (s *Set) add(host string, port int, service string, tls bool, exposure string, r originRef) bool {
+	k := setKey{host: host, port: uint16(port), service: s.serviceCode(service)}
 	if i, ok := s.index[k]; ok {
 		e := &s.entries[i]
-		e.tls = e.tls || t.TLS
+		e.tls = e.tls || tls
 		if e.exposure == 0 {
-			e.exposure = exposureCode[t.Exposure]
+			e.exposure = exposureCode[exposure]
 		}
-		for _, r := range refs {
-			s.addOrigin(e, r)
-		}
+		s.addOrigin(e, r)
 		return false
 	}
-	e := setEntry{host: t.Host, port: k.port, service: k.service, tls: t.TLS, exposure: exposureCode[t.Exposure]}
-	if len(refs) > 0 {
-		e.first = refs[0]
-		for _, r := range refs[1:] {
-			s.addOrigin(&e, r)
-		}
-	} else {
-		e.first.src = s.sourceCode("", "")
-	}
 	s.index[k] = int32(len(s.entries))
-	s.entries = append(s.entries, e)
+	s.entries = append(s.entries, setEntry{host: host, port: k.port, service: k.service, tls: tls, exposure: exposureCode[exposure], first: r})
 	return true
 }
 

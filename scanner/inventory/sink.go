@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"strings"
-
-	"github.com/spillcheck/spillcheck/scanner"
 )
 
 // endpoint is one address a parser found, with what the export says of it.
@@ -29,6 +27,7 @@ type sink struct {
 	format  string
 	opts    Options
 	set     *Set
+	src     uint16 // the set's code for this file and format
 	stats   Stats
 	bad     int    // values that were no host
 	badHost string // the first of them, for the warning
@@ -36,7 +35,9 @@ type sink struct {
 }
 
 func newSink(ctx context.Context, file, format string, opts Options) *sink {
-	return &sink{ctx: ctx, file: file, format: format, opts: opts, set: NewSet(), stats: Stats{Format: format}}
+	s := &sink{ctx: ctx, file: file, format: format, opts: opts, set: NewSet(), stats: Stats{Format: format}}
+	s.src = s.set.sourceCode(file, format)
+	return s
 }
 
 // record counts one record read and reports a cancelled context, so that
@@ -85,10 +86,7 @@ func (s *sink) add(e endpoint) {
 		}
 		return
 	}
-	s.set.Add(scanner.Target{
-		Host: host, Port: e.port, Service: e.service, TLS: e.tls, Exposure: exposure,
-		Origins: []scanner.Origin{{File: s.file, Format: s.format, Line: e.line, Path: e.path, Resource: e.resource}},
-	})
+	s.set.add(host, e.port, e.service, e.tls, exposure, originRef{src: s.src, line: int32(e.line), path: e.path, resource: e.resource})
 }
 
 // ipField reports whether the last element of a path names a field that
