@@ -33,6 +33,7 @@ func (f *scanFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.limits.MaxIndices, "max-indices", d.MaxIndices, "Elasticsearch indices or index patterns sampled per target, largest first")
 	fs.IntVar(&f.limits.MaxKeys, "max-keys", d.MaxKeys, "Redis keys scanned per db")
 	fs.IntVar(&f.limits.MaxFields, "max-fields", d.MaxFields, "field names kept per container")
+	fs.IntVar(&f.limits.MaxDepth, "max-depth", d.MaxDepth, "depth of nested field paths read from mappings and samples")
 	fs.IntVar(&f.limits.SampleDocs, "sample-docs", d.SampleDocs, "documents per collection whose key names MongoDB computes server-side")
 	fs.Int64Var(&f.limits.MaxResponseBytes, "max-response-bytes", d.MaxResponseBytes, "size cap on one response")
 	fs.Int64Var(&f.limits.MaxTargetBytes, "max-target-bytes", d.MaxTargetBytes, "bytes read from one target in all")
