@@ -1,6 +1,8 @@
 package inventory
 
 import (
+	"hash/maphash"
+
 	"github.com/spillcheck/spillcheck/scanner"
 )
 
@@ -15,35 +17,36 @@ const MaxOrigins = 32
 // instance seen through three fields is one origin). TLS is kept if any
 // source asked for it; the first known exposure wins.
 //
-// Memory grows with the number of unique targets, about 150 bytes each plus
-// their strings: entries are stored compactly and turned back into
+// Memory grows with the number of unique targets, about 64 bytes of entry
+// and 16 of index each, plus their strings: entries are stored compactly and turned back into
 // scanner.Target values only by Each and Targets. The zero value is not
 // ready: use NewSet.
 type Set struct {
-	index    map[setKey]int32
+	seed     maphash.Seed
+	index    map[uint64]int32 // key hash -> first entry; collisions chain through setEntry.next
 	entries  []setEntry
-	sources  []source // file and format, shared by the origins from them
+	more     map[int32][]originRef // origins after the first, for the few targets that have them
+	sources  []source              // file and format, shared by the origins from them
 	srcIndex map[source]uint16
 	services []string
 	dropped  int
-}
-
-type setKey struct {
-	host    string
-	port    uint16
-	service uint8
+	collide  bool // tests: every key hashes alike, to exercise the chains
 }
 
 type source struct{ file, format string }
 
+// setEntry is one unique target with its first origin inline: 64 bytes.
 type setEntry struct {
 	host     string
+	path     string // first origin
+	resource string // first origin
+	line     int32  // first origin
+	next     int32  // next entry with the same key hash, -1 at the end
 	port     uint16
-	service  uint8 // index into Set.services
+	src      uint16 // first origin
+	service  uint8  // index into Set.services
+	exposure uint8  // 0 unknown, 1 private, 2 public
 	tls      bool
-	exposure uint8 // 0 unknown, 1 private, 2 public
-	first    originRef
-	more     []originRef
 }
 
 type originRef struct {
@@ -53,9 +56,14 @@ type originRef struct {
 	resource string
 }
 
+func (e *setEntry) firstOrigin() originRef {
+	return originRef{src: e.src, line: e.line, path: e.path, resource: e.resource}
+}
+
 // NewSet returns an empty set.
 func NewSet() *Set {
-	return &Set{index: map[setKey]int32{}, srcIndex: map[source]uint16{}, services: []string{""}}
+	return &Set{seed: maphash.MakeSeed(), index: map[uint64]int32{}, more: map[int32][]originRef{},
+		srcIndex: map[source]uint16{}, services: []string{""}}
 }
 
 var exposureCode = map[string]uint8{"": 0, Private: 1, Public: 2}
@@ -112,35 +120,50 @@ func (s *Set) Add(t scanner.Target) bool {
 // add merges one endpoint with one origin; the sink calls it directly, so
 // that no scanner.Target is built per endpoint.
 func (s *Set) add(host string, port int, service string, tls bool, exposure string, r originRef) bool {
-	k := setKey{host: host, port: uint16(port), service: s.serviceCode(service)}
-	if i, ok := s.index[k]; ok {
-		e := &s.entries[i]
-		e.tls = e.tls || tls
-		if e.exposure == 0 {
-			e.exposure = exposureCode[exposure]
-		}
-		s.addOrigin(e, r)
-		return false
+	svc := s.serviceCode(service)
+	h := maphash.String(s.seed, host) ^ (uint64(port)<<8 | uint64(svc))
+	h *= 0x9E3779B97F4A7C15
+	if s.collide {
+		h = 1
 	}
-	s.index[k] = int32(len(s.entries))
-	s.entries = append(s.entries, setEntry{host: host, port: k.port, service: k.service, tls: tls, exposure: exposureCode[exposure], first: r})
+	head, ok := s.index[h]
+	if ok {
+		for i := head; i >= 0; i = s.entries[i].next {
+			e := &s.entries[i]
+			if e.host != host || e.port != uint16(port) || e.service != svc {
+				continue
+			}
+			e.tls = e.tls || tls
+			if e.exposure == 0 {
+				e.exposure = exposureCode[exposure]
+			}
+			s.addOrigin(i, r)
+			return false
+		}
+	} else {
+		head = -1
+	}
+	s.index[h] = int32(len(s.entries))
+	s.entries = append(s.entries, setEntry{host: host, port: uint16(port), service: svc, tls: tls, exposure: exposureCode[exposure],
+		src: r.src, line: r.line, path: r.path, resource: r.resource, next: head})
 	return true
 }
 
-func (s *Set) addOrigin(e *setEntry, r originRef) {
-	if sameOrigin(e.first, r) {
+func (s *Set) addOrigin(i int32, r originRef) {
+	if sameOrigin(s.entries[i].firstOrigin(), r) {
 		return
 	}
-	for _, x := range e.more {
+	more := s.more[i]
+	for _, x := range more {
 		if sameOrigin(x, r) {
 			return
 		}
 	}
-	if 1+len(e.more) >= MaxOrigins {
+	if 1+len(more) >= MaxOrigins {
 		s.dropped++
 		return
 	}
-	e.more = append(e.more, r)
+	s.more[i] = append(more, r)
 }
 
 func sameOrigin(a, b originRef) bool {
@@ -166,7 +189,7 @@ func (s *Set) DroppedOrigins() int { return s.dropped }
 // stops at the first error.
 func (s *Set) Each(fn func(scanner.Target) error) error {
 	for i := range s.entries {
-		if err := fn(s.target(&s.entries[i])); err != nil {
+		if err := fn(s.target(int32(i))); err != nil {
 			return err
 		}
 	}
@@ -177,15 +200,17 @@ func (s *Set) Each(fn func(scanner.Target) error) error {
 func (s *Set) Targets() []scanner.Target {
 	out := make([]scanner.Target, 0, len(s.entries))
 	for i := range s.entries {
-		out = append(out, s.target(&s.entries[i]))
+		out = append(out, s.target(int32(i)))
 	}
 	return out
 }
 
-func (s *Set) target(e *setEntry) scanner.Target {
+func (s *Set) target(i int32) scanner.Target {
+	e := &s.entries[i]
 	t := scanner.Target{Host: e.host, Port: int(e.port), Service: s.services[e.service], TLS: e.tls, Exposure: exposureName[e.exposure]}
-	t.Origins = make([]scanner.Origin, 0, 1+len(e.more))
-	for _, r := range append([]originRef{e.first}, e.more...) {
+	more := s.more[i]
+	t.Origins = make([]scanner.Origin, 0, 1+len(more))
+	for _, r := range append([]originRef{e.firstOrigin()}, more...) {
 		src := s.sources[r.src]
 		t.Origins = append(t.Origins, scanner.Origin{File: src.file, Format: src.format, Line: int(r.line), Path: r.path, Resource: r.resource})
 	}

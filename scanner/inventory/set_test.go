@@ -89,3 +89,23 @@ func TestSetAcrossFiles(t *testing.T) {
 		t.Fatalf("got %+v", got)
 	}
 }
+
+// TestSetHashCollisions makes every key hash alike: the chains must still
+// keep targets apart and merge the same ones.
+func TestSetHashCollisions(t *testing.T) {
+	s := NewSet()
+	s.collide = true
+	for i := 0; i < 50; i++ {
+		s.Add(scanner.Target{Host: fmt.Sprint("h", i%10), Port: i % 5, Service: []string{"", scanner.Redis}[i%2],
+			Origins: []scanner.Origin{{File: "f", Line: i}}})
+	}
+	// (i%10, i%5, i%2) repeats with period 10.
+	if s.Len() != 10 {
+		t.Fatalf("Len = %d", s.Len())
+	}
+	for _, tg := range s.Targets() {
+		if len(tg.Origins) != 5 {
+			t.Errorf("%s has %d origins", tg, len(tg.Origins))
+		}
+	}
+}
