@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -17,6 +18,7 @@ import (
 var (
 	csvPortCell    = regexp.MustCompile(`^(port|ports|tcpport|serviceport|portnumber|dbport|listenport)$`)
 	csvServiceCell = regexp.MustCompile(`^(service|servicename|servicetype|product|engine|dbtype|databasetype|technology|application|software)$`)
+	csvProtoCell   = regexp.MustCompile(`^(protocol|proto|transport)$`)
 )
 
 // csvColumns are the columns of a CMDB export that readCSV uses.
@@ -25,12 +27,13 @@ type csvColumns struct {
 	exposure []string // per host column: from its header ("private ip", "public ip")
 	port     int      // -1: none
 	service  int      // -1: none
+	proto    int      // -1: none; rows whose protocol is not TCP are skipped
 }
 
 // findColumns picks columns by header name: every host or address column,
 // the first port column and the first service column.
 func findColumns(header []string, stats *Stats) (csvColumns, error) {
-	c := csvColumns{port: -1, service: -1}
+	c := csvColumns{port: -1, service: -1, proto: -1}
 	stats.Columns = map[string][]string{}
 	for i, h := range header {
 		k := headerKey(h)
@@ -51,6 +54,9 @@ func findColumns(header []string, stats *Stats) (csvColumns, error) {
 		case csvServiceCell.MatchString(k) && c.service < 0:
 			c.service = i
 			stats.Columns["service"] = []string{strings.TrimSpace(h)}
+		case csvProtoCell.MatchString(k) && c.proto < 0:
+			c.proto = i
+			stats.Columns["protocol"] = []string{strings.TrimSpace(h)}
 		}
 	}
 	if len(c.hosts) == 0 {
@@ -124,6 +130,8 @@ func readCSV(ctx context.Context, r *bufio.Reader, s *sink) error {
 }
 
 // csvRow adds the endpoints of one row and reports whether it had a host.
+// A host cell may list several hosts separated by commas, semicolons or
+// spaces; an address may carry a prefix length (IPAM exports).
 func csvRow(s *sink, c *csvColumns, head, rec []string, line int) bool {
 	cell := func(i int) string {
 		if i >= 0 && i < len(rec) {
@@ -131,25 +139,27 @@ func csvRow(s *sink, c *csvColumns, head, rec []string, line int) bool {
 		}
 		return ""
 	}
+	if p := strings.ToLower(cell(c.proto)); p != "" && p != "tcp" {
+		s.stats.Skipped++
+		return true
+	}
 	ports := splitPorts(cell(c.port))
 	hint := serviceFromName(cell(c.service))
 	found := false
 	for n, col := range c.hosts {
-		v := cell(col)
-		if v == "" {
-			continue
-		}
-		found = true
-		host, port, svc, tls := hostValue(v)
-		list := ports
-		if port > 0 {
-			list = []int{port}
-		} else if len(list) == 0 {
-			list = []int{0}
-		}
-		for _, p := range list {
-			service := firstNonEmpty(svc, hint, wellKnown(p))
-			s.add(endpoint{host: host, port: p, service: service, tls: tls, exposure: c.exposure[n], line: line, path: strings.TrimSpace(head[col]), anyHost: true})
+		for _, v := range strings.FieldsFunc(cell(col), func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\t' }) {
+			found = true
+			host, port, svc, tls := hostValue(v)
+			list := ports
+			if port > 0 {
+				list = []int{port}
+			} else if len(list) == 0 {
+				list = []int{0}
+			}
+			for _, p := range list {
+				service := firstNonEmpty(svc, hint, wellKnown(p))
+				s.add(endpoint{host: host, port: p, service: service, tls: tls, exposure: c.exposure[n], line: line, path: strings.TrimSpace(head[col]), anyHost: true})
+			}
 		}
 	}
 	return found
@@ -186,6 +196,9 @@ func hostValue(v string) (host string, port int, service string, tls bool) {
 		if n, err := strconv.Atoi(p); err == nil {
 			return h, n, "", false
 		}
+	}
+	if pfx, err := netip.ParsePrefix(v); err == nil && (pfx.IsSingleIP() || pfx.Addr() != pfx.Masked().Addr()) {
+		return pfx.Addr().String(), 0, "", false // an address with its prefix length; a network stays a bad host
 	}
 	return v, 0, "", false
 }

@@ -27,6 +27,10 @@ func TestReadCSV(t *testing.T) {
 			map[string][]string{"host": {"endpoint"}}, "1 rows had no host in columns endpoint"},
 		{"bad port", "ip,port\n192.0.2.5,http\n192.0.2.6,22\n", []string{"- 192.0.2.6:22 public"},
 			map[string][]string{"host": {"ip"}, "port": {"port"}}, `values were not a host or port`},
+		{"several hosts per cell, prefix lengths, protocol column", "IP Addresses,Protocol,Port\n" +
+			"\"192.0.2.7/24, 192.0.2.8\",TCP,6379\n192.0.2.9,udp,53\n192.0.2.0/24,tcp,80\n",
+			[]string{"redis 192.0.2.7:6379 public", "redis 192.0.2.8:6379 public"},
+			map[string][]string{"host": {"IP Addresses"}, "port": {"Port"}, "protocol": {"Protocol"}}, `the first "192.0.2.0/24"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

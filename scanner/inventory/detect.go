@@ -137,7 +137,8 @@ func scanHead(b []byte) headShape {
 
 var (
 	masscanLine = regexp.MustCompile(`^(open|closed|banner) (tcp|udp|sctp|icmp) \d+ \S+ \d+`)
-	csvHostCell = regexp.MustCompile(`^(ip|ipaddress|ipv4|ipv6|address|host|hostname|fqdn|dnsname|privateip|privateipaddress|publicip|publicipaddress|endpoint|server|servername)$`)
+	csvHostCell = regexp.MustCompile(`^(ips?|ipaddress(es)?|ipv[46](address(es)?)?|address(es)?|hosts?|hostnames?|fqdn|dnsname|` +
+		`(private|public|primary|management|mgmt)(ip|ipaddress|ipv4|ipv6|ip4|ip6)|endpoints?|server|servername)$`)
 )
 
 // detectText tells masscan list output and CSV with a recognisable header
