@@ -80,3 +80,14 @@ func TestFormatsSortedAndComplete(t *testing.T) {
 		}
 	}
 }
+
+func TestEveryFormatDescribed(t *testing.T) {
+	for _, f := range Formats() {
+		if Describe(f) == "" {
+			t.Errorf("%s has no description", f)
+		}
+	}
+	if len(about) != len(parsers) {
+		t.Errorf("%d descriptions for %d formats", len(about), len(parsers))
+	}
+}

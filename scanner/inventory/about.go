@@ -1,0 +1,27 @@
+package inventory
+
+// about says, for each format, which command produces it: the help text of
+// --input-format.
+var about = map[string]string{
+	"aws-ec2":         "aws ec2 describe-instances",
+	"aws-opensearch":  "aws opensearch describe-domains / aws es describe-elasticsearch-domains (HTTPS on 443)",
+	"aws-elasticache": "aws elasticache describe-cache-clusters --show-cache-node-info / describe-replication-groups / describe-serverless-caches (Redis, Valkey)",
+	"aws-docdb":       "aws docdb describe-db-clusters / describe-db-instances (MongoDB-compatible, TLS)",
+	"gcp-compute":     "gcloud compute instances list --format=json (or describe)",
+	"gcp-asset":       "gcloud asset export (JSON lines) / search-all-resources --format=json",
+	"azure-vm":        "az vm list -d",
+	"azure-vm-ip":     "az vm list-ip-addresses",
+	"azure-redis":     "az redis list",
+	"terraform":       "terraform show -json (state or plan)",
+	"kubernetes":      "kubectl get svc -A -o json (add nodes: kubectl get svc,nodes -A -o json)",
+	"cloudlist":       "cloudlist -json",
+	"nmap-xml":        "nmap -oX",
+	"masscan-json":    "masscan -oJ",
+	"masscan-list":    "masscan -oL",
+	"naabu":           "naabu -json",
+	"csv":             "CSV with a header naming host/IP and port columns",
+}
+
+// Describe returns the command that produces format, for help text; "" for
+// an unknown format.
+func Describe(format string) string { return about[format] }
