@@ -36,7 +36,7 @@ type ec2Association struct {
 // address of every network interface, with the instance id and Name tag.
 func readEC2(ctx context.Context, r *bufio.Reader, s *sink) error {
 	route := routeTo([]string{"Reservations", "[]", "Instances", "[]"})
-	return walkJSON(ctx, r, route, func(p jsonPath, dec *json.Decoder) error {
+	return walkJSON(ctx, r, s.opts.maxLine(), route, func(p jsonPath, dec *json.Decoder) error {
 		var in ec2Instance
 		if err := dec.Decode(&in); err != nil {
 			return err
@@ -99,7 +99,7 @@ type searchDomain struct {
 // and an enabled custom endpoint.
 func readOpenSearch(ctx context.Context, r *bufio.Reader, s *sink) error {
 	route := routeTo([]string{"DomainStatusList", "[]"}, []string{"DomainStatus"})
-	return walkJSON(ctx, r, route, func(p jsonPath, dec *json.Decoder) error {
+	return walkJSON(ctx, r, s.opts.maxLine(), route, func(p jsonPath, dec *json.Decoder) error {
 		var d searchDomain
 		if err := dec.Decode(&d); err != nil {
 			return err

@@ -48,7 +48,7 @@ type cacheCluster struct {
 // (always for serverless caches).
 func readElastiCache(ctx context.Context, r *bufio.Reader, s *sink) error {
 	route := routeTo([]string{"CacheClusters", "[]"}, []string{"ReplicationGroups", "[]"}, []string{"ServerlessCaches", "[]"})
-	return walkJSON(ctx, r, route, func(p jsonPath, dec *json.Decoder) error {
+	return walkJSON(ctx, r, s.opts.maxLine(), route, func(p jsonPath, dec *json.Decoder) error {
 		var c cacheCluster
 		if err := dec.Decode(&c); err != nil {
 			return err
@@ -115,7 +115,7 @@ type docDBCluster struct {
 // default.
 func readDocDB(ctx context.Context, r *bufio.Reader, s *sink) error {
 	route := routeTo([]string{"DBClusters", "[]"}, []string{"DBInstances", "[]"})
-	return walkJSON(ctx, r, route, func(p jsonPath, dec *json.Decoder) error {
+	return walkJSON(ctx, r, s.opts.maxLine(), route, func(p jsonPath, dec *json.Decoder) error {
 		var c docDBCluster
 		if err := dec.Decode(&c); err != nil {
 			return err

@@ -32,16 +32,17 @@ var (
 	ErrUnknownFormat = errors.New("unknown inventory format")
 )
 
-// DefaultMaxLineBytes bounds one line of a line format and one element of a
-// JSON document when Options.MaxLineBytes is zero.
+// DefaultMaxLineBytes is the bound of Options.MaxLineBytes when it is zero.
 const DefaultMaxLineBytes = 16 << 20
 
 // Options say which targets Read keeps.
 type Options struct {
 	// Address keeps private addresses, public ones, or both (the zero value).
 	Address AddressFilter
-	// MaxLineBytes bounds one line or one decoded JSON element; zero means
-	// DefaultMaxLineBytes. A longer one is an error, not a silent cut.
+	// MaxLineBytes bounds one line (JSON lines, masscan), one CSV record,
+	// one JSON value decoded whole or skipped (an instance, a resource, a
+	// string), and one nmap <host>; zero means DefaultMaxLineBytes. A longer
+	// one is an error naming its place, not a silent cut.
 	MaxLineBytes int
 }
 

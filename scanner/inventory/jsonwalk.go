@@ -84,12 +84,37 @@ func routeTo(patterns ...[]string) func(jsonPath) step {
 // paths; this stops a recursive route on a hostile file).
 const maxDepth = 200
 
+// boundedDecoder returns a decoder over r that fails once it holds more
+// than max bytes it has not consumed: no single value it decodes whole, and
+// no single token it skips, may be longer than about max bytes.
+func boundedDecoder(r io.Reader, max int) *json.Decoder {
+	b := &boundedInput{r: r, max: int64(max)}
+	b.dec = json.NewDecoder(b)
+	return b.dec
+}
+
+type boundedInput struct {
+	r    io.Reader
+	dec  *json.Decoder
+	read int64
+	max  int64
+}
+
+func (b *boundedInput) Read(p []byte) (int, error) {
+	if b.read-b.dec.InputOffset() > b.max {
+		return 0, fmt.Errorf("a JSON value longer than %d bytes", b.max)
+	}
+	n, err := b.r.Read(p)
+	b.read += int64(n)
+	return n, err
+}
+
 // walkJSON reads one JSON document from r token by token. At each value it
 // asks route what to do; visit gets the decoder positioned at a value to
 // decode and must consume exactly that value. Only decoded values are held
 // in memory whole. Errors carry the byte offset and path.
-func walkJSON(ctx context.Context, r io.Reader, route func(jsonPath) step, visit func(jsonPath, *json.Decoder) error) error {
-	dec := json.NewDecoder(r)
+func walkJSON(ctx context.Context, r io.Reader, max int, route func(jsonPath) step, visit func(jsonPath, *json.Decoder) error) error {
+	dec := boundedDecoder(r, max)
 	dec.UseNumber()
 	w := &walker{ctx: ctx, dec: dec, route: route, visit: visit}
 	if err := w.value(); err != nil {

@@ -100,7 +100,7 @@ func readKubernetes(ctx context.Context, r *bufio.Reader, s *sink) error {
 	var nodePorts []nodePort
 	type nodeAddr struct{ addr, exposure, path, name string }
 	var nodes []nodeAddr
-	err := walkJSON(ctx, r, routeTo([]string{"items", "[]"}), func(p jsonPath, dec *json.Decoder) error {
+	err := walkJSON(ctx, r, s.opts.maxLine(), routeTo([]string{"items", "[]"}), func(p jsonPath, dec *json.Decoder) error {
 		var o kubeObject
 		if err := dec.Decode(&o); err != nil {
 			return err

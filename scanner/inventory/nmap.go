@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -42,7 +43,9 @@ type nmapHost struct {
 // service nmap named (TLS when nmap saw an SSL tunnel). The user-supplied
 // or PTR host name goes into the origin.
 func readNmap(ctx context.Context, r *bufio.Reader, s *sink) error {
-	d := xml.NewDecoder(r)
+	in := &hostBound{r: r, max: int64(s.opts.maxLine()), start: -1}
+	d := xml.NewDecoder(in)
+	in.dec = d
 	for {
 		tok, err := d.Token()
 		if errors.Is(err, io.EOF) {
@@ -58,10 +61,12 @@ func readNmap(ctx context.Context, r *bufio.Reader, s *sink) error {
 		}
 		line, _ := d.InputPos()
 		var h nmapHost
+		in.start = d.InputOffset()
 		if err := d.DecodeElement(&h, &se); err != nil {
 			l, _ := d.InputPos()
 			return atLine(l, err)
 		}
+		in.start = -1
 		if err := s.record(); err != nil {
 			return err
 		}
@@ -95,4 +100,20 @@ func nmapAdd(s *sink, h *nmapHost, line int) {
 		s.add(endpoint{host: addr, port: p.PortID, service: svc, tls: p.Service.Tunnel == "ssl",
 			line: line, path: "host/ports/port[@portid=" + strconv.Itoa(p.PortID) + "]", resource: res})
 	}
+}
+
+// hostBound fails reads once the <host> element being decoded is longer
+// than max bytes, so that one hostile host cannot fill memory.
+type hostBound struct {
+	r     io.Reader
+	dec   *xml.Decoder
+	max   int64
+	start int64 // offset of the <host> being decoded, -1 between hosts
+}
+
+func (h *hostBound) Read(p []byte) (int, error) {
+	if h.start >= 0 && h.dec.InputOffset()-h.start > h.max {
+		return 0, fmt.Errorf("a <host> element longer than %d bytes", h.max)
+	}
+	return h.r.Read(p)
 }

@@ -143,3 +143,27 @@ func TestReadCSVLineTooLong(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// TestReadJSONValueTooLong: one element (or one skipped string) bigger
+// than MaxLineBytes stops the read instead of filling memory.
+func TestReadJSONValueTooLong(t *testing.T) {
+	big := strings.Repeat("x", 300000)
+	for _, in := range []string{
+		`{"Reservations":[{"Instances":[{"InstanceId":"` + big + `"}]}]}`,
+		`{"Reservations":[], "Skipped":"` + big + `"}`,
+	} {
+		_, _, err := readAll(t, "aws-ec2", in, Options{MaxLineBytes: 100000})
+		if err == nil || !strings.Contains(err.Error(), "a JSON value longer than 100000 bytes") {
+			t.Errorf("err = %v", err)
+		}
+	}
+}
+
+func TestReadNmapHostTooLong(t *testing.T) {
+	in := "<nmaprun>\n<host><address addr=\"192.0.2.1\" addrtype=\"ipv4\"/><ports>" +
+		strings.Repeat(`<port protocol="tcp" portid="1"><state state="open"/></port>`, 20000) + "</ports></host></nmaprun>"
+	_, _, err := readAll(t, "nmap-xml", in, Options{MaxLineBytes: 100000})
+	if err == nil || !strings.Contains(err.Error(), "a <host> element longer than 100000 bytes") {
+		t.Errorf("err = %v", err)
+	}
+}

@@ -18,7 +18,7 @@ func eachRecord(ctx context.Context, r *bufio.Reader, s *sink, fn func(line int,
 		return err
 	}
 	if first == '[' {
-		return walkJSON(ctx, r, routeTo([]string{"[]"}), func(p jsonPath, dec *json.Decoder) error {
+		return walkJSON(ctx, r, s.opts.maxLine(), routeTo([]string{"[]"}), func(p jsonPath, dec *json.Decoder) error {
 			if err := s.record(); err != nil {
 				return err
 			}
@@ -73,7 +73,7 @@ func firstLineIsJSON(r *bufio.Reader) bool {
 // single pretty-printed object (`describe` or `show` output) or several
 // concatenated ones. Errors carry the byte offset.
 func eachValue(ctx context.Context, r io.Reader, s *sink, fn func(line int, path string, decode func(any) error) error) error {
-	dec := json.NewDecoder(r)
+	dec := boundedDecoder(r, s.opts.maxLine())
 	for i := 0; ; i++ {
 		if err := s.record(); err != nil {
 			return err

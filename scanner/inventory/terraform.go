@@ -73,7 +73,7 @@ func routeTerraform(p jsonPath) step {
 // Azure Redis, Azure VMs and Kubernetes services, in every module. Data
 // sources are read too: they name existing infrastructure.
 func readTerraform(ctx context.Context, r *bufio.Reader, s *sink) error {
-	return walkJSON(ctx, r, routeTerraform, func(p jsonPath, dec *json.Decoder) error {
+	return walkJSON(ctx, r, s.opts.maxLine(), routeTerraform, func(p jsonPath, dec *json.Decoder) error {
 		var res tfResource
 		if err := dec.Decode(&res); err != nil {
 			return err
