@@ -29,9 +29,18 @@ func (e *cmdError) Error() string {
 		s += " (" + e.Name + ")"
 	}
 	if e.Msg != "" {
-		s += ": " + e.Msg
+		s += ": " + elide(e.Msg, 100, 200)
 	}
 	return s
+}
+
+// elide keeps the head and tail of a long server message: wrapped errors
+// (FerretDB's, for one) put the cause at the end.
+func elide(s string, head, tail int) string {
+	if len(s) <= head+tail {
+		return s
+	}
+	return s[:head] + " … " + s[len(s)-tail:]
 }
 
 // Server error codes the probe tells apart.
@@ -74,7 +83,7 @@ func replyError(doc bsoncore.Document) error {
 	} else if m, ok := doc.Lookup("$err").StringValueOK(); ok {
 		e.Msg = m
 	}
-	e.Msg = shorten(e.Msg, 200)
+	e.Msg = shorten(e.Msg, maxServerMsg)
 	return e
 }
 
@@ -109,6 +118,9 @@ func commandOf(cmd bsoncore.Document) string {
 	}
 	return "command"
 }
+
+// maxServerMsg caps the server messages kept.
+const maxServerMsg = 2000
 
 func shorten(s string, n int) string {
 	if len(s) <= n {

@@ -56,7 +56,7 @@ func (r *driverRunner) run(ctx context.Context, db string, cmd bsoncore.Document
 				return nil, e
 			}
 		}
-		return nil, &cmdError{Code: ce.Code, Name: ce.Name, Msg: shorten(ce.Message, 200)}
+		return nil, &cmdError{Code: ce.Code, Name: ce.Name, Msg: shorten(ce.Message, maxServerMsg)}
 	}
 	if err != nil {
 		return nil, err
