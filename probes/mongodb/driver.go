@@ -49,8 +49,10 @@ func newDriverRunner(ctx context.Context, d *dialer, env *scanner.Env) (*driverR
 
 func (r *driverRunner) run(ctx context.Context, db string, cmd bsoncore.Document) (bsoncore.Document, error) {
 	raw, err := r.client.Database(db).RunCommand(ctx, bson.Raw(cmd)).Raw()
+	// The driver reports network errors and timeouts as CommandErrors too;
+	// only a server's answer becomes a *cmdError.
 	var ce mongo.CommandError
-	if errors.As(err, &ce) {
+	if errors.As(err, &ce) && !mongo.IsNetworkError(err) && (ce.Code != 0 || len(ce.Raw) > 0) {
 		if len(ce.Raw) > 0 && bsoncore.Document(ce.Raw).Validate() == nil {
 			if e := replyError(bsoncore.Document(ce.Raw)); e != nil {
 				return nil, e
