@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 
@@ -63,6 +64,9 @@ type serverInfo struct {
 	setName          string
 	members          int
 	role             string
+	// documentDB is the engine version the open-source DocumentDB gateway
+	// reports in hello's internal.documentdb_versions.
+	documentDB string
 }
 
 // handshake connects and sends hello, falling back to isMaster on the same
@@ -135,6 +139,16 @@ func parseHello(doc bsoncore.Document, info *serverInfo) error {
 		vals, _ := hosts.Values()
 		info.members = len(vals)
 	}
+	if a, ok := doc.Lookup("internal", "documentdb_versions").ArrayOK(); ok {
+		vals, _ := a.Values()
+		var vs []string
+		for _, v := range vals {
+			if s, ok := v.StringValueOK(); ok {
+				vs = append(vs, shorten(s, 32))
+			}
+		}
+		info.documentDB = strings.Join(vs, ",")
+	}
 	primary := boolField(doc, "isWritablePrimary") || boolField(doc, "ismaster")
 	msg, _ := doc.Lookup("msg").StringValueOK()
 	switch {
@@ -163,6 +177,9 @@ func (info serverInfo) facts(f map[string]string) {
 	f["min_wire_version"] = strconv.FormatInt(info.minWire, 10)
 	f["role"] = info.role
 	f["replica_set"] = strconv.FormatBool(info.setName != "")
+	if info.documentDB != "" {
+		f["documentdb_versions"] = info.documentDB
+	}
 	if info.setName != "" {
 		f["set_name"] = info.setName
 		f["set_members"] = strconv.Itoa(info.members)

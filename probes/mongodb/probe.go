@@ -45,6 +45,9 @@ func (probe) Probe(ctx context.Context, t scanner.Target, env *scanner.Env) (res
 		res.Notes = append(res.Notes, "plaintext connection closed by the server: answered over TLS")
 	}
 	buildInfo(ctx, w, &res)
+	if info.documentDB != "" && res.Product == "mongodb" {
+		res.Product = "documentdb"
+	}
 
 	var r runner = w
 	if info.maxWire >= 6 {
