@@ -88,7 +88,8 @@ func handshake(ctx context.Context, d *dialer) (*wireConn, serverInfo, error) {
 	d.useTLS = false
 	var alert tls.AlertError
 	if errors.As(tlsErr, &alert) || errors.As(tlsErr, new(tls.RecordHeaderError)) || closedEarly(tlsErr) {
-		return nil, info, fmt.Errorf("%w (a TLS handshake failed too: %v)", err, tlsErr)
+		return nil, info, fmt.Errorf("%w: the server closed the connection on hello (%v), and a TLS handshake failed too (%v)",
+			scanner.ErrProtocol, err, tlsErr)
 	}
 	return nil, info, tlsErr
 }

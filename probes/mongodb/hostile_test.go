@@ -38,6 +38,7 @@ func TestHostileServers(t *testing.T) {
 		c.Write([]byte{0x00, 0x00, 0x00, 0x10, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0}) // 256 MiB declared
 		io.Copy(io.Discard, c)
 	}
+	hangUp := func(c net.Conn) { c.Close() }
 	tests := []struct {
 		name   string
 		addr   func(t *testing.T) string
@@ -45,6 +46,7 @@ func TestHostileServers(t *testing.T) {
 		msg    string
 	}{
 		{"garbage", fakeConn(garbage), scanner.StatusProtocolError, "reply answers request"},
+		{"closes at once", fakeConn(hangUp), scanner.StatusProtocolError, "closed the connection on hello"},
 		{"stall", fakeConn(stall), scanner.StatusTimeout, "no reply to the handshake within 400ms"},
 		{"oversized reply", fakeConn(oversized), scanner.StatusProtocolError, "over the 1048576-byte cap"},
 		// HTTP and Redis servers wait for a line end that a MongoDB

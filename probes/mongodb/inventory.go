@@ -26,10 +26,18 @@ type inventory struct {
 	res     *scanner.Result
 	timeout time.Duration
 	sample  bool // false once the server refused the key-name aggregation
+	noStats bool // true once the server refused collStats
 	stopped bool // a network error or the time budget ended the inventory
 }
 
+// maxNotes bounds the notes one target gets; the rest are only counted.
+const maxNotes = 32
+
 func (inv *inventory) note(format string, args ...any) {
+	if len(inv.res.Notes) >= maxNotes {
+		inv.res.Skipped["notes"]++
+		return
+	}
 	inv.res.Notes = append(inv.res.Notes, fmt.Sprintf(format, args...))
 }
 
@@ -198,6 +206,23 @@ func (inv *inventory) collection(ctx context.Context, db string, e collEntry) (c
 // reads the collection's metadata when it has no query) when collStats is
 // refused.
 func (inv *inventory) count(ctx context.Context, db, coll string, c *scanner.Container) {
+	if !inv.noStats && inv.collStats(ctx, db, coll, c) {
+		return
+	}
+	if inv.stopped {
+		return
+	}
+	reply, err := inv.r.run(ctx, db, bsoncore.NewDocumentBuilder().AppendString("count", coll).Build())
+	if err != nil {
+		inv.failed("count on "+db+"."+coll, err)
+		return
+	}
+	c.Docs = scanner.Int64(numberOf(reply.Lookup("n")))
+}
+
+// collStats fills Docs, Bytes and the storage size, and reports whether it
+// did. A refusal turns collStats off for the rest of the target.
+func (inv *inventory) collStats(ctx context.Context, db, coll string, c *scanner.Container) bool {
 	reply, err := inv.r.run(ctx, db, bsoncore.NewDocumentBuilder().AppendString("collStats", coll).Build())
 	if err == nil {
 		c.Docs = scanner.Int64(numberOf(reply.Lookup("count")))
@@ -207,15 +232,11 @@ func (inv *inventory) count(ctx context.Context, db, coll string, c *scanner.Con
 		if v := reply.Lookup("storageSize"); v.Type != 0 {
 			c.Attrs = setAttr(c.Attrs, "storage_size", strconv.FormatInt(numberOf(v), 10))
 		}
-		return
+		return true
 	}
-	if inv.failed("collStats on "+db+"."+coll, err) {
-		return
+	if !inv.failed("collStats on "+db+"."+coll, err) {
+		inv.noStats = true
+		inv.note("collStats refused: counts from count, sizes unknown")
 	}
-	reply, err = inv.r.run(ctx, db, bsoncore.NewDocumentBuilder().AppendString("count", coll).Build())
-	if err != nil {
-		inv.failed("count on "+db+"."+coll, err)
-		return
-	}
-	c.Docs = scanner.Int64(numberOf(reply.Lookup("n")))
+	return false
 }

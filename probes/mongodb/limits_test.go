@@ -65,3 +65,25 @@ func TestStallDuringInventory(t *testing.T) {
 		t.Errorf("skipped %v", res.Skipped)
 	}
 }
+
+// TestCountFallback: a server that refuses collStats is counted with count,
+// and collStats is not tried again.
+func TestCountFallback(t *testing.T) {
+	base := modernServer(t, "127.0.0.1:2").handle
+	srv := startFake(t, "", &fakeServer{handle: func(name string, body bsoncore.Document, opMsg bool) bsoncore.Document {
+		if name == "collStats" {
+			return ejson(t, `{"ok": 0, "errmsg": "collStats is not supported", "code": 115, "codeName": "CommandNotSupported"}`)
+		}
+		return base(name, body, opMsg)
+	}})
+	res, err, _ := runProbe(t, srv.addr(), 2*time.Second, scanner.Limits{})
+	if err != nil || len(res.Containers) != 2 {
+		t.Fatalf("err %v containers %+v", err, res.Containers)
+	}
+	if c := res.Containers[0]; c.Docs == nil || *c.Docs != 1199 || c.Bytes != nil {
+		t.Errorf("messages docs %v bytes %v, want 1199 and unknown", c.Docs, c.Bytes)
+	}
+	if !slices.ContainsFunc(res.Notes, func(n string) bool { return strings.Contains(n, "counts from count") }) {
+		t.Errorf("notes %q", res.Notes)
+	}
+}

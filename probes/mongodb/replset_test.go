@@ -55,6 +55,8 @@ func modernServer(t testing.TB, other string) *fakeServer {
 				{"_id": {"p": "sender.phone", "t": "string"}, "n": 97},
 				{"_id": {"p": "location", "t": "object"}, "n": 40},
 				{"_id": {"p": "location", "t": "null"}, "n": 2}]}, "ok": 1}`)
+		case "count":
+			return ejson(t, `{"n": 1199, "ok": 1}`)
 		case "endSessions":
 			return ejson(t, `{"ok": 1}`)
 		}
