@@ -26,9 +26,9 @@ lint:
 bench:
 	$(GO) test -run XXX -bench . -benchmem ./scanner/... ./probes/... ./fingerprints/...
 
+# Every fuzz target for FUZZTIME (default 20s) each.
 fuzz:
-	$(GO) test -run XXX -fuzz FuzzParseEntry -fuzztime 30s ./scanner
-	$(GO) test -run XXX -fuzz FuzzReadResults -fuzztime 30s ./scanner
+	bash scripts/fuzz.sh
 
 clean:
 	rm -f spillcheck
