@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spillcheck/spillcheck/scanner"
 )
@@ -53,8 +54,18 @@ func fuzzFormat(f *testing.F, format string) {
 	seedAll(f, format)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var got []scanner.Target
-		_, err := Read(context.Background(), bytes.NewReader(data), "fuzz", format, Options{MaxLineBytes: 1 << 16},
-			func(tg scanner.Target) error { got = append(got, tg); return nil })
+		var err error
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			_, err = Read(context.Background(), bytes.NewReader(data), "fuzz", format, Options{MaxLineBytes: 1 << 16},
+				func(tg scanner.Target) error { got = append(got, tg); return nil })
+		}()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("Read of %d bytes took over 10s: %q", len(data), data)
+		}
 		if err != nil {
 			var pe *ParseError
 			if !errorsAs(err, &pe) {
