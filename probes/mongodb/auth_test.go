@@ -44,7 +44,7 @@ func TestClassifyAuth(t *testing.T) {
 				}
 				return base(name, body, opMsg)
 			}})
-			res, err, rec := runProbe(t, srv.addr(), 2*time.Second, scanner.Limits{})
+			res, rec, err := runProbe(t, srv.addr(), 2*time.Second, scanner.Limits{})
 			if err != nil {
 				t.Fatalf("probe: %v", err)
 			}

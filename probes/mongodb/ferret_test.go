@@ -14,7 +14,7 @@ import (
 func TestFerretDBOpen(t *testing.T) {
 	addr := startFerret(t)
 	seed(t, addr)
-	res, err, rec := runProbe(t, addr, 3*time.Second, scanner.Limits{})
+	res, rec, err := runProbe(t, addr, 3*time.Second, scanner.Limits{})
 	if err != nil {
 		t.Fatalf("probe: %v (result %+v)", err, res)
 	}

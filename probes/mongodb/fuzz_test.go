@@ -1,3 +1,5 @@
+//lint:file-ignore SA1019 OP_QUERY is deprecated in the driver, but MongoDB before 3.6 speaks nothing else and every version answers the handshake on it.
+
 package mongodb
 
 import (

@@ -101,7 +101,7 @@ func target(t testing.TB, addr string) scanner.Target {
 }
 
 // runProbe probes addr with the given limits, recording the connections.
-func runProbe(t testing.TB, addr string, timeout time.Duration, limits scanner.Limits) (scanner.Result, error, *recorder) {
+func runProbe(t testing.TB, addr string, timeout time.Duration, limits scanner.Limits) (scanner.Result, *recorder, error) {
 	t.Helper()
 	rec := &recorder{}
 	d, err := scanner.NewDialer(scanner.DialerConfig{Timeout: timeout, WrapConn: rec.wrap})
@@ -112,5 +112,5 @@ func runProbe(t testing.TB, addr string, timeout time.Duration, limits scanner.L
 	defer cancel()
 	tg := target(t, addr)
 	res, err := New().Probe(ctx, tg, d.Env(ctx, tg, limits))
-	return res, err, rec
+	return res, rec, err
 }

@@ -59,7 +59,7 @@ func TestHostileServers(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			addr := tc.addr(t)
 			start := time.Now()
-			res, err, _ := runProbe(t, addr, timeout, scanner.Limits{MaxResponseBytes: 1 << 20})
+			res, _, err := runProbe(t, addr, timeout, scanner.Limits{MaxResponseBytes: 1 << 20})
 			elapsed := time.Since(start)
 			if err == nil {
 				t.Fatalf("no error; result %+v", res)

@@ -59,7 +59,7 @@ func TestLegacyServers(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {
 			srv := startFake(t, "", legacyServer(t, tc.file))
-			res, err, rec := runProbe(t, srv.addr(), 2*time.Second, scanner.Limits{})
+			res, rec, err := runProbe(t, srv.addr(), 2*time.Second, scanner.Limits{})
 			if err != nil {
 				t.Fatalf("probe: %v", err)
 			}

@@ -14,7 +14,7 @@ import (
 func TestLimits(t *testing.T) {
 	addr := startFerret(t)
 	seed(t, addr)
-	res, err, _ := runProbe(t, addr, 3*time.Second, scanner.Limits{MaxDBs: 1, MaxCollections: 2, MaxFields: 1})
+	res, _, err := runProbe(t, addr, 3*time.Second, scanner.Limits{MaxDBs: 1, MaxCollections: 2, MaxFields: 1})
 	if err != nil || res.Status != scanner.StatusOpen {
 		t.Fatalf("status %q err %v", res.Status, err)
 	}
@@ -49,7 +49,7 @@ func TestStallDuringInventory(t *testing.T) {
 	}})
 	const timeout = 300 * time.Millisecond
 	start := time.Now()
-	res, err, _ := runProbe(t, srv.addr(), timeout, scanner.Limits{})
+	res, _, err := runProbe(t, srv.addr(), timeout, scanner.Limits{})
 	if elapsed := time.Since(start); elapsed > 4*timeout {
 		t.Errorf("took %v", elapsed)
 	}
@@ -76,7 +76,7 @@ func TestCountFallback(t *testing.T) {
 		}
 		return base(name, body, opMsg)
 	}})
-	res, err, _ := runProbe(t, srv.addr(), 2*time.Second, scanner.Limits{})
+	res, _, err := runProbe(t, srv.addr(), 2*time.Second, scanner.Limits{})
 	if err != nil || len(res.Containers) != 2 {
 		t.Fatalf("err %v containers %+v", err, res.Containers)
 	}

@@ -52,7 +52,7 @@ func TestFerretDBWithPostgreSQLAuth(t *testing.T) {
 		t.Fatalf("authenticated insert: %v", err)
 	}
 
-	res, err, rec := runProbe(t, s.Addr, 3*time.Second, scanner.Limits{})
+	res, rec, err := runProbe(t, s.Addr, 3*time.Second, scanner.Limits{})
 	if err != nil {
 		t.Fatalf("probe: %v", err)
 	}

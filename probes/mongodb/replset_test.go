@@ -69,7 +69,7 @@ func TestReplicaSetMemberNeverDialed(t *testing.T) {
 	// connect to it.
 	member := startFake(t, "127.0.0.2:0", &fakeServer{handle: func(string, bsoncore.Document, bool) bsoncore.Document { return nil }})
 	srv := startFake(t, "", modernServer(t, member.addr()))
-	res, err, rec := runProbe(t, srv.addr(), 2*time.Second, scanner.Limits{})
+	res, rec, err := runProbe(t, srv.addr(), 2*time.Second, scanner.Limits{})
 	if err != nil {
 		t.Fatalf("probe: %v", err)
 	}

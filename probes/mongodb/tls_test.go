@@ -30,7 +30,7 @@ func TestTLSOnlyServer(t *testing.T) {
 		t.Fatalf("FerretDB: %v", err)
 	}
 	t.Cleanup(func() { s.Stop() })
-	res, err, _ := runProbe(t, s.Addr, 2*time.Second, scanner.Limits{})
+	res, _, err := runProbe(t, s.Addr, 2*time.Second, scanner.Limits{})
 	if err != nil {
 		t.Fatalf("probe: %v", err)
 	}
