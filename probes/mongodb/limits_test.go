@@ -87,3 +87,22 @@ func TestCountFallback(t *testing.T) {
 		t.Errorf("notes %q", res.Notes)
 	}
 }
+
+// TestIncludeSystem inventories admin and system.* collections when asked.
+func TestIncludeSystem(t *testing.T) {
+	srv := startFake(t, "", modernServer(t, "127.0.0.1:2"))
+	res, _, err := runProbe(t, srv.addr(), 2*time.Second, scanner.Limits{IncludeSystem: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range res.Containers {
+		got = append(got, c.Database+"."+c.Name)
+	}
+	// The fake lists the same collections in every database; chat is the
+	// larger database, so it comes first.
+	want := []string{"chat.messages", "chat.recent", "chat.system.views", "admin.messages", "admin.recent", "admin.system.views"}
+	if !slices.Equal(got, want) || len(res.Skipped) != 0 {
+		t.Errorf("containers %q skipped %v, want %q and nothing skipped", got, res.Skipped, want)
+	}
+}
