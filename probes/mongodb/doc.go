@@ -36,6 +36,11 @@
 //     it once; {listIndexes: name, cursor: {}}.
 //
 // It never sends find, getMore, killCursors, any write, or authentication.
+// The product is "ferretdb" when buildInfo carries ferretdbVersion,
+// "documentdb" when hello carries internal.documentdb_versions, else
+// "mongodb". Refusals count as auth-required by code (13, 18) or by a
+// message that says so (FerretDB's PostgreSQL backend answers a failed
+// backend login with code 1 and PostgreSQL's message).
 // Field names come from the aggregate (scanner.SourceSample), index keys
 // (SourceIndex) and $jsonSchema or query validators (SourceValidator).
 // Every reply is capped at Limits.MaxResponseBytes by its header, before it
