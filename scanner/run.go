@@ -7,6 +7,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/spillcheck/spillcheck/scanner/redact"
 )
 
 // Runner probes planned targets with a bounded pool of workers.
@@ -125,6 +127,20 @@ func (r *Runner) probe(ctx context.Context, j Job) (res *Result) {
 			out.Error = fmt.Sprintf("target budget of %v spent: %v", r.TargetTimeout, err)
 		}
 	}
+	redactFields(&out)
 	res = &out
 	return res
+}
+
+// redactFields passes every reported field path through redact.Name, so an
+// identifier a store uses as a field name (a phone number as a MongoDB key)
+// is reported as <phone>, whichever probe found it. Names already redacted
+// pass through unchanged.
+func redactFields(r *Result) {
+	for i := range r.Containers {
+		for j := range r.Containers[i].Fields {
+			f := &r.Containers[i].Fields[j]
+			f.Path = redact.Name(f.Path)
+		}
+	}
 }

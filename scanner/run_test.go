@@ -118,3 +118,23 @@ func TestClassify(t *testing.T) {
 		}
 	}
 }
+
+// TestRunnerRedactsFieldNames: identifiers used as field names are redacted
+// whichever probe reports them.
+func TestRunnerRedactsFieldNames(t *testing.T) {
+	reg, _ := NewRegistry(&fakeProbe{name: MongoDB, ports: []int{27017}, fn: func(context.Context, Target, *Env) (Result, error) {
+		return Result{Status: StatusOpen, Product: "mongodb", Containers: []Container{{Kind: "collection", Name: "contacts",
+			Fields: []FieldSample{{Path: "by_phone.+15551234567.name", Source: SourceSample}, {Path: "owner.alice@example.com", Source: SourceSample},
+				{Path: "<phone>", Source: SourceHashField}}}}}, nil
+	}})
+	d, _ := NewDialer(DialerConfig{Timeout: time.Second})
+	r := &Runner{Registry: reg, Dialer: d, Concurrency: 1, TargetTimeout: time.Second}
+	res := runJobs(t, r, context.Background(), Target{Host: "127.0.0.1", Port: 27017, Service: MongoDB})
+	var got []string
+	for _, f := range res[0].Containers[0].Fields {
+		got = append(got, f.Path)
+	}
+	if strings.Join(got, " ") != "by_phone.<phone>.name <email> <phone>" {
+		t.Errorf("fields %q", got)
+	}
+}

@@ -34,7 +34,7 @@
 // handshake in plaintext, or not within the timeout, once without), and the
 // handshake is recorded.
 //
-// Key names become patterns before they leave the package: Redact replaces
+// Key names become patterns before they leave the package: redact.Name replaces
 // e-mail addresses, phone numbers, UUIDs, IPs, hex strings, tokens and
 // integers with typed placeholders, and segments that vary from key to key
 // become <id>. One scanner.Container of Kind "key-pattern" is reported per

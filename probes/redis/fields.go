@@ -1,6 +1,10 @@
 package redis
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/spillcheck/spillcheck/scanner/redact"
+)
 
 // fieldJob is one sampled key whose field names are read.
 type fieldJob struct {
@@ -106,7 +110,7 @@ func (g *group) addFields(names []string, source string) {
 	g.source = source
 	seen := map[string]bool{}
 	for _, n := range names {
-		p := Redact(n)
+		p := redact.Name(n)
 		if !seen[p] {
 			seen[p] = true
 			g.fields[p]++

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/spillcheck/spillcheck/scanner"
+
+	"github.com/spillcheck/spillcheck/scanner/redact"
 )
 
 // group is the keys of one db that share a redacted pattern. sample holds a
@@ -27,7 +29,7 @@ func groupKeys(keys, types []string) []*group {
 	redacted := make([]string, len(keys))
 	counts := map[string]int{}
 	for i, k := range keys {
-		redacted[i] = Redact(k)
+		redacted[i] = redact.Name(k)
 		counts[redacted[i]]++
 	}
 	final := collapse(counts)
@@ -72,7 +74,7 @@ func fieldSource(typ string) string {
 // collapse maps each pattern to one where a segment (between ":", "/", "|"
 // or "#") that varies across otherwise equal patterns, with two or more
 // values and on average at most two keys per value, becomes <id>: user
-// names, slugs and other identifiers Redact cannot recognize. Namespaces
+// names, slugs and other identifiers redact.Name cannot recognize. Namespaces
 // ("cache:users:<int>", "cache:posts:<int>") hold many keys per value and
 // stay. The first segment is never collapsed; segments holding a
 // placeholder already are left alone.
@@ -110,7 +112,7 @@ func collapse(counts map[string]int) map[string]string {
 				continue
 			}
 			if b := buckets[keyOf(s)]; len(b.values) >= 2 && 2*len(b.values) >= b.keys {
-				s[pos] = phID
+				s[pos] = redact.ID
 			}
 		}
 	}

@@ -1,4 +1,9 @@
-package redis
+// Package redact turns key and field names that embed identifiers into
+// patterns with typed placeholders: "chat:+8613800138000:inbox" becomes
+// "chat:<phone>:inbox". Every name a probe reports passes through Name, so
+// identifiers that stores use as names (phone numbers as Redis keys or as
+// MongoDB field names) never leave spillcheck.
+package redact
 
 import (
 	"strings"
@@ -10,27 +15,27 @@ import (
 // fingerprints engine reads <phone> and <email> as PII evidence, so their
 // spelling is part of the result format.
 const (
-	phPhone = "<phone>"
-	phEmail = "<email>"
-	phUUID  = "<uuid>"
-	phHex   = "<hex>"
-	phInt   = "<int>"
-	phIP    = "<ip>"
-	phToken = "<token>"
-	phBin   = "<bin>"
-	phID    = "<id>"   // a segment that varies from key to key (see collapse)
-	phLong  = "<long>" // marks a name cut at maxRedactLen bytes
+	Phone = "<phone>"
+	Email = "<email>"
+	UUID  = "<uuid>"
+	Hex   = "<hex>"
+	Int   = "<int>"
+	IP    = "<ip>"
+	Token = "<token>"
+	Bin   = "<bin>"
+	ID    = "<id>"   // a segment that varies from key to key (see collapse)
+	Long  = "<long>" // marks a name cut at maxRedactLen bytes
 )
 
 // maxRedactLen bounds the bytes of one name that are redacted and reported.
 const maxRedactLen = 512
 
-// Redact turns a key or field name into a pattern: e-mail addresses, UUIDs,
+// Name turns a key or field name into a pattern: e-mail addresses, UUIDs,
 // IPv4 addresses, phone numbers (E.164 with "+", or bare runs of 11 to 15
 // digits that are not millisecond timestamps), long hex strings, random
 // looking tokens and integers become typed placeholders, and bytes that are
 // not printable UTF-8 become <bin>. Letters and separators stay as they are.
-func Redact(name string) string {
+func Name(name string) string {
 	long := len(name) > maxRedactLen
 	if long {
 		name = name[:maxRedactLen]
@@ -38,6 +43,11 @@ func Redact(name string) string {
 	var b strings.Builder
 	b.Grow(len(name))
 	for i := 0; i < len(name); {
+		if n := placeholderAt(name, i); n > 0 {
+			b.WriteString(name[i : i+n]) // already redacted: Name is idempotent
+			i += n
+			continue
+		}
 		if ph, n := match(name, i); n > 0 {
 			b.WriteString(ph)
 			i += n
@@ -45,8 +55,8 @@ func Redact(name string) string {
 		}
 		r, size := utf8.DecodeRuneInString(name[i:])
 		if (r == utf8.RuneError && size <= 1) || !unicode.IsPrint(r) || r == '<' || r == '>' {
-			if !strings.HasSuffix(b.String(), phBin) {
-				b.WriteString(phBin)
+			if !strings.HasSuffix(b.String(), Bin) {
+				b.WriteString(Bin)
 			}
 			i += size
 			continue
@@ -55,9 +65,24 @@ func Redact(name string) string {
 		i += size
 	}
 	if long {
-		b.WriteString(phLong)
+		b.WriteString(Long)
 	}
 	return b.String()
+}
+
+var placeholders = []string{Phone, Email, UUID, Hex, Int, IP, Token, Bin, ID, Long}
+
+// placeholderAt returns the length of the placeholder at name[i:], or 0.
+func placeholderAt(name string, i int) int {
+	if name[i] != '<' {
+		return 0
+	}
+	for _, p := range placeholders {
+		if strings.HasPrefix(name[i:], p) {
+			return len(p)
+		}
+	}
+	return 0
 }
 
 // match tries each identifier shape at name[i:] and returns the placeholder
@@ -73,22 +98,22 @@ func match(s string, i int) (string, int) {
 			return emailPlaceholder(s[i : i+n]), n
 		}
 		if n := matchUUID(s, i); n > 0 {
-			return phUUID, n
+			return UUID, n
 		}
 		if n := matchIPv4(s, i); n > 0 {
-			return phIP, n
+			return IP, n
 		}
 		if c == '+' {
 			if n := matchPlusPhone(s, i); n > 0 {
-				return phPhone, n
+				return Phone, n
 			}
 			return "", 0
 		}
 		if n := matchHex(s, i); n > 0 {
-			return phHex, n
+			return Hex, n
 		}
 		if n := matchToken(s, i); n > 0 {
-			return phToken, n
+			return Token, n
 		}
 	}
 	if isDigit(c) && (i == 0 || !isDigit(s[i-1])) {
@@ -104,9 +129,9 @@ func emailPlaceholder(addr string) string {
 	at := strings.LastIndexByte(addr, '@')
 	local := strings.TrimPrefix(addr[:at], "+")
 	if n := len(local); n >= 7 && n <= 15 && allDigits(local) {
-		return phPhone + "@" + Redact(addr[at+1:])
+		return Phone + "@" + Name(addr[at+1:])
 	}
-	return phEmail
+	return Email
 }
 
 func matchEmail(s string, i int) int {
@@ -255,9 +280,9 @@ func matchDigits(s string, i int, startsToken bool) (string, int) {
 	msTimestamp := n == 13 && s[i] == '1'
 	switch {
 	case alone && n >= 11 && n <= 15 && !msTimestamp:
-		return phPhone, n
+		return Phone, n
 	case alone || n >= 3:
-		return phInt, n
+		return Int, n
 	}
 	return "", 0
 }
