@@ -221,15 +221,3 @@ func (c *loggedConn) Write(p []byte) (int, error) {
 	c.log.mu.Unlock()
 	return c.Conn.Write(p)
 }
-
-// maxInWindow is the largest number of times within any window of length w.
-func maxInWindow(ts []time.Time, w time.Duration) int {
-	best, j := 0, 0
-	for i := range ts {
-		for ts[i].Sub(ts[j]) >= w {
-			j++
-		}
-		best = max(best, i-j+1)
-	}
-	return best
-}

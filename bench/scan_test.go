@@ -11,18 +11,25 @@ import (
 // Every benchmark's op is one target, so ns/op, B/op and allocs/op are per
 // target; targets/s and cpu-ns/target are reported beside them.
 
+// benchScan scans targets (b.N of them) with the given per-read timeout and
+// concurrency, no rate caps, checks every result has status want, and
+// reports the metrics.
+func benchScan(b *testing.B, targets []scanner.Target, timeout time.Duration, concurrency int, want scanner.Status) scanStats {
+	b.ReportAllocs()
+	b.ResetTimer()
+	st := scan(b, scanConfig{Dialer: scanner.DialerConfig{Timeout: timeout}, Concurrency: concurrency}, targets)
+	b.StopTimer()
+	if want != "" && st.ByStatus[want] != len(targets) {
+		b.Fatalf("statuses %v, want %d %s", st.ByStatus, len(targets), want)
+	}
+	st.report(b)
+	return st
+}
+
 // BenchmarkScanClosedPorts probes refused loopback ports with 64 workers and
 // no rate cap: the cost of the bulk of a real inventory.
 func BenchmarkScanClosedPorts(b *testing.B) {
-	targets := closedTargets(b.N)
-	b.ReportAllocs()
-	b.ResetTimer()
-	st := scan(b, scanConfig{Dialer: scanner.DialerConfig{Timeout: 2 * time.Second}, Concurrency: 64}, targets)
-	b.StopTimer()
-	if st.ByStatus[scanner.StatusClosed] != b.N {
-		b.Fatalf("statuses %v, want %d closed", st.ByStatus, b.N)
-	}
-	st.report(b)
+	benchScan(b, closedTargets(b.N), 2*time.Second, 64, scanner.StatusClosed)
 }
 
 // BenchmarkScanOpenRedis probes one open redis-server holding 40 keys of
@@ -31,30 +38,14 @@ func BenchmarkScanClosedPorts(b *testing.B) {
 func BenchmarkScanOpenRedis(b *testing.B) {
 	addr := startRedis(b)
 	seedRedis(b, addr, 40)
-	targets := repeat(target(b, addr, scanner.Redis), b.N)
-	b.ReportAllocs()
-	b.ResetTimer()
-	st := scan(b, scanConfig{Dialer: scanner.DialerConfig{Timeout: 2 * time.Second}, Concurrency: 8}, targets)
-	b.StopTimer()
-	if st.ByStatus[scanner.StatusOpen] != b.N {
-		b.Fatalf("statuses %v, want %d open", st.ByStatus, b.N)
-	}
-	st.report(b)
+	benchScan(b, repeat(target(b, addr, scanner.Redis), b.N), 2*time.Second, 8, scanner.StatusOpen)
 }
 
 // BenchmarkScanAuthRedis probes a redis-server with requirepass: one INFO,
 // one -NOAUTH.
 func BenchmarkScanAuthRedis(b *testing.B) {
 	addr := startRedis(b, "--requirepass", "bench-secret")
-	targets := repeat(target(b, addr, scanner.Redis), b.N)
-	b.ReportAllocs()
-	b.ResetTimer()
-	st := scan(b, scanConfig{Dialer: scanner.DialerConfig{Timeout: 2 * time.Second}, Concurrency: 8}, targets)
-	b.StopTimer()
-	if st.ByStatus[scanner.StatusAuthRequired] != b.N {
-		b.Fatalf("statuses %v, want %d auth-required", st.ByStatus, b.N)
-	}
-	st.report(b)
+	benchScan(b, repeat(target(b, addr, scanner.Redis), b.N), 2*time.Second, 8, scanner.StatusAuthRequired)
 }
 
 // BenchmarkScanFerretDB probes an embedded FerretDB (MongoDB wire protocol)
@@ -65,15 +56,7 @@ func BenchmarkScanFerretDB(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { srv.Stop() })
-	targets := repeat(target(b, srv.Addr, scanner.MongoDB), b.N)
-	b.ReportAllocs()
-	b.ResetTimer()
-	st := scan(b, scanConfig{Dialer: scanner.DialerConfig{Timeout: 2 * time.Second}, Concurrency: 4}, targets)
-	b.StopTimer()
-	if st.ByStatus[scanner.StatusOpen] != b.N {
-		b.Fatalf("statuses %v, want %d open", st.ByStatus, b.N)
-	}
-	st.report(b)
+	benchScan(b, repeat(target(b, srv.Addr, scanner.MongoDB), b.N), 2*time.Second, 4, scanner.StatusOpen)
 }
 
 // BenchmarkScanWrongProtocol sends the MongoDB probe to a redis-server, the
@@ -81,15 +64,10 @@ func BenchmarkScanFerretDB(b *testing.B) {
 // a protocol error (or the server's close) within the per-read timeout.
 func BenchmarkScanWrongProtocol(b *testing.B) {
 	addr := startRedis(b)
-	targets := repeat(target(b, addr, scanner.MongoDB), b.N)
-	b.ReportAllocs()
-	b.ResetTimer()
-	st := scan(b, scanConfig{Dialer: scanner.DialerConfig{Timeout: time.Second}, Concurrency: 8}, targets)
-	b.StopTimer()
+	st := benchScan(b, repeat(target(b, addr, scanner.MongoDB), b.N), time.Second, 8, "")
 	for _, r := range st.Results {
 		if r.Status == scanner.StatusOpen || time.Duration(r.Duration) > 2*time.Second {
 			b.Fatalf("MongoDB probe on redis: %s after %v (%s)", r.Status, time.Duration(r.Duration), r.Error)
 		}
 	}
-	st.report(b)
 }

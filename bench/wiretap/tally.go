@@ -5,6 +5,8 @@ import (
 	"net/netip"
 	"slices"
 	"time"
+
+	"github.com/spillcheck/spillcheck/bench/internal/tokenbucket"
 )
 
 // tally counts the events of one capture.
@@ -85,8 +87,9 @@ type Report struct {
 	MaxHost1s   int     `json:"max_host_requests_1s"`
 	PerHostWant float64 `json:"per_host_want,omitempty"`
 	Burst       int     `json:"per_host_burst,omitempty"`
-	// WorstDeficit is the lowest token count any host's bucket reached (see
-	// bucketLow); below −1 the cap was broken.
+	// WorstDeficit is the lowest token count any host's bucket reached
+	// (tokenbucket.Low). On the wire a packet can lag its limiter, so only
+	// a level below −1 means the cap was broken.
 	WorstDeficit float64 `json:"worst_bucket,omitempty"`
 	HostsOverCap int     `json:"hosts_over_cap"`
 	Drops        uint32  `json:"kernel_drops"`
@@ -112,9 +115,9 @@ func (t *tally) report(rate, perHost float64) Report {
 	for _, ts := range t.writes {
 		r.Hosts++
 		r.Writes += len(ts)
-		r.MaxHost1s = max(r.MaxHost1s, maxInWindow(ts, time.Second))
+		r.MaxHost1s = max(r.MaxHost1s, tokenbucket.MaxInWindow(ts, time.Second))
 		if perHost > 0 {
-			low := bucketLow(ts, perHost, r.Burst)
+			low := tokenbucket.Low(ts, perHost, r.Burst)
 			r.WorstDeficit = min(r.WorstDeficit, low)
 			if low < -1 {
 				r.HostsOverCap++
@@ -140,32 +143,4 @@ func (t *tally) wholeSeconds() (lo, hi int) {
 		lo = 0
 	}
 	return lo, hi
-}
-
-// bucketLow replays ts through a token bucket of rate r and size burst,
-// full at the start, and returns the lowest token count after a request.
-// A limiter that holds its cap never goes below 0; the wire adds jitter, so
-// a reading between −1 and 0 is one early packet, not a broken cap.
-func bucketLow(ts []time.Time, r float64, burst int) float64 {
-	tokens, low := float64(burst), float64(burst)
-	for i, at := range ts {
-		if i > 0 {
-			tokens = min(float64(burst), tokens+r*at.Sub(ts[i-1]).Seconds())
-		}
-		tokens--
-		low = min(low, tokens)
-	}
-	return low
-}
-
-// maxInWindow is the largest number of times within any window of length w.
-func maxInWindow(ts []time.Time, w time.Duration) int {
-	best, j := 0, 0
-	for i := range ts {
-		for ts[i].Sub(ts[j]) >= w {
-			j++
-		}
-		best = max(best, i-j+1)
-	}
-	return best
 }
