@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"time"
+	"unsafe"
 
 	"golang.org/x/net/bpf"
 	"golang.org/x/sys/unix"
@@ -83,6 +84,10 @@ func openTap(ports []uint16) (*tap, error) {
 		return nil, fmt.Errorf("attaching the filter: %w", err)
 	}
 	_ = unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_RCVBUFFORCE, 32<<20)
+	if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TIMESTAMPNS, 1); err != nil {
+		unix.Close(fd)
+		return nil, fmt.Errorf("kernel timestamps: %w", err)
+	}
 	tv := unix.Timeval{Usec: 100000}
 	_ = unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv)
 	return &tap{fd: fd}, nil
@@ -92,9 +97,11 @@ func htons(v uint16) uint16 { return v<<8 | v>>8 }
 
 // next reads one packet and returns its event; ok is false on a read timeout
 // or a packet that is not outgoing. On loopback every packet is seen twice,
-// outgoing and incoming; only the outgoing copy counts.
-func (t *tap) next(buf []byte) (ev event, ok bool, err error) {
-	n, from, err := unix.Recvfrom(t.fd, buf, 0)
+// outgoing and incoming; only the outgoing copy counts. The time is the
+// kernel's (SO_TIMESTAMPNS), taken as the packet was sent, so a busy machine
+// delaying this reader does not bunch the packets up.
+func (t *tap) next(buf, oob []byte) (ev event, ok bool, err error) {
+	n, oobn, _, from, err := unix.Recvmsg(t.fd, buf, oob, 0)
 	if err != nil {
 		if err == unix.EAGAIN || err == unix.EINTR {
 			return event{}, false, nil
@@ -105,7 +112,21 @@ func (t *tap) next(buf []byte) (ev event, ok bool, err error) {
 	if !isLL || ll.Pkttype != unix.PACKET_OUTGOING {
 		return event{}, false, nil
 	}
-	return parse(buf[:n], time.Now())
+	return parse(buf[:n], kernelTime(oob[:oobn]))
+}
+
+// kernelTime finds the SCM_TIMESTAMPNS message, or falls back to now.
+func kernelTime(oob []byte) time.Time {
+	msgs, err := unix.ParseSocketControlMessage(oob)
+	if err == nil {
+		for _, m := range msgs {
+			if m.Header.Level == unix.SOL_SOCKET && m.Header.Type == unix.SCM_TIMESTAMPNS && len(m.Data) >= 16 {
+				ts := (*unix.Timespec)(unsafe.Pointer(&m.Data[0]))
+				return time.Unix(ts.Unix())
+			}
+		}
+	}
+	return time.Now()
 }
 
 // parse reads an Ethernet, IPv4, TCP frame the filter accepted.

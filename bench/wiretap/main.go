@@ -69,8 +69,9 @@ func run(args []string) int {
 
 	t := newTally(pfx, pts)
 	buf := make([]byte, 256) // headers only: the frame is truncated
+	oob := make([]byte, 128)
 	for ctx.Err() == nil {
-		ev, ok, err := tp.next(buf)
+		ev, ok, err := tp.next(buf, oob)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "wiretap:", err)
 			return 1

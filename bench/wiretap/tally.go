@@ -92,7 +92,18 @@ type Report struct {
 	// a level below −1 means the cap was broken.
 	WorstDeficit float64 `json:"worst_bucket,omitempty"`
 	HostsOverCap int     `json:"hosts_over_cap"`
-	Drops        uint32  `json:"kernel_drops"`
+	// OverCap lists up to five of those hosts.
+	OverCap []HostReport `json:"over_cap,omitempty"`
+	Drops   uint32       `json:"kernel_drops"`
+}
+
+// HostReport is one host's requests: how many, over what span, and the
+// lowest level its token bucket reached.
+type HostReport struct {
+	Host     string  `json:"host"`
+	Requests int     `json:"requests"`
+	Span     float64 `json:"span_s"`
+	Low      float64 `json:"bucket_low"`
 }
 
 // report summarises the tally against the wanted rates; 0 means no cap.
@@ -112,7 +123,7 @@ func (t *tally) report(rate, perHost float64) Report {
 		r.Burst = max(1, int(perHost))
 		r.WorstDeficit = math.Inf(1)
 	}
-	for _, ts := range t.writes {
+	for host, ts := range t.writes {
 		r.Hosts++
 		r.Writes += len(ts)
 		r.MaxHost1s = max(r.MaxHost1s, tokenbucket.MaxInWindow(ts, time.Second))
@@ -121,6 +132,10 @@ func (t *tally) report(rate, perHost float64) Report {
 			r.WorstDeficit = min(r.WorstDeficit, low)
 			if low < -1 {
 				r.HostsOverCap++
+				if len(r.OverCap) < 5 {
+					r.OverCap = append(r.OverCap, HostReport{Host: host.String(), Requests: len(ts),
+						Span: ts[len(ts)-1].Sub(ts[0]).Seconds(), Low: low})
+				}
 			}
 		}
 	}

@@ -98,7 +98,7 @@ func TestTally(t *testing.T) {
 		t.Errorf("over cap %d, worst bucket %.2f; want 0 and 6.1", r.HostsOverCap, r.WorstDeficit)
 	}
 	// Burst 2 at 2/s: three at once already break the cap.
-	if r := tl.report(100, 2); r.HostsOverCap != 1 {
-		t.Errorf("at 2/s: over cap %d (worst bucket %.2f), want 1", r.HostsOverCap, r.WorstDeficit)
+	if r := tl.report(100, 2); r.HostsOverCap != 1 || len(r.OverCap) != 1 || r.OverCap[0].Host != "127.10.0.1" || r.OverCap[0].Requests != 7 {
+		t.Errorf("at 2/s: over cap %d %+v (worst bucket %.2f), want 127.10.0.1 with 7 requests", r.HostsOverCap, r.OverCap, r.WorstDeficit)
 	}
 }
