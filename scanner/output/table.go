@@ -3,7 +3,9 @@ package output
 import (
 	"fmt"
 	"io"
+	"net"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -38,7 +40,10 @@ func (t *Table) Result(r *scanner.Result) error {
 	}
 	sev, pii := "-", "-"
 	if r.Score != nil {
-		sev, pii = r.Score.Severity.String(), fmt.Sprint(r.Score.Likelihood)
+		sev = r.Score.Severity.String()
+		if r.Status.Exposed() { // nothing was sampled otherwise
+			pii = fmt.Sprint(r.Score.Likelihood)
+		}
 	}
 	if r.Accepted != nil {
 		sev = "accepted"
@@ -47,12 +52,19 @@ func (t *Table) Result(r *scanner.Result) error {
 	if product == "" {
 		product = "-"
 	}
-	_, err := fmt.Fprintf(t.w, rowFormat, sev, clip(r.Target.Addr(), 28), r.Target.Service,
+	row := fmt.Sprintf(rowFormat, sev, clip(hostPort(r.Target), 28), r.Target.Service,
 		statusText(r), clip(product, 22), pii, detail(r))
+	_, err := io.WriteString(t.w, strings.TrimRight(row, " \n")+"\n")
 	if err != nil || !t.Explain {
 		return err
 	}
 	return t.explain(r)
+}
+
+// hostPort is the target as the operator wrote it; the address dialed is in
+// the JSON output.
+func hostPort(t scanner.Target) string {
+	return net.JoinHostPort(t.Host, strconv.Itoa(t.Port))
 }
 
 func statusText(r *scanner.Result) string {
