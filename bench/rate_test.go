@@ -2,7 +2,6 @@ package bench
 
 import (
 	"fmt"
-	"math"
 	"testing"
 	"time"
 
@@ -67,28 +66,41 @@ func BenchmarkPerHostCap(b *testing.B) {
 	b.ReportMetric(float64(tokenbucket.MaxInWindow(ts, time.Second)), "max-writes/1s")
 }
 
-// TestRateFidelityClosedPorts probes 600 refused ports at 300 new
+// TestRateFidelityClosedPorts probes 900 refused ports at 300 new
 // connections per second through the whole pipeline and checks the
-// achieved rate is within 5% of it.
+// achieved rate is within 5% of it. A stall of the test process (a busy CI
+// machine) can only lower the rate, so a run that falls short is tried once
+// more; a rate above the cap fails at once.
 func TestRateFidelityClosedPorts(t *testing.T) {
 	if testing.Short() {
 		t.Skip("timing test")
 	}
 	const rate = 300.0
-	st := scan(t, scanConfig{Dialer: scanner.DialerConfig{Rate: rate, Timeout: time.Second}, Concurrency: 64},
-		closedTargets(600))
-	if st.ByStatus[scanner.StatusClosed] != 600 {
-		t.Fatalf("statuses %v", st.ByStatus)
+	var got float64
+	for attempt := 1; attempt <= 2; attempt++ {
+		st := scan(t, scanConfig{Dialer: scanner.DialerConfig{Rate: rate, Timeout: time.Second}, Concurrency: 64},
+			closedTargets(900))
+		if st.ByStatus[scanner.StatusClosed] != 900 {
+			t.Fatalf("statuses %v", st.ByStatus)
+		}
+		got = st.Dial.Rate()
+		if got > rate*1.05 {
+			t.Fatalf("achieved %.1f connections/s, above the cap of %.0f + 5%%", got, rate)
+		}
+		if got >= rate*0.95 {
+			return
+		}
+		t.Logf("attempt %d: achieved %.1f connections/s", attempt, got)
 	}
-	if got := st.Dial.Rate(); math.Abs(got-rate)/rate > 0.05 {
-		t.Errorf("achieved %.1f connections/s, want %.0f ± 5%%", got, rate)
-	}
+	t.Errorf("achieved %.1f connections/s, want %.0f ± 5%%", got, rate)
 }
 
-// conforms checks the writes fit a token bucket of rate r and burst n,
-// with a tenth of a token of slack for the clock reads after the limiter.
+// conforms checks the writes fit a token bucket of rate r and burst n. The
+// times are read after the limiter, and a busy machine can delay one write
+// past the next, so one token of slack is allowed; a missing cap shows as
+// tens of tokens.
 func conforms(ts []time.Time, r float64, n int) error {
-	if low := tokenbucket.Low(ts, r, n); low < -0.1 {
+	if low := tokenbucket.Low(ts, r, n); low < -1 {
 		return fmt.Errorf("%d writes took the per-host bucket (%.0f/s, burst %d) to %.2f tokens", len(ts), r, n, low)
 	}
 	return nil
