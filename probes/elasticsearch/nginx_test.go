@@ -36,7 +36,22 @@ func nginxLog(t *testing.T) (string, int64) {
 }
 
 // logLinesSince reads the log lines written after offset.
-func logLinesSince(t *testing.T, path string, offset int64) []string {
+// logLinesSince returns the access-log lines written after offset, waiting
+// up to three seconds for at least want of them: nginx logs a request after
+// it has sent the response, so the last line can trail the probe's return.
+func logLinesSince(t *testing.T, path string, offset int64, want int) []string {
+	t.Helper()
+	deadline := time.Now().Add(3 * time.Second)
+	for {
+		lines := readLogSince(t, path, offset)
+		if len(lines) >= want || time.Now().After(deadline) {
+			return lines
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func readLogSince(t *testing.T, path string, offset int64) []string {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -90,7 +105,7 @@ func TestNginxBasicAuth(t *testing.T) {
 	}
 
 	// Every request the probe made stopped at nginx: none has an upstream.
-	lines := logLinesSince(t, logPath, offset)
+	lines := logLinesSince(t, logPath, offset, 2)
 	if len(lines) != 2 {
 		t.Fatalf("nginx logged %d requests, want 2 (plain 400, TLS 401): %q", len(lines), lines)
 	}
