@@ -39,11 +39,7 @@ func ReadList(r io.Reader, file string, emit func(Entry) error, bad func(error) 
 	line := 0
 	for sc.Scan() {
 		line++
-		text := sc.Text()
-		if i := strings.IndexByte(text, '#'); i >= 0 {
-			text = text[:i]
-		}
-		text = strings.TrimSpace(text)
+		text := uncomment(sc.Text())
 		if text == "" {
 			continue
 		}
@@ -63,4 +59,12 @@ func ReadList(r io.Reader, file string, emit func(Entry) error, bad func(error) 
 		return &LineError{File: file, Line: line + 1, Err: fmt.Errorf("reading: %w", err)}
 	}
 	return nil
+}
+
+// uncomment drops a '#' comment and surrounding space from an input line.
+func uncomment(line string) string {
+	if i := strings.IndexByte(line, '#'); i >= 0 {
+		line = line[:i]
+	}
+	return strings.TrimSpace(line)
 }

@@ -39,11 +39,7 @@ func ReadScopeFile(r io.Reader, file string) (*Scope, error) {
 	line := 0
 	for sc.Scan() {
 		line++
-		text := sc.Text()
-		if i := strings.IndexByte(text, '#'); i >= 0 {
-			text = text[:i]
-		}
-		for _, f := range strings.FieldsFunc(text, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
+		for _, f := range strings.FieldsFunc(uncomment(sc.Text()), func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
 			if err := s.add(f); err != nil {
 				return nil, &LineError{File: file, Line: line, Err: err}
 			}
