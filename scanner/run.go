@@ -22,6 +22,11 @@ type Runner struct {
 	TargetTimeout time.Duration
 	// Scorer rates each result; nil leaves results unscored.
 	Scorer Scorer
+	// Idle, when set, is called by Run on emit's goroutine after an emit
+	// that left no other finished result waiting: the moment for outputs
+	// that batch their writes to flush, so that results still show as soon
+	// as the scan pauses.
+	Idle func()
 
 	done     atomic.Int64
 	findings atomic.Int64
@@ -82,6 +87,9 @@ func (r *Runner) Run(ctx context.Context, jobs <-chan Job, emit func(*Result)) {
 			r.findings.Add(1)
 		}
 		emit(res)
+		if r.Idle != nil && len(results) == 0 {
+			r.Idle()
+		}
 	}
 }
 
@@ -113,22 +121,22 @@ func (r *Runner) probe(ctx context.Context, j Job) (res *Result) {
 	tctx, cancel := context.WithTimeout(ctx, r.TargetTimeout)
 	defer cancel()
 	out, err := pr.Probe(tctx, t, r.Dialer.Env(tctx, t, r.Limits))
-	out.Target = t
-	if out.Status == "" {
-		out.Status = Classify(err)
-		if out.Status == StatusOpen && err == nil && out.Product == "" {
-			out.Status = StatusError
+	*res = out
+	res.Target = t
+	if res.Status == "" {
+		res.Status = Classify(err)
+		if res.Status == StatusOpen && err == nil && res.Product == "" {
+			res.Status = StatusError
 			err = fmt.Errorf("the %s probe returned no status", t.Service)
 		}
 	}
-	if err != nil && out.Error == "" {
-		out.Error = err.Error()
+	if err != nil && res.Error == "" {
+		res.Error = err.Error()
 		if errors.Is(tctx.Err(), context.DeadlineExceeded) && ctx.Err() == nil {
-			out.Error = fmt.Sprintf("target budget of %v spent: %v", r.TargetTimeout, err)
+			res.Error = fmt.Sprintf("target budget of %v spent: %v", r.TargetTimeout, err)
 		}
 	}
-	redactFields(&out)
-	res = &out
+	redactFields(res)
 	return res
 }
 

@@ -125,6 +125,25 @@ func (rw *resultWriter) add(r *scanner.Result) {
 	}
 }
 
+// flush writes out the results the outputs buffer: the results file first,
+// then the resume file, so the resume file never lists a result that the
+// results file has not written. The runner calls it whenever no finished
+// result is waiting.
+func (rw *resultWriter) flush() {
+	if f, ok := rw.sink.(output.Flusher); ok {
+		if err := f.Flush(); err != nil && rw.err == nil {
+			rw.err = fmt.Errorf("writing results: %w", err)
+			rw.log.Error().Msg(rw.err.Error())
+		}
+	}
+	if rw.state != nil {
+		if err := rw.state.flush(); err != nil && rw.err == nil {
+			rw.err = fmt.Errorf("writing the resume file: %w", err)
+			rw.log.Error().Msg(rw.err.Error())
+		}
+	}
+}
+
 // close writes the trailers and the document reports and closes files.
 func (rw *resultWriter) close() error {
 	rw.summary.Duration = scanner.Duration(time.Since(rw.summary.Started))

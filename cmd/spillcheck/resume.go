@@ -1,22 +1,23 @@
 package main
 
 import (
-	"bufio"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 
 	"github.com/spillcheck/spillcheck/scanner"
+	"github.com/spillcheck/spillcheck/scanner/output"
 )
 
 // resumeState is the --resume file: the JSON line of every finished result,
-// appended and flushed as each target finishes. A rerun replays those
-// results into this run's outputs and skips their targets, so a killed run
-// loses no result and probes nothing twice.
+// appended as each target finishes and flushed, after the results file,
+// whenever the scan has no finished result waiting (and at the end). A
+// rerun replays those results into this run's outputs and skips their
+// targets. A result a killed run had not flushed yet is simply probed
+// again, so no result is lost and nothing flushed is probed twice.
 type resumeState struct {
 	fh   *os.File
-	w    *bufio.Writer
+	w    *output.JSONL
 	done map[string]struct{}
 }
 
@@ -53,7 +54,7 @@ func (rw *resultWriter) resume(path string, planner *scanner.Planner) error {
 		rw.resumed = true
 		rw.log.Info().Msgf("--resume %s: %d targets already done; their results are kept and they are skipped", path, replayed)
 	}
-	st.fh, st.w = fh, bufio.NewWriter(fh)
+	st.fh, st.w = fh, output.NewJSONL(fh)
 	rw.state = st
 	planner.Skip = func(key string) bool { _, ok := st.done[key]; return ok }
 	return nil
@@ -93,16 +94,9 @@ func truncateToLastLine(fh *os.File) error {
 	return err
 }
 
-func (st *resumeState) record(r *scanner.Result) error {
-	b, err := json.Marshal(r)
-	if err != nil {
-		return err
-	}
-	if _, err := st.w.Write(append(b, '\n')); err != nil {
-		return err
-	}
-	return st.w.Flush()
-}
+func (st *resumeState) record(r *scanner.Result) error { return st.w.Result(r) }
+
+func (st *resumeState) flush() error { return st.w.Flush() }
 
 func (st *resumeState) close() error {
 	if err := st.w.Flush(); err != nil {

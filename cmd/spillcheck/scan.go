@@ -136,6 +136,7 @@ func scan(ctx context.Context, c *cli, targets []string, inf *inputFlags, sf *sc
 	go in.read(inputCtx, c, targets, entries)
 	go in.planner.Plan(inputCtx, entries, jobs)
 	prog := startProgress(c, line, of, runner, in.planner)
+	runner.Idle = rw.flush
 	runner.Run(inputCtx, jobs, rw.add)
 	prog.stop()
 

@@ -13,6 +13,12 @@ type Sink interface {
 	Close(sum *scanner.Summary) error
 }
 
+// Flusher is a Sink that buffers results; Flush writes out every result it
+// holds. The CLI calls it whenever the scan has no finished result waiting.
+type Flusher interface {
+	Flush() error
+}
+
 // Multi sends every result to each sink in turn; the first error wins but
 // every sink still gets every call, so one broken output loses nothing in
 // the others.
@@ -35,6 +41,19 @@ func (m Multi) Close(sum *scanner.Summary) error {
 	for _, s := range m {
 		if err := s.Close(sum); err != nil && first == nil {
 			first = err
+		}
+	}
+	return first
+}
+
+// Flush implements Flusher: it flushes each sink that buffers.
+func (m Multi) Flush() error {
+	var first error
+	for _, s := range m {
+		if f, ok := s.(Flusher); ok {
+			if err := f.Flush(); err != nil && first == nil {
+				first = err
+			}
 		}
 	}
 	return first
