@@ -71,14 +71,21 @@ func newLimiter(r float64) *rate.Limiter {
 // connection opened through it: the target's whole time budget.
 func (d *Dialer) Env(ctx context.Context, t Target, limits Limits) *Env {
 	limits = limits.withDefaults()
-	return &Env{
+	// One allocation for the Env and the byte budget its connections share.
+	e := &struct {
+		env    Env
+		budget byteBudget
+	}{budget: byteBudget{left: limits.MaxTargetBytes}}
+	e.env = Env{
 		ctx:     ctx,
 		Limits:  limits,
 		Timeout: d.cfg.Timeout,
 		target:  t,
+		addr:    t.Addr(),
 		dialer:  d,
-		budget:  &byteBudget{left: limits.MaxTargetBytes},
+		budget:  &e.budget,
 	}
+	return &e.env
 }
 
 // DialStats says how many connections were opened and over what span.
@@ -105,14 +112,18 @@ func (d *Dialer) Stats() DialStats {
 	}
 }
 
-// dial connects to t. dialCtx bounds the connect; targetCtx bounds the
-// connection's life (client libraries often cancel their dial context as
-// soon as the dial returns).
-func (d *Dialer) dial(dialCtx, targetCtx context.Context, network string, t Target, budget *byteBudget, timeout time.Duration) (net.Conn, error) {
-	ctx, cancel := context.WithCancel(dialCtx)
-	defer cancel()
-	stop := context.AfterFunc(targetCtx, cancel)
-	defer stop()
+// dial connects to t at addr (t.Addr()). dialCtx bounds the connect;
+// targetCtx bounds the connection's life (client libraries often cancel
+// their dial context as soon as the dial returns).
+func (d *Dialer) dial(dialCtx, targetCtx context.Context, network string, t Target, addr string, budget *byteBudget, timeout time.Duration) (net.Conn, error) {
+	ctx := dialCtx
+	if dialCtx.Done() != targetCtx.Done() { // else targetCtx bounds the connect already
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithCancel(dialCtx)
+		defer cancel()
+		stop := context.AfterFunc(targetCtx, cancel)
+		defer stop()
+	}
 	if err := d.global.Wait(ctx); err != nil {
 		return nil, fmt.Errorf("waiting for the scan rate: %w", err)
 	}
@@ -121,21 +132,19 @@ func (d *Dialer) dial(dialCtx, targetCtx context.Context, network string, t Targ
 	d.lastDial.Store(now)
 	d.dials.Add(1)
 
-	raw, err := d.net.DialContext(ctx, network, t.Addr())
+	raw, err := d.net.DialContext(ctx, network, addr)
 	if err != nil {
 		return nil, err
 	}
 	if d.cfg.WrapConn != nil {
 		raw = d.cfg.WrapConn(t, raw)
 	}
-	host := t.Addr()
+	host := addr
 	if t.IP.IsValid() {
 		host = t.IP.String()
 	}
-	lim := d.hosts.acquire(host)
-	c := &conn{Conn: raw, ctx: targetCtx, timeout: timeout, budget: budget, limiter: lim.limiter}
-	c.release = func() { d.hosts.release(host, lim) }
-	return c, nil
+	return &conn{Conn: raw, ctx: targetCtx, timeout: timeout, budget: budget,
+		hosts: &d.hosts, host: host, entry: d.hosts.acquire(host)}, nil
 }
 
 // hostLimiters keeps one limiter per host while any connection to it is
@@ -210,9 +219,10 @@ type conn struct {
 	ctx     context.Context
 	timeout time.Duration
 	budget  *byteBudget
-	limiter *rate.Limiter
-	release func()
-	once    sync.Once
+	hosts   *hostLimiters
+	host    string
+	entry   *hostEntry
+	closed  atomic.Bool
 
 	mu        sync.Mutex
 	readLimit time.Time // deadline the client library asked for, if any
@@ -245,7 +255,7 @@ func (c *conn) Read(p []byte) (int, error) {
 }
 
 func (c *conn) Write(p []byte) (int, error) {
-	if err := c.limiter.Wait(c.ctx); err != nil {
+	if err := c.entry.limiter.Wait(c.ctx); err != nil {
 		return 0, fmt.Errorf("waiting for the per-host rate: %w", err)
 	}
 	c.mu.Lock()
@@ -279,6 +289,8 @@ func (c *conn) SetWriteDeadline(t time.Time) error {
 }
 
 func (c *conn) Close() error {
-	c.once.Do(c.release)
+	if c.closed.CompareAndSwap(false, true) {
+		c.hosts.release(c.host, c.entry)
+	}
 	return c.Conn.Close()
 }

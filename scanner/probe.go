@@ -24,6 +24,7 @@ type Probe interface {
 // Registry holds the probes a scan may use, by service name.
 type Registry struct {
 	probes map[string]Probe
+	byPort map[int]string // default port to service, the first name in sort order
 }
 
 // NewRegistry registers the given probes. Names must be unique.
@@ -34,6 +35,14 @@ func NewRegistry(probes ...Probe) (*Registry, error) {
 			return nil, fmt.Errorf("probe %q registered twice", p.Name())
 		}
 		r.probes[p.Name()] = p
+	}
+	r.byPort = map[int]string{}
+	for _, n := range r.Names() {
+		for _, port := range r.probes[n].DefaultPorts() {
+			if _, taken := r.byPort[port]; !taken {
+				r.byPort[port] = n
+			}
+		}
 	}
 	return r, nil
 }
@@ -54,16 +63,12 @@ func (r *Registry) Names() []string {
 	return names
 }
 
-// ServiceForPort returns the service whose default ports include port.
+// ServiceForPort returns the service whose default ports include port (the
+// first in name order, should two share it). The ports are read once, when
+// the registry is made.
 func (r *Registry) ServiceForPort(port int) (string, bool) {
-	for _, n := range r.Names() {
-		for _, p := range r.probes[n].DefaultPorts() {
-			if p == port {
-				return n, true
-			}
-		}
-	}
-	return "", false
+	n, ok := r.byPort[port]
+	return n, ok
 }
 
 // Limits bound what a probe may read from one target. Zero means the
@@ -145,6 +150,7 @@ type Env struct {
 
 	ctx    context.Context
 	target Target
+	addr   string // target.Addr()
 	dialer *Dialer
 	budget *byteBudget
 }
@@ -157,10 +163,10 @@ type Env struct {
 // budget is spent. Its signature fits net.Dialer, http.Transport, the MongoDB
 // driver's ContextDialer and go-redis's Dialer option.
 func (e *Env) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
-	if addr != e.target.Addr() {
-		return nil, fmt.Errorf("%w: refusing to dial %s, the target is %s", ErrOutOfScope, addr, e.target.Addr())
+	if addr != e.addr {
+		return nil, fmt.Errorf("%w: refusing to dial %s, the target is %s", ErrOutOfScope, addr, e.addr)
 	}
-	return e.dialer.dial(ctx, e.ctx, network, e.target, e.budget, e.Timeout)
+	return e.dialer.dial(ctx, e.ctx, network, e.target, e.addr, e.budget, e.Timeout)
 }
 
 // Target is the target this Env was made for.
