@@ -158,6 +158,20 @@ func (r *respReader) read(depth int) (reply, error) {
 // bulk reads n bytes and the CRLF after them. Large bulks grow as bytes
 // arrive, so a server announcing a huge length gets no large allocation.
 func (r *respReader) bulk(n int64) (string, error) {
+	if n+2 <= readBuf {
+		// Short bulks (key and field names) are copied once, straight from
+		// the read buffer into the string.
+		b, err := r.br.Peek(int(n + 2))
+		if err != nil {
+			return "", unexpected(err)
+		}
+		if !bytes.Equal(b[n:], crlf) {
+			return "", scanner.ProtocolError("bulk string not followed by CRLF")
+		}
+		s := string(b[:n])
+		_, err = r.br.Discard(int(n + 2))
+		return s, err
+	}
 	var b []byte
 	if n <= maxLine {
 		b = make([]byte, n+2)
