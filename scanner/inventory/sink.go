@@ -107,7 +107,11 @@ func ipField(path string) bool {
 
 // finish adds the warnings an operator should see.
 func (s *sink) finish() {
-	if s.stats.Found == 0 {
+	switch {
+	case s.stats.Found == 0 && s.stats.Skipped > 0:
+		s.stats.warnf("%s parsed as %s but held no store endpoints (%d records read, %d endpoints of other services skipped)",
+			s.file, s.format, s.stats.Records, s.stats.Skipped)
+	case s.stats.Found == 0:
 		s.stats.warnf("%s parsed as %s but held no addresses (%d records read)", s.file, s.format, s.stats.Records)
 	}
 	if s.bad > 0 {
