@@ -64,7 +64,8 @@ func (c *client) do(args ...string) (reply, error) {
 }
 
 // pipeline sends one command per item, built by cmd, in batches of size,
-// and hands each reply to each in order. A server error reply is a reply,
+// and hands each reply to each in order. Each command is checked and
+// encoded before cmd is called again, so cmd may reuse one slice. A server error reply is a reply,
 // not an error; a transport or protocol error stops the pipeline.
 func pipeline[T any](c *client, items []T, size int, cmd func(T) []string, each func(T, reply)) error {
 	for start := 0; start < len(items); start += size {

@@ -31,16 +31,19 @@ func (s *sampler) sampleFields(groups []*group) error {
 			return err
 		}
 	}
+	var args []string // one slice for every command: pipeline allows it
 	return pipeline(s.c, jobs, pipelineBatch, func(j fieldJob) []string {
 		switch {
 		case j.typ == "ReJSON-RL":
-			return []string{"JSON.OBJKEYS", j.key}
+			args = append(args[:0], "JSON.OBJKEYS", j.key)
 		case s.ver.atLeast(7, 4):
-			return []string{"HSCAN", j.key, "0", "COUNT", n, "NOVALUES"}
+			args = append(args[:0], "HSCAN", j.key, "0", "COUNT", n, "NOVALUES")
 		case s.ver.atLeast(6, 2):
-			return []string{"HRANDFIELD", j.key, n}
+			args = append(args[:0], "HRANDFIELD", j.key, n)
+		default:
+			args = append(args[:0], "HKEYS", j.key)
 		}
-		return []string{"HKEYS", j.key}
+		return args
 	}, func(j fieldJob, r reply) {
 		names, ok := fieldNames(r, j.typ == "hash" && s.ver.atLeast(7, 4))
 		if !ok {
@@ -62,8 +65,10 @@ func (s *sampler) smallHashes(jobs []fieldJob) ([]fieldJob, error) {
 			keep = append(keep, j)
 		}
 	}
+	var args []string // one slice for every command: pipeline allows it
 	err := pipeline(s.c, hashes, pipelineBatch, func(j fieldJob) []string {
-		return []string{"HLEN", j.key}
+		args = append(args[:0], "HLEN", j.key)
+		return args
 	}, func(j fieldJob, r reply) {
 		if n, err := strconv.Atoi(r.str); r.kind == ':' && err == nil && n <= hkeysMaxHashLen {
 			keep = append(keep, j)

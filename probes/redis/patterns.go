@@ -3,6 +3,7 @@ package redis
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/spillcheck/spillcheck/scanner"
@@ -91,8 +92,24 @@ func collapse(counts map[string]int) map[string]string {
 			keys   int
 		}
 		buckets := map[string]*bucket{}
+		// keyOf is fmt.Sprint(len(s), strings.Join(s[:pos], ""), "\x00",
+		// strings.Join(s[pos+1:], "")), built with one allocation.
 		keyOf := func(s []string) string {
-			return fmt.Sprint(len(s), strings.Join(s[:pos], ""), "\x00", strings.Join(s[pos+1:], ""))
+			n := 21
+			for _, w := range s {
+				n += len(w)
+			}
+			var b strings.Builder
+			b.Grow(n)
+			b.WriteString(strconv.Itoa(len(s)))
+			for _, w := range s[:pos] {
+				b.WriteString(w)
+			}
+			b.WriteByte(0)
+			for _, w := range s[pos+1:] {
+				b.WriteString(w)
+			}
+			return b.String()
 		}
 		for p, s := range segs {
 			if len(s) <= pos || strings.Contains(s[pos], "<") {

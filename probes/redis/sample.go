@@ -129,8 +129,9 @@ func (s *sampler) sampleDB(ctx context.Context, db dbKeys) error {
 	}
 	types := make([]string, len(keys))
 	idx := indexes(len(keys))
+	var args []string // one slice for every command: pipeline allows it
 	err = pipeline(s.c, idx, pipelineBatch,
-		func(i int) []string { return []string{"TYPE", keys[i]} },
+		func(i int) []string { args = append(args[:0], "TYPE", keys[i]); return args },
 		func(i int, r reply) {
 			types[i] = "unknown"
 			if r.kind == '+' {
