@@ -24,6 +24,7 @@ type Probe interface {
 // Registry holds the probes a scan may use, by service name.
 type Registry struct {
 	probes map[string]Probe
+	names  []string       // sorted
 	byPort map[int]string // default port to service, the first name in sort order
 }
 
@@ -36,8 +37,12 @@ func NewRegistry(probes ...Probe) (*Registry, error) {
 		}
 		r.probes[p.Name()] = p
 	}
+	for n := range r.probes {
+		r.names = append(r.names, n)
+	}
+	sort.Strings(r.names)
 	r.byPort = map[int]string{}
-	for _, n := range r.Names() {
+	for _, n := range r.names {
 		for _, port := range r.probes[n].DefaultPorts() {
 			if _, taken := r.byPort[port]; !taken {
 				r.byPort[port] = n
@@ -53,14 +58,9 @@ func (r *Registry) Get(service string) (Probe, bool) {
 	return p, ok
 }
 
-// Names lists the registered services, sorted.
+// Names lists the registered services, sorted, in a slice the caller owns.
 func (r *Registry) Names() []string {
-	names := make([]string, 0, len(r.probes))
-	for n := range r.probes {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
+	return append(make([]string, 0, len(r.names)), r.names...)
 }
 
 // ServiceForPort returns the service whose default ports include port (the
