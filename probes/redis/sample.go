@@ -120,7 +120,7 @@ func (s *sampler) refused(cmd string) {
 // sampleDB scans up to max-keys key names, types them, groups them into
 // redacted patterns and reads field names of a few keys per pattern.
 func (s *sampler) sampleDB(ctx context.Context, db dbKeys) error {
-	keys, err := s.scan(ctx)
+	keys, err := s.scan(ctx, int(min(max(db.keys, 0), int64(s.lim.MaxKeys))))
 	if err != nil {
 		return err
 	}
@@ -153,10 +153,12 @@ func (s *sampler) sampleDB(ctx context.Context, db dbKeys) error {
 	return nil
 }
 
-// scan collects up to max-keys distinct key names with SCAN.
-func (s *sampler) scan(ctx context.Context) ([]string, error) {
-	seen := map[string]struct{}{}
-	var keys []string
+// scan collects up to max-keys distinct key names with SCAN. expect, the
+// db's key count from INFO capped at max-keys, only sizes the first
+// allocations.
+func (s *sampler) scan(ctx context.Context, expect int) ([]string, error) {
+	seen := make(map[string]struct{}, expect)
+	keys := make([]string, 0, expect)
 	cursor, count := "0", itoa(min(s.lim.MaxKeys, scanCount))
 	for range maxScanCalls {
 		if err := ctx.Err(); err != nil {
