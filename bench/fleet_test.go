@@ -3,7 +3,6 @@ package bench
 import (
 	"bufio"
 	"context"
-	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -20,9 +19,10 @@ import (
 // BenchmarkScanFleet runs the whole pipeline as `spillcheck scan -l
 // targets.txt --jsonl --rate 0 --concurrency 64` does, but in-process so it
 // can be profiled: planner, runner, the real probes, the fingerprint scorer
-// and the JSONL sink (to io.Discard). It reads the target list of a fleet
-// that bench/fleet started (FLEET_DIR, default /tmp/spillcheck-fleet) and
-// skips when there is none. One op is one pass over the whole fleet.
+// and the JSONL sink, writing to a file and flushed when the runner is idle,
+// as the CLI wires it. It reads the target list of a fleet that bench/fleet
+// started (FLEET_DIR, default /tmp/spillcheck-fleet) and skips when there is
+// none. One op is one pass over the whole fleet.
 //
 //	go test ./bench -run '^$' -bench ScanFleet -benchtime 5x -cpuprofile cpu.out
 func BenchmarkScanFleet(b *testing.B) {
@@ -39,6 +39,11 @@ func BenchmarkScanFleet(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	out, err := os.Create(filepath.Join(b.TempDir(), "results.jsonl"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer out.Close()
 	b.ReportAllocs()
 	var targets int
 	cpu0 := cpuTime()
@@ -62,13 +67,21 @@ func BenchmarkScanFleet(b *testing.B) {
 		}()
 		ctx := context.Background()
 		go p.Plan(ctx, entries, jobs)
-		sink := output.NewJSONL(io.Discard)
+		sink := output.NewJSONL(out)
+		r.Idle = func() {
+			if err := sink.Flush(); err != nil {
+				b.Error(err)
+			}
+		}
 		r.Run(ctx, jobs, func(res *scanner.Result) {
 			targets++
 			if err := sink.Result(res); err != nil {
 				b.Error(err)
 			}
 		})
+		if err := sink.Close(nil); err != nil {
+			b.Error(err)
+		}
 	}
 	b.StopTimer()
 	if targets != b.N*len(lines) {
