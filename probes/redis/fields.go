@@ -50,7 +50,7 @@ func (s *sampler) sampleFields(groups []*group) error {
 			addSkipped(s.res, "field-sample-errors", 1)
 			return
 		}
-		j.g.addFields(names, fieldSource(j.typ))
+		j.g.addFields(names, fieldSource(j.typ), s.redactName)
 	})
 }
 
@@ -93,7 +93,7 @@ func fieldNames(r reply, hscan bool) ([]string, bool) {
 		}
 		elems = elems[1].elems
 	}
-	var names []string
+	names := make([]string, 0, len(elems))
 	for _, e := range elems {
 		switch {
 		case e.kind == '$' && !e.null:
@@ -109,16 +109,36 @@ func fieldNames(r reply, hscan bool) ([]string, bool) {
 	return names, true
 }
 
-// addFields counts each redacted field name once per key.
-func (g *group) addFields(names []string, source string) {
+// addFields counts each redacted field name once per key; redactName is
+// redact.Name or a memo of it.
+func (g *group) addFields(names []string, source string, redactName func(string) string) {
 	g.read++
 	g.source = source
 	seen := map[string]bool{}
 	for _, n := range names {
-		p := redact.Name(n)
+		p := redactName(n)
 		if !seen[p] {
 			seen[p] = true
 			g.fields[p]++
 		}
 	}
 }
+
+// redactName is redact.Name, remembered for the names this probe has seen:
+// the keys of one pattern mostly share their field names.
+func (s *sampler) redactName(name string) string {
+	if p, ok := s.redacted[name]; ok {
+		return p
+	}
+	p := redact.Name(name)
+	if s.redacted == nil {
+		s.redacted = map[string]string{}
+	}
+	if len(s.redacted) < maxRedactMemo {
+		s.redacted[name] = p
+	}
+	return p
+}
+
+// maxRedactMemo bounds the names redactName remembers.
+const maxRedactMemo = 4096

@@ -107,7 +107,7 @@ func (r *respReader) read(depth int) (reply, error) {
 	rp := reply{kind: b[0]}
 	switch b[0] {
 	case '+', '-':
-		rp.str = string(b[1:])
+		rp.str = simpleString(b[1:])
 		return rp, nil
 	case ':':
 		if _, err := strconv.ParseInt(string(b[1:]), 10, 64); err != nil {
@@ -190,6 +190,19 @@ func (r *respReader) bulk(n int64) (string, error) {
 	}
 	return string(b[:n]), nil
 }
+
+// simpleString converts a status line to a string, without allocating for
+// the ones the probe reads most: OK and TYPE's answers.
+func simpleString(b []byte) string {
+	for _, s := range commonStatus {
+		if string(b) == s {
+			return s
+		}
+	}
+	return string(b)
+}
+
+var commonStatus = [...]string{"OK", "string", "hash", "list", "set", "zset", "stream", "none", "ReJSON-RL"}
 
 func unexpected(err error) error {
 	if errors.Is(err, io.EOF) {

@@ -110,6 +110,9 @@ type sampler struct {
 	lim scanner.Limits
 	ver version
 	res *scanner.Result
+	// redacted maps field names read so far to redact.Name's pattern; the
+	// raw names never leave the probe.
+	redacted map[string]string
 }
 
 func (s *sampler) refused(cmd string) {
