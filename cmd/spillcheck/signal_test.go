@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/spillcheck/spillcheck/scanner/scantest"
 )
 
 // buildBinary builds spillcheck into a temporary directory.
@@ -54,16 +56,6 @@ func stallListener(t *testing.T) net.Listener {
 	return stall
 }
 
-func closedPort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
 // waitLines waits until every file holds at least n lines; the scan is then
 // idle on a stalled target, so the lines are there only because the outputs
 // were flushed when the scan paused.
@@ -85,15 +77,17 @@ func waitLines(t *testing.T, cmd *exec.Cmd, stderr *bytes.Buffer, n int, files .
 	}
 }
 
-// TestSIGINTFlushesResults builds the binary, starts a scan whose second
-// target stalls, sends SIGINT, and checks the exit code, the message, and
-// that the finished result is in the JSONL file.
+// TestSIGINTFlushesResults builds the binary, starts a scan of a closed port
+// and a target that stalls, waits for the closed port's result to be
+// flushed while the other is in flight, sends SIGINT, and checks the exit
+// code, the message, and that the finished result is in the JSONL file.
 func TestSIGINTFlushesResults(t *testing.T) {
 	bin := buildBinary(t)
 	stall := stallListener(t)
 	out := filepath.Join(t.TempDir(), "out.jsonl")
-	cmd := exec.Command(bin, "scan", "--jsonl", "-o", out, "--concurrency", "1", "--timeout", "30s",
-		fmt.Sprintf("redis://127.0.0.1:%d", closedPort(t)), "redis://"+stall.Addr().String())
+	// Both at once, since the planner does not keep the input order.
+	cmd := exec.Command(bin, "scan", "--jsonl", "-o", out, "--concurrency", "2", "--timeout", "30s",
+		fmt.Sprintf("redis://127.0.0.1:%d", scantest.FreePort(t)), "redis://"+stall.Addr().String())
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
@@ -134,7 +128,7 @@ func TestKillThenResume(t *testing.T) {
 	// All four at once, since the planner does not keep the input order.
 	args := []string{"scan", "--jsonl", "-o", out, "--resume", state, "--concurrency", "4", "--timeout", "30s"}
 	for range 3 {
-		args = append(args, fmt.Sprintf("redis://127.0.0.1:%d", closedPort(t)))
+		args = append(args, fmt.Sprintf("redis://127.0.0.1:%d", scantest.FreePort(t)))
 	}
 	args = append(args, "redis://"+stall.Addr().String())
 	cmd := exec.Command(bin, args...)
