@@ -126,9 +126,10 @@ func (rw *resultWriter) add(r *scanner.Result) {
 }
 
 // flush writes out the results the outputs buffer: the results file first,
-// then the resume file, so the resume file never lists a result that the
-// results file has not written. The runner calls it whenever no finished
-// result is waiting.
+// then the resume file, so that after each flush the resume file lists no
+// result the results file lacks. (A buffer that fills up is written on its
+// own; a rerun with --resume rewrites the results file from the resume file
+// anyway.) The runner calls it whenever no finished result is waiting.
 func (rw *resultWriter) flush() {
 	if f, ok := rw.sink.(output.Flusher); ok {
 		if err := f.Flush(); err != nil && rw.err == nil {
