@@ -3,6 +3,8 @@ package scanner
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -136,5 +138,15 @@ func TestRunnerRedactsFieldNames(t *testing.T) {
 	}
 	if strings.Join(got, " ") != "by_phone.<phone>.name <email> <phone>" {
 		t.Errorf("fields %q", got)
+	}
+}
+
+func TestClassifyClosedDoesNotAllocate(t *testing.T) {
+	_, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", FreePortForTest(t)))
+	if Classify(err) != StatusClosed {
+		t.Fatalf("Classify(%v) = %s", err, Classify(err))
+	}
+	if n := testing.AllocsPerRun(100, func() { _ = Classify(err) }); n != 0 {
+		t.Errorf("Classify allocates %v times for a refused connection", n)
 	}
 }

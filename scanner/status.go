@@ -50,19 +50,14 @@ func ProtocolError(format string, args ...any) error {
 // Classify maps an error from a probe to a status. A nil error is open; it
 // is the one place where errors become statuses.
 func Classify(err error) Status {
-	var (
-		opErr   *net.OpError
-		recErr  tls.RecordHeaderError
-		certErr *tls.CertificateVerificationError
-		unkErr  x509.UnknownAuthorityError
-	)
+	// errors.Is first: it does not allocate, and closed ports, the most
+	// common answer of a large scan, are settled here.
 	switch {
 	case err == nil:
 		return StatusOpen
 	case errors.Is(err, ErrAuthRequired):
 		return StatusAuthRequired
-	case errors.Is(err, ErrTLSRequired), errors.As(err, &recErr),
-		errors.As(err, &certErr), errors.As(err, &unkErr):
+	case errors.Is(err, ErrTLSRequired):
 		return StatusTLSRequired
 	case errors.Is(err, ErrProtocol), errors.Is(err, ErrResponseLimit), errors.Is(err, ErrBudget):
 		return StatusProtocolError
@@ -71,11 +66,17 @@ func Classify(err error) Status {
 		return StatusClosed
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, os.ErrDeadlineExceeded):
 		return StatusTimeout
-	case errors.As(err, &opErr) && opErr.Timeout():
-		return StatusTimeout
 	}
-	var ne net.Error
-	if errors.As(err, &ne) && ne.Timeout() {
+	var (
+		recErr  tls.RecordHeaderError
+		certErr *tls.CertificateVerificationError
+		unkErr  x509.UnknownAuthorityError
+		ne      net.Error
+	)
+	switch {
+	case errors.As(err, &recErr), errors.As(err, &certErr), errors.As(err, &unkErr):
+		return StatusTLSRequired
+	case errors.As(err, &ne) && ne.Timeout():
 		return StatusTimeout
 	}
 	return StatusError

@@ -40,32 +40,51 @@ func Name(name string) string {
 	if long {
 		name = name[:maxRedactLen]
 	}
+	// b is filled only from the first change on: most names need none, and
+	// then the name itself is returned without an allocation.
 	var b strings.Builder
-	b.Grow(len(name))
+	changed := false
+	change := func(i int) {
+		if !changed {
+			changed = true
+			b.Grow(len(name) + 8)
+			b.WriteString(name[:i])
+		}
+	}
 	for i := 0; i < len(name); {
 		if n := placeholderAt(name, i); n > 0 {
-			b.WriteString(name[i : i+n]) // already redacted: Name is idempotent
+			if changed {
+				b.WriteString(name[i : i+n]) // already redacted: Name is idempotent
+			}
 			i += n
 			continue
 		}
 		if ph, n := match(name, i); n > 0 {
+			change(i)
 			b.WriteString(ph)
 			i += n
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(name[i:])
 		if (r == utf8.RuneError && size <= 1) || !unicode.IsPrint(r) || r == '<' || r == '>' {
+			change(i)
 			if !strings.HasSuffix(b.String(), Bin) {
 				b.WriteString(Bin)
 			}
 			i += size
 			continue
 		}
-		b.WriteString(name[i : i+size])
+		if changed {
+			b.WriteString(name[i : i+size])
+		}
 		i += size
 	}
 	if long {
+		change(len(name))
 		b.WriteString(Long)
+	}
+	if !changed {
+		return name
 	}
 	return b.String()
 }

@@ -79,3 +79,19 @@ func FuzzName(f *testing.F) {
 		}
 	})
 }
+
+func TestNameUnchangedDoesNotAllocate(t *testing.T) {
+	for _, in := range []string{"sender.phone", "chat:<phone>:inbox", "messages"} {
+		if n := testing.AllocsPerRun(100, func() { _ = Name(in) }); n != 0 {
+			t.Errorf("Name(%q) allocates %v times", in, n)
+		}
+	}
+}
+
+func BenchmarkName(b *testing.B) {
+	b.ReportAllocs()
+	for range b.N {
+		_ = Name("message.sender.phone")
+		_ = Name("chat:+8613800138000:inbox")
+	}
+}
