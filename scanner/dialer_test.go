@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/spillcheck/spillcheck/scanner/scantest"
 )
 
 func TestEnvRefusesOtherAddresses(t *testing.T) {
@@ -47,7 +49,7 @@ func TestScopeRefusalNeverConnects(t *testing.T) {
 	outT.Host, outT.IP = "127.0.0.2", mustAddr("127.0.0.2")
 	l2, err := net.Listen("tcp", outT.Addr())
 	if err != nil {
-		t.Skipf("cannot listen on 127.0.0.2: %v", err)
+		scantest.Missing(t, "cannot listen on 127.0.0.2: %v", err)
 	}
 	counting := &countingListener{Listener: l2}
 	go func() {
