@@ -23,11 +23,11 @@ func runSub(t *testing.T, fn func(context.Context, *cli, []string) error, stdin 
 }
 
 // durations differ from run to run; golden files hold "in <d>".
-var durationRE = regexp.MustCompile(`targets in [^:]+:`)
+var durationRE = regexp.MustCompile(`(targets?) in [^:]+:`)
 
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	got = durationRE.ReplaceAllString(got, "targets in <d>:")
+	got = durationRE.ReplaceAllString(got, "$1 in <d>:")
 	path := filepath.Join("testdata", "score", name+".golden")
 	if *update {
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {

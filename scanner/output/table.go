@@ -114,7 +114,7 @@ func containerLabel(c scanner.Container) string {
 		facts = append(facts, fmt.Sprintf("%d indices", c.Members))
 	}
 	if c.Docs != nil {
-		facts = append(facts, Count(*c.Docs)+" docs")
+		facts = append(facts, Count(*c.Docs)+plural(*c.Docs, " doc", " docs"))
 	}
 	if len(facts) == 0 {
 		return name
@@ -208,7 +208,8 @@ func SummaryLine(sum *scanner.Summary) string {
 			parts = append(parts, fmt.Sprintf("%d %s", n, s))
 		}
 	}
-	line := fmt.Sprintf("Scanned %d targets in %v", sum.Targets, time.Duration(sum.Duration).Round(time.Millisecond))
+	line := fmt.Sprintf("Scanned %d %s in %v", sum.Targets, plural(int64(sum.Targets), "target", "targets"),
+		time.Duration(sum.Duration).Round(time.Millisecond))
 	if len(parts) > 0 {
 		line += ": " + strings.Join(parts, ", ")
 	}
@@ -240,4 +241,11 @@ func FindingsLine(sum *scanner.Summary) string {
 		return line + " (--fail-on none)."
 	}
 	return line + fmt.Sprintf(" (%d at or above --fail-on %s).", sum.Failing, sum.FailOn)
+}
+
+func plural(n int64, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
