@@ -13,7 +13,7 @@ var about = map[string]string{
 	"azure-vm-ip":     "az vm list-ip-addresses",
 	"azure-redis":     "az redis list",
 	"terraform":       "terraform show -json (state or plan)",
-	"kubernetes":      "kubectl get svc -A -o json (add nodes: kubectl get svc,nodes -A -o json)",
+	"kubernetes":      "kubectl get svc -A -o json (add nodes: kubectl get svc,nodes -A -o json), or kubectl get svc NAME -o json",
 	"cloudlist":       "cloudlist -json",
 	"nmap-xml":        "nmap -oX",
 	"masscan-json":    "masscan -oJ",

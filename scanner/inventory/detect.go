@@ -65,7 +65,8 @@ func detectJSON(b []byte) (string, bool) {
 		return "aws-docdb", true
 	case h.has("format_version") && (h.has("values") || h.has("terraform_version") || h.has("prior_state") || h.has("planned_values")):
 		return "terraform", true
-	case h.has("items") && (h.has("kind") || h.has("apiVersion")):
+	case h.has("items") && (h.has("kind") || h.has("apiVersion")),
+		!h.array && h.keys["kind"] == "Service" && (h.has("apiVersion") || h.has("spec")):
 		return "kubernetes", true
 	case h.has("assetType"), h.has("asset_type"):
 		return "gcp-asset", true

@@ -11,7 +11,8 @@ import (
 )
 
 // kubeObject is one item of `kubectl get svc -A -o json` (a Service), or of
-// `kubectl get svc,nodes -A -o json` (a Service or a Node).
+// `kubectl get svc,nodes -A -o json` (a Service or a Node), or the single
+// Service `kubectl get svc NAME -o json` prints.
 type kubeObject struct {
 	Kind     string `json:"kind"`
 	Metadata struct {
@@ -91,36 +92,38 @@ type nodePort struct {
 	resource string
 }
 
-// readKubernetes reads a Kubernetes List of Services (and Nodes): for each
-// port that belongs to a store, the cluster IPs (private), external IPs,
-// load-balancer ingress addresses and external name on the service port.
-// Node ports are reached on the nodes' addresses, which only a list that
-// also holds Node objects gives; without them Stats warns.
+// kubeRoute walks a List to its items and decodes each; for a single
+// object (`kubectl get svc NAME -o json`) it decodes the top-level members
+// that make a kubeObject.
+func kubeRoute(p jsonPath) step {
+	switch {
+	case len(p) == 0:
+		return descend
+	case len(p) == 1 && p[0].index < 0:
+		switch p[0].key {
+		case "items":
+			return descend
+		case "kind", "metadata", "spec", "status":
+			return decodeValue
+		}
+	case len(p) == 2 && p[0].key == "items" && p[1].index >= 0:
+		return decodeValue
+	}
+	return skipValue
+}
+
+// readKubernetes reads a Kubernetes List of Services (and Nodes), or a
+// single Service object: for each port that belongs to a store, the cluster
+// IPs (private), external IPs, load-balancer ingress addresses and external
+// name on the service port. Node ports are reached on the nodes' addresses,
+// which only a list that also holds Node objects gives; without them Stats
+// warns. A single Service's paths start at its root ("spec.clusterIPs[0]").
 func readKubernetes(ctx context.Context, r *bufio.Reader, s *sink) error {
 	var nodePorts []nodePort
 	type nodeAddr struct{ addr, exposure, path, name string }
 	var nodes []nodeAddr
-	err := walkJSON(ctx, r, s.opts.maxLine(), routeTo([]string{"items", "[]"}), func(p jsonPath, dec *json.Decoder) error {
-		var o kubeObject
-		if err := dec.Decode(&o); err != nil {
-			return err
-		}
-		if err := s.record(); err != nil {
-			return err
-		}
-		path := p.String()
-		if o.Kind == "Node" {
-			for i, a := range o.Status.Addresses {
-				exp := map[string]string{"InternalIP": Private, "ExternalIP": Public}[a.Type]
-				if exp != "" {
-					nodes = append(nodes, nodeAddr{a.Address, exp, path + ".status.addresses[" + strconv.Itoa(i) + "].address", "node/" + o.Metadata.Name})
-				}
-			}
-			return nil
-		}
-		if o.Kind != "" && o.Kind != "Service" {
-			return nil
-		}
+	var root kubeObject // the members of a single top-level object
+	service := func(o *kubeObject, path string) {
 		res := "service/" + o.Metadata.Namespace + "/" + o.Metadata.Name
 		sp := &o.Spec
 		for i, port := range sp.Ports {
@@ -134,7 +137,7 @@ func readKubernetes(ctx context.Context, r *bufio.Reader, s *sink) error {
 			}
 			add := func(host, exposure, field string) {
 				if host != "" && host != "None" {
-					s.add(endpoint{host: host, port: port.Port, service: svc, exposure: exposure, path: path + "." + field, resource: res})
+					s.add(endpoint{host: host, port: port.Port, service: svc, exposure: exposure, path: joinPath(path, field), resource: res})
 				}
 			}
 			ips := sp.ClusterIPs
@@ -155,11 +158,49 @@ func readKubernetes(ctx context.Context, r *bufio.Reader, s *sink) error {
 				add(in.Hostname, Public, at+".hostname")
 			}
 			if port.NodePort > 0 {
-				nodePorts = append(nodePorts, nodePort{port.NodePort, svc, path + ".spec.ports[" + strconv.Itoa(i) + "].nodePort", res})
+				nodePorts = append(nodePorts, nodePort{port.NodePort, svc, joinPath(path, "spec.ports["+strconv.Itoa(i)+"].nodePort"), res})
 			}
+		}
+	}
+	err := walkJSON(ctx, r, s.opts.maxLine(), kubeRoute, func(p jsonPath, dec *json.Decoder) error {
+		if len(p) == 1 {
+			switch p[0].key {
+			case "kind":
+				return dec.Decode(&root.Kind)
+			case "metadata":
+				return dec.Decode(&root.Metadata)
+			case "spec":
+				return dec.Decode(&root.Spec)
+			}
+			return dec.Decode(&root.Status)
+		}
+		var o kubeObject
+		if err := dec.Decode(&o); err != nil {
+			return err
+		}
+		if err := s.record(); err != nil {
+			return err
+		}
+		path := p.String()
+		if o.Kind == "Node" {
+			for i, a := range o.Status.Addresses {
+				exp := map[string]string{"InternalIP": Private, "ExternalIP": Public}[a.Type]
+				if exp != "" {
+					nodes = append(nodes, nodeAddr{a.Address, exp, path + ".status.addresses[" + strconv.Itoa(i) + "].address", "node/" + o.Metadata.Name})
+				}
+			}
+			return nil
+		}
+		if o.Kind == "" || o.Kind == "Service" {
+			service(&o, path)
 		}
 		return nil
 	})
+	if err == nil && root.Kind == "Service" {
+		if err = s.record(); err == nil {
+			service(&root, "")
+		}
+	}
 	if err != nil {
 		return err
 	}

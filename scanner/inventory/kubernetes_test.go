@@ -90,3 +90,60 @@ func TestKubePortService(t *testing.T) {
 		}
 	}
 }
+
+// TestReadKubernetesSingleService: `kubectl get svc NAME -o json` prints
+// one Service, read like an item of a List, with paths from its root.
+func TestReadKubernetesSingleService(t *testing.T) {
+	tests := []struct {
+		name, input string
+		want        []string
+		paths       []string
+		skipped     int
+		warn        string
+	}{
+		{"cluster IP", `{"apiVersion":"v1","kind":"Service","metadata":{"name":"redis-master","namespace":"cache"},
+			"spec":{"type":"ClusterIP","clusterIP":"10.96.1.10","clusterIPs":["10.96.1.10"],"ports":[{"name":"tcp-redis","port":6379,"protocol":"TCP"},{"name":"metrics","port":9121}]}}`,
+			[]string{"redis 10.96.1.10:6379 private"}, []string{"spec.clusterIPs[0]"}, 1, ""},
+		{"load balancer, status before spec", `{"status":{"loadBalancer":{"ingress":[{"ip":"203.0.113.20"}]}},"kind":"Service","apiVersion":"v1",
+			"spec":{"type":"LoadBalancer","clusterIP":"10.96.2.20","ports":[{"name":"http","port":9200,"nodePort":30920}]},"metadata":{"name":"search","namespace":"logs"}}`,
+			[]string{"elasticsearch 10.96.2.20:9200 private", "elasticsearch 203.0.113.20:9200 public"},
+			[]string{"spec.clusterIPs[0]", "status.loadBalancer.ingress[0].ip"}, 0, "1 node ports of stores found but no Node objects"},
+		{"no store", `{"kind":"Service","apiVersion":"v1","metadata":{"name":"web","namespace":"app"},"spec":{"clusterIP":"10.96.4.40","ports":[{"port":80}]}}`,
+			nil, nil, 1, "held no store endpoints"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if f, _ := Detect([]byte(tt.input)); f != "kubernetes" {
+				t.Errorf("Detect = %q", f)
+			}
+			got, st, err := readAll(t, "", tt.input, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantTargets(t, got, tt.want...)
+			for i, p := range tt.paths {
+				if o := got[i].Origins[0]; o.Path != p || !strings.HasPrefix(o.Resource, "service/") {
+					t.Errorf("origin %d = %+v, want path %q", i, o, p)
+				}
+			}
+			if st.Records != 1 || st.Skipped != tt.skipped {
+				t.Errorf("stats = %+v", st)
+			}
+			if w := strings.Join(st.Warnings, ";"); !strings.Contains(w, tt.warn) || (tt.warn == "") != (w == "") {
+				t.Errorf("warnings = %q, want %q", st.Warnings, tt.warn)
+			}
+		})
+	}
+}
+
+// TestReadKubernetesListEnvelope: a List's own kind and metadata are not
+// read as a Service.
+func TestReadKubernetesListEnvelope(t *testing.T) {
+	got, st, err := readAll(t, "kubernetes", `{"kind":"List","apiVersion":"v1","metadata":{"name":"redis"},"spec":{"clusterIP":"10.0.0.1","ports":[{"port":6379}]},"items":[]}`, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 0 || st.Records != 0 {
+		t.Errorf("got %q, stats %+v", briefs(got), st)
+	}
+}
