@@ -1,6 +1,11 @@
 package inventory
 
-import "testing"
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+)
 
 func TestReadGCPAndAzure(t *testing.T) {
 	tests := []struct {
@@ -51,6 +56,78 @@ func TestGCPAssetOriginHasLine(t *testing.T) {
 		t.Fatalf("%v %v", got, err)
 	}
 	if o := got[0].Origins[0]; o.Line != 2 || o.Path != "resource.data.address" || o.Resource != "//x" {
+		t.Errorf("origin = %+v", o)
+	}
+}
+
+func TestForwardingPlan(t *testing.T) {
+	tests := []struct {
+		name, data string
+		want       string // "port/service[/tls] ..." or "defaults" or "skip"
+	}{
+		{"no hint", `{"IPAddress":"x"}`, "defaults"},
+		{"http", `{"IPProtocol":"TCP","portRange":"80-80"}`, "skip"},
+		{"https", `{"portRange":"443-443","name":"web"}`, "skip"},
+		{"https of an elasticsearch rule", `{"portRange":"443-443","name":"logs-elasticsearch"}`, "443/elasticsearch/tls"},
+		{"https to an opensearch backend", `{"ports":["443"],"backendService":"https://x/backendServices/opensearch-be"}`, "443/elasticsearch/tls"},
+		{"redis", `{"portRange":"6379-6379"}`, "6379/redis"},
+		{"redis single port", `{"portRange":"6380"}`, "6380/redis"},
+		{"mongo range", `{"portRange":"27000-27018"}`, "27017/mongodb 27018/mongodb"},
+		{"ports list", `{"ports":["80","9243","6379",6380]}`, "9243/elasticsearch/tls 6379/redis 6380/redis"},
+		{"named redis on another port", `{"ports":["7000"],"name":"cache-redis-ilb"}`, "7000/redis"},
+		{"range of a named rule plans no other port", `{"portRange":"7000-7005","name":"redis-ilb"}`, "skip"},
+		{"all ports", `{"allPorts":true,"ports":["80"]}`, "defaults"},
+		{"range of every store port", `{"portRange":"1-65535"}`, "defaults"},
+		{"udp", `{"IPProtocol":"UDP","portRange":"6379-6379"}`, "skip"},
+		{"garbage hint", `{"portRange":"http","ports":["x",-1,70000]}`, "defaults"},
+		{"upside-down range", `{"portRange":"6380-6379"}`, "defaults"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var rec map[string]any
+			if err := json.Unmarshal([]byte(tt.data), &rec); err != nil {
+				t.Fatal(err)
+			}
+			plan, keep := forwardingPlan(rec)
+			got := "skip"
+			switch {
+			case keep && plan == nil:
+				got = "defaults"
+			case keep:
+				var b []string
+				for _, p := range plan {
+					s := fmt.Sprintf("%d/%s", p.port, p.service)
+					if p.tls {
+						s += "/tls"
+					}
+					b = append(b, s)
+				}
+				got = strings.Join(b, " ")
+			}
+			if got != tt.want {
+				t.Errorf("forwardingPlan(%s) = %q, want %q", tt.data, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestGCPAssetForwardingRulesAndCloudSQL: a forwarding rule's port hint
+// narrows the ports of its address, one that holds no store port and a
+// Cloud SQL instance are skipped and counted.
+func TestGCPAssetForwardingRulesAndCloudSQL(t *testing.T) {
+	input := `{"name":"//compute.googleapis.com/projects/p/regions/r/forwardingRules/web","asset_type":"compute.googleapis.com/ForwardingRule","resource":{"data":{"IPAddress":"203.0.113.12","IPProtocol":"TCP","portRange":"80-80"}}}
+{"name":"//compute.googleapis.com/projects/p/regions/r/forwardingRules/cache","asset_type":"compute.googleapis.com/ForwardingRule","resource":{"data":{"IPAddress":"10.5.0.9","IPProtocol":"TCP","ports":["6379","6380"],"loadBalancingScheme":"INTERNAL"}}}
+{"name":"//compute.googleapis.com/projects/p/global/forwardingRules/search","assetType":"compute.googleapis.com/GlobalForwardingRule","additionalAttributes":{"IPAddress":"198.51.100.7","portRange":"443-443","target":"https://x/targetHttpsProxies/elasticsearch-proxy"}}
+{"name":"//cloudsql.googleapis.com/projects/p/instances/db","asset_type":"sqladmin.googleapis.com/Instance","resource":{"data":{"ipAddresses":[{"ipAddress":"203.0.113.22","type":"PRIMARY"}]}}}`
+	got, st, err := readAll(t, "gcp-asset", input, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantTargets(t, got, "redis 10.5.0.9:6379 private", "redis 10.5.0.9:6380 private", "elasticsearch 198.51.100.7:443 tls public")
+	if st.Records != 4 || st.Skipped != 2 || st.Found != 3 {
+		t.Errorf("stats = %+v", st)
+	}
+	if o := got[2].Origins[0]; o.Line != 3 || o.Path != "additionalAttributes.IPAddress" || o.Resource != "//compute.googleapis.com/projects/p/global/forwardingRules/search" {
 		t.Errorf("origin = %+v", o)
 	}
 }

@@ -74,7 +74,10 @@ var gcpPortKeys = map[string]string{"host": "port", "readEndpoint": "readEndpoin
 // readGCPAsset reads the JSON lines of `gcloud asset export` (or the JSON
 // array of `gcloud asset search-all-resources --format=json`): every
 // address-bearing field of each asset, with Memorystore for Redis assets
-// marked as Redis (TLS when transit encryption is on).
+// marked as Redis (TLS when transit encryption is on) and forwarding rules
+// planned on the store ports their port hint names (see forwardingPlan).
+// Memorystore for Memcached and Cloud SQL assets are skipped: not our
+// stores.
 func readGCPAsset(ctx context.Context, r *bufio.Reader, s *sink) error {
 	return eachRecord(ctx, r, s, func(line int, path string, decode func(any) error) error {
 		var rec map[string]any
@@ -87,13 +90,20 @@ func readGCPAsset(ctx context.Context, r *bufio.Reader, s *sink) error {
 			typ, _ = rec["asset_type"].(string)
 		}
 		service, tls := "", false
+		var plan []portPlan
 		switch {
 		case strings.HasPrefix(typ, "redis.googleapis.com/"):
 			service = scanner.Redis
 			tls = strings.Contains(gcpString(rec, "transitEncryptionMode"), "SERVER_AUTH")
-		case strings.HasPrefix(typ, "memcache.googleapis.com/"):
+		case strings.HasPrefix(typ, "memcache.googleapis.com/"), strings.HasPrefix(typ, "sqladmin.googleapis.com/"):
 			s.stats.Skipped++
 			return nil
+		case isForwardingRule(typ):
+			var keep bool
+			if plan, keep = forwardingPlan(rec); !keep {
+				s.stats.Skipped++
+				return nil
+			}
 		}
 		walkAny(rec, path, 0, func(obj map[string]any, key, at string) {
 			exposure, ok := gcpAddressKeys[key]
@@ -105,6 +115,12 @@ func readGCPAsset(ctx context.Context, r *bufio.Reader, s *sink) error {
 				port = anyInt(obj[pk])
 			}
 			for _, h := range anyStrings(obj[key]) {
+				if len(plan) > 0 {
+					for _, pp := range plan {
+						s.add(endpoint{host: h, port: pp.port, service: pp.service, tls: pp.tls, exposure: exposure, line: line, path: at, resource: name})
+					}
+					continue
+				}
 				s.add(endpoint{host: h, port: port, service: service, tls: tls, exposure: exposure, line: line, path: at, resource: name})
 			}
 		})
@@ -143,6 +159,18 @@ func gcpString(v any, key string) string {
 	walkAny(v, "", 0, func(obj map[string]any, k, _ string) {
 		if k == key && found == "" {
 			found, _ = obj[k].(string)
+		}
+	})
+	return found
+}
+
+// gcpValue finds the first value of key anywhere in v, depth first in
+// sorted key order; nil when there is none.
+func gcpValue(v any, key string) any {
+	var found any
+	walkAny(v, "", 0, func(obj map[string]any, k, _ string) {
+		if k == key && found == nil {
+			found = obj[k]
 		}
 	})
 	return found

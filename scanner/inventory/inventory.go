@@ -61,7 +61,8 @@ type Stats struct {
 	// Filtered counts endpoints left out by Options.Address.
 	Filtered int `json:"filtered"`
 	// Skipped counts resources read but not relevant (memcached clusters,
-	// non-DocumentDB RDS clusters, closed ports, services on other ports).
+	// non-DocumentDB RDS clusters, Cloud SQL instances, closed ports,
+	// services and forwarding rules on other ports).
 	Skipped int `json:"skipped"`
 	Emitted int `json:"emitted"` // unique targets passed to emit
 	// Columns maps a role ("host", "port", "service") to the CSV headers used
