@@ -157,6 +157,15 @@ func (in *inputs) badInput(err error) {
 	}
 }
 
+// badErr is the error a run ends with when input lines were bad, or nil.
+func (in *inputs) badErr() error {
+	n := in.bad.Load()
+	if n == 0 {
+		return nil
+	}
+	return &inputError{fmt.Errorf("%d bad input line(s); first: %v", n, *in.firstBad.Load())}
+}
+
 // read sends an entry for every target in args and the -l files, then
 // closes out. It stops early when ctx is done.
 func (in *inputs) read(ctx context.Context, c *cli, args []string, out chan<- scanner.Entry) {

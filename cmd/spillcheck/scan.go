@@ -160,7 +160,7 @@ func scanOutcome(ctx context.Context, rw *resultWriter, in *inputs) error {
 	case ctx.Err() != nil:
 		return errInterrupted
 	case in.bad.Load() > 0:
-		return &inputError{fmt.Errorf("%d bad input line(s); first: %v", in.bad.Load(), *in.firstBad.Load())}
+		return in.badErr()
 	case sum.Targets == 0 && in.refused.Load() > 0:
 		return &inputError{fmt.Errorf("every target (%d) was outside the scope; nothing was probed", in.refused.Load())}
 	case sum.Targets == 0 && !rw.resumed:

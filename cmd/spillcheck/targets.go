@@ -85,7 +85,7 @@ func runTargets(ctx context.Context, c *cli, args []string) error {
 	case ctx.Err() != nil:
 		return errInterrupted
 	case in.bad.Load() > 0:
-		return &inputError{fmt.Errorf("%d bad input line(s); first: %v", in.bad.Load(), *in.firstBad.Load())}
+		return in.badErr()
 	}
 	return nil
 }
