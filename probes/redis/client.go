@@ -14,6 +14,9 @@ type client struct {
 	rd   *respReader
 	out  []byte
 	stop func() bool
+	// skip counts replies already asked for that nobody will read: read
+	// drops them first, so the replies after them stay in order.
+	skip int
 }
 
 // newClient wraps c. Cancelling ctx unblocks any read or write at once,
@@ -47,8 +50,14 @@ func (c *client) flush() error {
 	return err
 }
 
-// read returns the reply to the oldest unanswered command.
+// read returns the reply to the oldest unanswered command, after dropping
+// the replies counted in skip (each still bounded by the reader's limit).
 func (c *client) read() (reply, error) {
+	for ; c.skip > 0; c.skip-- {
+		if err := c.rd.discard(); err != nil {
+			return reply{}, err
+		}
+	}
 	return c.rd.next()
 }
 
@@ -63,19 +72,26 @@ func (c *client) do(args ...string) (reply, error) {
 	return c.read()
 }
 
-// pipeline sends one command per item, built by cmd, in batches of size,
-// and hands each reply to each in order. Each command is checked and
-// encoded before cmd is called again, so cmd may reuse one slice. A server error reply is a reply,
-// not an error; a transport or protocol error stops the pipeline.
+// maxBatchBytes bounds one pipelined write, whatever the batch size.
+const maxBatchBytes = 128 << 10
+
+// pipeline sends one command per item, built by cmd, in batches of at most
+// size commands and about maxBatchBytes, and hands each reply to each in
+// order. Each command is checked and encoded before cmd is called again, so
+// cmd may reuse one slice. A server error reply is a reply, not an error; a
+// transport or protocol error stops the pipeline.
 func pipeline[T any](c *client, items []T, size int, cmd func(T) []string, each func(T, reply)) error {
-	for start := 0; start < len(items); start += size {
-		batch := items[start:min(start+size, len(items))]
-		for _, it := range batch {
-			if err := c.queue(cmd(it)...); err != nil {
+	for start := 0; start < len(items); {
+		end := start
+		for end < len(items) && end-start < size && len(c.out) < maxBatchBytes {
+			if err := c.queue(cmd(items[end])...); err != nil {
 				c.out = c.out[:0]
 				return err
 			}
+			end++
 		}
+		batch := items[start:end]
+		start = end
 		if err := c.flush(); err != nil {
 			return err
 		}

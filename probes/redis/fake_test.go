@@ -190,28 +190,34 @@ func TestProbeClusterNode(t *testing.T) {
 	}
 }
 
-// TestProbeRefusals maps each refusal of INFO onto its status.
+// TestProbeRefusals maps each refusal of INFO onto its status and notes;
+// nothing is written after the first write.
 func TestProbeRefusals(t *testing.T) {
 	tests := []struct {
 		reply  string
 		status scanner.Status
+		note   string
 	}{
-		{"-NOAUTH Authentication required.\r\n", scanner.StatusAuthRequired},
-		{"-ERR operation not permitted\r\n", scanner.StatusAuthRequired},
-		{"-DENIED Redis is running in protected mode because protected mode is enabled\r\n", scanner.StatusProtected},
-		{"-NOPERM User default has no permissions to run the 'info' command\r\n", scanner.StatusPartial},
-		{"-LOADING Redis is loading the dataset in memory\r\n", scanner.StatusOpen},
+		{"-NOAUTH Authentication required.\r\n", scanner.StatusAuthRequired, ""},
+		{"-ERR operation not permitted\r\n", scanner.StatusAuthRequired, ""},
+		{"-DENIED Redis is running in protected mode because protected mode is enabled\r\n", scanner.StatusProtected,
+			"protected mode refused a non-loopback client"},
+		{"-NOPERM User default has no permissions to run the 'info' command\r\n", scanner.StatusPartial,
+			"commands run without AUTH, but the ACL refused INFO"},
+		{"-LOADING Redis is loading the dataset in memory\r\n", scanner.StatusOpen,
+			"the server is loading its dataset; nothing was sampled"},
 	}
 	for _, tt := range tests {
 		f := &fakeRedis{}
 		target := f.start(t, func([]string) string { return tt.reply })
-		res, _, err := runProbe(t, target, scanner.Limits{}, time.Second)
-		if err != nil || res.Status != tt.status {
-			t.Errorf("%q: status %s err %v, want %s", tt.reply, res.Status, err, tt.status)
+		res, rec, err := runProbe(t, target, scanner.Limits{}, time.Second)
+		if err != nil || res.Status != tt.status || res.Product != "redis" {
+			t.Errorf("%q: status %s product %q err %v, want %s", tt.reply, res.Status, res.Product, err, tt.status)
 		}
-		if all := f.sent(""); len(all) != 1 {
-			t.Errorf("%q: sent %q after the refusal", tt.reply, all)
+		if want := []string{tt.note}; tt.note == "" && len(res.Notes) != 0 || tt.note != "" && !slices.Equal(res.Notes, want) {
+			t.Errorf("%q: notes %q, want %q", tt.reply, res.Notes, tt.note)
 		}
+		assertFirstWriteOnly(t, rec)
 	}
 }
 

@@ -87,8 +87,10 @@ func connect(ctx context.Context, t scanner.Target, env *scanner.Env, res *scann
 	return c, r, nil
 }
 
-// attempt connects, with TLS when useTLS, and sends INFO server. handshook
-// reports a completed TLS handshake.
+// attempt connects, with TLS when useTLS, and writes the first batch (see
+// firstBatch), then reads the reply to INFO server only. The other replies
+// stay unread on the returned client; a client that is closed instead drops
+// them with the connection. handshook reports a completed TLS handshake.
 func attempt(ctx context.Context, t scanner.Target, env *scanner.Env, useTLS bool, res *scanner.Result) (c *client, r reply, handshook bool, err error) {
 	conn, err := env.DialContext(ctx, "tcp", t.Addr())
 	if err != nil {
@@ -104,12 +106,31 @@ func attempt(ctx context.Context, t scanner.Target, env *scanner.Env, useTLS boo
 		conn, handshook = tc, true
 	}
 	c = newClient(ctx, conn, env.Limits.MaxResponseBytes)
-	r, err = c.do("INFO", "server")
+	if err = c.firstBatch(env.Limits); err == nil {
+		r, err = c.read()
+	}
 	if err != nil {
 		c.close()
 		return nil, reply{}, handshook, err
 	}
 	return c, r, handshook, nil
+}
+
+// firstBatch writes, in one write, INFO server, INFO replication, INFO
+// keyspace and the first SCAN of db 0 (the db a new connection is on), so
+// that an open server with one db costs three round trips in all. The
+// replies are read in that order by Probe and sampleServer.
+func (c *client) firstBatch(lim scanner.Limits) error {
+	for _, cmd := range [...][]string{
+		{"INFO", "server"}, {"INFO", "replication"}, {"INFO", "keyspace"},
+		{"SCAN", "0", "COUNT", scanCountArg(lim)},
+	} {
+		if err := c.queue(cmd...); err != nil {
+			c.out = c.out[:0]
+			return err
+		}
+	}
+	return c.flush()
 }
 
 // explain names a connection that closed without a whole reply.

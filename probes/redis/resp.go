@@ -61,6 +61,12 @@ func (r *respReader) next() (reply, error) {
 	return reply{}, notRESP(b)
 }
 
+// discard reads one whole reply, bounded as next is, and drops it.
+func (r *respReader) discard() error {
+	_, err := r.next()
+	return err
+}
+
 // spend counts n more bytes of the current reply against the limit; it
 // never overflows, whatever length a server announces.
 func (r *respReader) spend(n int64) error {

@@ -13,7 +13,8 @@ import (
 const (
 	scanCount       = 1000 // SCAN COUNT hint, at most max-keys
 	maxScanCalls    = 256  // SCAN round trips per db
-	pipelineBatch   = 256  // commands per pipelined write
+	pipelineBatch   = 256  // field-name commands per pipelined write
+	typeBatch       = 1024 // TYPE commands per pipelined write (replies are tiny)
 	keysPerPattern  = 16   // keys per pattern whose field names are read
 	fieldsPerKey    = 64   // field names asked for per key
 	hkeysMaxHashLen = 64   // HKEYS only for hashes at most this long
@@ -25,20 +26,23 @@ const (
 // renamed command); the result becomes partially-open.
 var errRefused = errors.New("the server refused a sampling command")
 
-// sampleServer records INFO facts and samples each db with keys.
+// sampleServer reads the replies to INFO replication and INFO keyspace
+// that firstBatch asked for, records INFO facts and samples each db with
+// keys. The first SCAN page of db 0 is already on its way: it is sampled
+// when db 0 has keys and dropped unread otherwise. Each other db costs
+// SELECT and its first SCAN in one write.
 func sampleServer(ctx context.Context, c *client, lim scanner.Limits, server map[string]string, res *scanner.Result) error {
 	more := map[string]string{}
-	err := pipeline(c, []string{"replication", "keyspace"}, 2,
-		func(s string) []string { return []string{"INFO", s} },
-		func(_ string, r reply) {
-			if r.kind == '$' && !r.null {
-				for k, v := range parseInfo(r.str) {
-					more[k] = v
-				}
+	for range 2 {
+		r, err := c.read()
+		if err != nil {
+			return sampleErr(err)
+		}
+		if r.kind == '$' && !r.null {
+			for k, v := range parseInfo(r.str) {
+				more[k] = v
 			}
-		})
-	if err != nil {
-		return sampleErr(err)
+		}
 	}
 	dbs := keyspace(more)
 	mode := recordFacts(res, server, more["role"], dbs)
@@ -47,7 +51,7 @@ func sampleServer(ctx context.Context, c *client, lim scanner.Limits, server map
 		return nil
 	}
 	s := &sampler{c: c, lim: lim, ver: parseVersion(server["redis_version"]), res: res}
-	current, sampled := 0, 0
+	current, sampled, scanPending := 0, 0, true
 	for _, db := range dbs {
 		if db.keys == 0 {
 			continue
@@ -61,21 +65,26 @@ func sampleServer(ctx context.Context, c *client, lim scanner.Limits, server map
 		if err := ctx.Err(); err != nil {
 			return sampleErr(err)
 		}
+		// firstBatch's SCAN is db 0's first page, or nobody's.
+		scanQueued := scanPending && db.index == 0
+		if scanPending && !scanQueued {
+			c.skip++
+		}
+		scanPending = false
 		if db.index != current {
 			if mode == "cluster" {
 				continue
 			}
-			r, err := c.do("SELECT", itoa(db.index))
+			ok, err := s.selectDB(db.index)
 			if err != nil {
 				return sampleErr(err)
 			}
-			if r.isError() {
-				s.refused("SELECT")
+			if !ok {
 				continue
 			}
-			current = db.index
+			current, scanQueued = db.index, true
 		}
-		if err := s.sampleDB(ctx, db); err != nil {
+		if err := s.sampleDB(ctx, db, scanQueued); err != nil {
 			if errors.Is(err, errRefused) {
 				continue
 			}
@@ -84,6 +93,35 @@ func sampleServer(ctx context.Context, c *client, lim scanner.Limits, server map
 	}
 	return nil
 }
+
+// selectDB writes SELECT index and the db's first SCAN together, and reads
+// SELECT's reply. When SELECT is refused the SCAN ran on the previous db:
+// its reply is dropped unread and ok is false.
+func (s *sampler) selectDB(index int) (ok bool, err error) {
+	if err := s.c.queue("SELECT", itoa(index)); err != nil {
+		return false, err
+	}
+	if err := s.c.queue("SCAN", "0", "COUNT", scanCountArg(s.lim)); err != nil {
+		s.c.out = s.c.out[:0]
+		return false, err
+	}
+	if err := s.c.flush(); err != nil {
+		return false, err
+	}
+	r, err := s.c.read()
+	if err != nil {
+		return false, err
+	}
+	if r.isError() {
+		s.c.skip++
+		s.refused("SELECT")
+		return false, nil
+	}
+	return true, nil
+}
+
+// scanCountArg is SCAN's COUNT hint: max-keys, at most scanCount.
+func scanCountArg(lim scanner.Limits) string { return itoa(min(lim.MaxKeys, scanCount)) }
 
 // recordFacts sets the version, mode, role, uptime and key count facts,
 // each cut to maxFactLen bytes, and returns the mode.
@@ -122,8 +160,9 @@ func (s *sampler) refused(cmd string) {
 
 // sampleDB scans up to max-keys key names, types them, groups them into
 // redacted patterns and reads field names of a few keys per pattern.
-func (s *sampler) sampleDB(ctx context.Context, db dbKeys) error {
-	keys, err := s.scan(ctx, int(min(max(db.keys, 0), int64(s.lim.MaxKeys))))
+// When queued, the reply to the db's first SCAN is the next one to read.
+func (s *sampler) sampleDB(ctx context.Context, db dbKeys, queued bool) error {
+	keys, err := s.scan(ctx, int(min(max(db.keys, 0), int64(s.lim.MaxKeys))), queued)
 	if err != nil {
 		return err
 	}
@@ -133,7 +172,7 @@ func (s *sampler) sampleDB(ctx context.Context, db dbKeys) error {
 	types := make([]string, len(keys))
 	idx := indexes(len(keys))
 	var args []string // one slice for every command: pipeline allows it
-	err = pipeline(s.c, idx, pipelineBatch,
+	err = pipeline(s.c, idx, typeBatch,
 		func(i int) []string { args = append(args[:0], "TYPE", keys[i]); return args },
 		func(i int, r reply) {
 			types[i] = "unknown"
@@ -158,16 +197,22 @@ func (s *sampler) sampleDB(ctx context.Context, db dbKeys) error {
 
 // scan collects up to max-keys distinct key names with SCAN. expect, the
 // db's key count from INFO capped at max-keys, only sizes the first
-// allocations.
-func (s *sampler) scan(ctx context.Context, expect int) ([]string, error) {
+// allocations. When queued, the first SCAN was already sent.
+func (s *sampler) scan(ctx context.Context, expect int, queued bool) ([]string, error) {
 	seen := make(map[string]struct{}, expect)
 	keys := make([]string, 0, expect)
-	cursor, count := "0", itoa(min(s.lim.MaxKeys, scanCount))
-	for range maxScanCalls {
+	cursor, count := "0", scanCountArg(s.lim)
+	for call := range maxScanCalls {
 		if err := ctx.Err(); err != nil {
 			return keys, err
 		}
-		r, err := s.c.do("SCAN", cursor, "COUNT", count)
+		var r reply
+		var err error
+		if call == 0 && queued {
+			r, err = s.c.read()
+		} else {
+			r, err = s.c.do("SCAN", cursor, "COUNT", count)
+		}
 		if err != nil {
 			return keys, err
 		}

@@ -98,6 +98,7 @@ func (s *redisServer) seed(t testing.TB, cmds [][]string) {
 type recorder struct {
 	mu            sync.Mutex
 	written, read bytes.Buffer
+	writes        int // Write calls: one per round trip
 }
 
 func (r *recorder) wrap(_ scanner.Target, c net.Conn) net.Conn { return &recConn{Conn: c, rec: r} }
@@ -117,6 +118,7 @@ func (c *recConn) Write(p []byte) (int, error) {
 	n, err := c.Conn.Write(p)
 	c.rec.mu.Lock()
 	c.rec.written.Write(p[:n])
+	c.rec.writes++
 	c.rec.mu.Unlock()
 	return n, err
 }
@@ -170,4 +172,26 @@ func runProbe(t testing.TB, target scanner.Target, lim scanner.Limits, timeout t
 	return res, rec, err
 }
 
+func (r *recorder) writeCount() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.writes
+}
+
 func sprintCmd(cmd []string) string { return fmt.Sprintf("%q", cmd) }
+
+// firstWrite is what every connection gets first, in one write, with the
+// default max-keys.
+var firstWrite = [][]string{{"INFO", "server"}, {"INFO", "replication"}, {"INFO", "keyspace"},
+	{"SCAN", "0", "COUNT", "1000"}}
+
+// assertFirstWriteOnly checks that the probe wrote firstWrite, in one
+// write, and nothing else.
+func assertFirstWriteOnly(t *testing.T, rec *recorder) {
+	t.Helper()
+	written, _ := rec.bytes()
+	cmds := sentCommands(t, written)
+	if rec.writeCount() != 1 || fmt.Sprint(cmds) != fmt.Sprint(firstWrite) {
+		t.Errorf("sent %q in %d writes, want %q in one", cmds, rec.writeCount(), firstWrite)
+	}
+}

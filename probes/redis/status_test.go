@@ -30,11 +30,10 @@ func TestProbeAuthRequired(t *testing.T) {
 	if len(res.Containers) != 0 || res.Facts != nil {
 		t.Fatalf("auth-required result has containers or facts: %+v", res)
 	}
-	written, _ := rec.bytes()
-	cmds := sentCommands(t, written)
-	if len(cmds) != 1 || !slices.Equal(cmds[0], []string{"INFO", "server"}) {
-		t.Fatalf("sent %q, want only INFO server", cmds)
+	if len(res.Notes) != 0 || res.Error != "" {
+		t.Errorf("notes %q error %q", res.Notes, res.Error)
 	}
+	assertFirstWriteOnly(t, rec)
 }
 
 func TestProbeLimits(t *testing.T) {

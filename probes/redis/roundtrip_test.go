@@ -1,0 +1,182 @@
+package redis
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spillcheck/spillcheck/scanner"
+)
+
+// fortyKeys seeds 40 keys of four patterns in db 0, as the scan benchmark
+// does: two hash patterns, strings and lists, every value the canary.
+func fortyKeys() [][]string {
+	var cmds [][]string
+	for i := range 40 {
+		switch i % 4 {
+		case 0:
+			cmds = append(cmds, []string{"HSET", fmt.Sprintf("user:%d", i), "phone", canary, "email", canary})
+		case 1:
+			cmds = append(cmds, []string{"HSET", fmt.Sprintf("msg:%d", i), "sender_id", canary, "body", canary})
+		case 2:
+			cmds = append(cmds, []string{"SET", fmt.Sprintf("session:%d", i), canary})
+		case 3:
+			cmds = append(cmds, []string{"RPUSH", fmt.Sprintf("inbox:%d", i), canary})
+		}
+	}
+	return cmds
+}
+
+// commandNames lists the names of cmds, upper-cased, with repeats collapsed
+// into NAMExN.
+func commandNames(cmds [][]string) string {
+	var out []string
+	for i := 0; i < len(cmds); {
+		j := i
+		for j < len(cmds) && strings.EqualFold(cmds[j][0], cmds[i][0]) {
+			j++
+		}
+		out = append(out, fmt.Sprintf("%sx%d", strings.ToUpper(cmds[i][0]), j-i))
+		i = j
+	}
+	return strings.Join(out, " ")
+}
+
+// TestProbeRoundTrips: an open single-db server costs three writes: the
+// INFOs with db 0's first SCAN, the TYPEs, the field names.
+func TestProbeRoundTrips(t *testing.T) {
+	srv := startRedis(t)
+	srv.seed(t, fortyKeys())
+	res, rec, err := runProbe(t, srv.target(), scanner.Limits{}, 3*time.Second)
+	if err != nil || res.Status != scanner.StatusOpen {
+		t.Fatalf("status %s err %v", res.Status, err)
+	}
+	written, read := rec.bytes()
+	cmds := sentCommands(t, written)
+	if got, want := commandNames(cmds), "INFOx3 SCANx1 TYPEx40 HRANDFIELDx20"; got != want {
+		t.Errorf("sent %s, want %s", got, want)
+	}
+	if n := rec.writeCount(); n != 3 {
+		t.Errorf("%d writes, want 3", n)
+	}
+	for _, p := range []string{"user:<int>", "msg:<int>", "session:<int>", "inbox:<int>"} {
+		if c := find(res.Containers, "db0", p); c == nil || deref(c.Docs) != 10 {
+			t.Errorf("container %s: %s", p, names(res.Containers))
+		}
+	}
+	if c := find(res.Containers, "db0", "msg:<int>"); c == nil || fieldList(c) != "body/hash-field/10 sender_id/hash-field/10" {
+		t.Errorf("msg fields: %s", names(res.Containers))
+	}
+	out := fmt.Sprint(res)
+	assertNoLeak(t, []byte(out), read)
+}
+
+// TestProbeEmptyDB0SamplesDB3: the SCAN that firstBatch sent to an empty
+// db 0 is dropped, and db 3 is sampled with SELECT and its own SCAN in one
+// write.
+func TestProbeEmptyDB0SamplesDB3(t *testing.T) {
+	srv := startRedis(t)
+	cmds := [][]string{{"SELECT", "3"}}
+	for i := range 12 {
+		cmds = append(cmds, []string{"HSET", fmt.Sprintf("order:%d", i), "buyer_phone", canary, "total", canary})
+	}
+	srv.seed(t, cmds)
+	res, rec, err := runProbe(t, srv.target(), scanner.Limits{}, 3*time.Second)
+	if err != nil || res.Status != scanner.StatusOpen || res.Facts["keys_db3"] != "12" {
+		t.Fatalf("status %s err %v facts %v", res.Status, err, res.Facts)
+	}
+	if len(res.Containers) != 1 {
+		t.Fatalf("containers %s, want only db3/order:<int>", names(res.Containers))
+	}
+	c := res.Containers[0]
+	if c.Database != "db3" || c.Name != "order:<int>" || deref(c.Docs) != 12 ||
+		fieldList(&c) != "buyer_phone/hash-field/12 total/hash-field/12" {
+		t.Errorf("container %s/%s docs %d fields %s", c.Database, c.Name, deref(c.Docs), fieldList(&c))
+	}
+	written, read := rec.bytes()
+	sent := sentCommands(t, written)
+	if got, want := commandNames(sent), "INFOx3 SCANx1 SELECTx1 SCANx1 TYPEx12 HRANDFIELDx12"; got != want {
+		t.Errorf("sent %s, want %s", got, want)
+	}
+	if !slices.Equal(sent[4], []string{"SELECT", "3"}) || rec.writeCount() != 4 {
+		t.Errorf("sent %q in %d writes, want SELECT 3 fifth and 4 writes", sent[4], rec.writeCount())
+	}
+	assertNoLeak(t, []byte(fmt.Sprint(res)), read)
+}
+
+// TestProbeACLRefusesScan: a default user whose ACL refuses SCAN is
+// partially open, db by db, and nothing is sampled.
+func TestProbeACLRefusesScan(t *testing.T) {
+	srv := startRedis(t, "--user", "default", "on", "nopass", "~*", "&*", "+@all", "-scan")
+	srv.seed(t, [][]string{{"SET", "a:1", canary}, {"SELECT", "1"}, {"SET", "b:1", canary}})
+	res, rec, err := runProbe(t, srv.target(), scanner.Limits{}, 3*time.Second)
+	if err != nil || res.Status != scanner.StatusPartial || len(res.Containers) != 0 {
+		t.Fatalf("status %s err %v containers %s", res.Status, err, names(res.Containers))
+	}
+	want := []string{"SCAN was refused; sampling is incomplete", "SCAN was refused; sampling is incomplete"}
+	if !slices.Equal(res.Notes, want) {
+		t.Errorf("notes %q, want %q", res.Notes, want)
+	}
+	written, _ := rec.bytes()
+	if got := commandNames(sentCommands(t, written)); got != "INFOx3 SCANx1 SELECTx1 SCANx1" || rec.writeCount() != 2 {
+		t.Errorf("sent %s in %d writes", got, rec.writeCount())
+	}
+}
+
+// TestProbeSentinelRefusesScan: a sentinel answers the INFOs and refuses
+// the SCAN of the first write; the reply is never read and the result is
+// the same as before SCAN was sent up front.
+func TestProbeSentinelRefusesScan(t *testing.T) {
+	f := &fakeRedis{}
+	target := f.start(t, func(cmd []string) string {
+		switch {
+		case cmd[0] == "INFO" && cmd[1] == "server":
+			return bulk("# Server\r\nredis_version:7.0.15\r\nredis_mode:sentinel\r\n")
+		case cmd[0] == "INFO":
+			return bulk("")
+		}
+		return "-ERR unknown command '" + cmd[0] + "', with args beginning with: \r\n"
+	})
+	res, rec, err := runProbe(t, target, scanner.Limits{}, time.Second)
+	if err != nil || res.Status != scanner.StatusOpen || res.Facts["mode"] != "sentinel" {
+		t.Fatalf("status %s err %v facts %v", res.Status, err, res.Facts)
+	}
+	if !slices.Equal(res.Notes, []string{"sentinel: no keyspace to sample"}) || len(res.Containers) != 0 {
+		t.Errorf("notes %q containers %s", res.Notes, names(res.Containers))
+	}
+	assertFirstWriteOnly(t, rec)
+}
+
+// TestProbeSelectRefused: when SELECT is refused, the SCAN written with it
+// ran on the previous db; its reply is dropped and nothing of it is
+// reported.
+func TestProbeSelectRefused(t *testing.T) {
+	f := &fakeRedis{}
+	target := f.start(t, func(cmd []string) string {
+		switch cmd[0] {
+		case "INFO":
+			return infoReply(cmd, "redis_version:7.0.15", "db0:keys=1\r\ndb5:keys=2")
+		case "SELECT":
+			return "-ERR DB index is out of range\r\n"
+		case "SCAN":
+			return array(bulk("0"), bulks("a:1"))
+		}
+		return "+string\r\n"
+	})
+	res, rec, err := runProbe(t, target, scanner.Limits{}, time.Second)
+	if err != nil || res.Status != scanner.StatusPartial {
+		t.Fatalf("status %s err %v", res.Status, err)
+	}
+	if len(res.Containers) != 1 || res.Containers[0].Database != "db0" || deref(res.Containers[0].Docs) != 1 {
+		t.Errorf("containers %s, want db0/a:<int>(1) only", names(res.Containers))
+	}
+	if !slices.Equal(res.Notes, []string{"SELECT was refused; sampling is incomplete"}) {
+		t.Errorf("notes %q", res.Notes)
+	}
+	written, _ := rec.bytes()
+	if got := commandNames(sentCommands(t, written)); got != "INFOx3 SCANx1 TYPEx1 SELECTx1 SCANx1" || rec.writeCount() != 3 {
+		t.Errorf("sent %s in %d writes", got, rec.writeCount())
+	}
+}
