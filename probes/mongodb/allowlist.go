@@ -11,13 +11,13 @@ import (
 	"go.mongodb.org/mongo-driver/x/mongo/driver/wiremessage"
 )
 
-// allowedCommands is the one list of commands this probe may send, both its
-// own and the driver's. guardConn enforces it on every outgoing wire message,
-// so nothing else can reach a server, whoever builds the message.
+// allowedCommands is the one list of commands this probe may send, whether
+// wireConn or the driver's operation layer builds the message. guardConn
+// enforces it on every outgoing wire message, so nothing else can reach a
+// server.
 var allowedCommands = map[string]bool{
-	"hello":           true, // handshake (MongoDB 4.4.2+), driver heartbeats
-	"isMaster":        true, // legacy handshake, driver handshake
-	"ismaster":        true, // lowercase spelling some drivers use
+	"hello":           true, // handshake (MongoDB 4.4.2+)
+	"isMaster":        true, // handshake before 4.4.2
 	"buildInfo":       true, // version
 	"listDatabases":   true, // classification and inventory
 	"listCollections": true, // inventory; confirms an empty listDatabases
@@ -25,7 +25,6 @@ var allowedCommands = map[string]bool{
 	"collStats":       true, // document count and size
 	"count":           true, // document count when collStats is refused
 	"aggregate":       true, // key names only, stages limited by allowedStages
-	"endSessions":     true, // the driver ends its implicit sessions on Disconnect
 }
 
 // allowedStages are the only aggregation stages an aggregate may carry: none

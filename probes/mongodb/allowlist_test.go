@@ -50,9 +50,10 @@ func TestCheckRequest(t *testing.T) {
 		want string // "" for allowed, else part of the refusal
 	}{
 		{"hello OP_QUERY", buildOpQuery(1, "admin", command("hello")), ""},
-		{"listDatabases OP_MSG", buildOpMsg(1, "admin", cmd(`{"listDatabases": 1, "nameOnly": true}`)), ""},
+		{"listDatabases OP_MSG", buildOpMsg(1, "admin", cmd(`{"listDatabases": 1, "nameOnly": false}`)), ""},
 		{"key-name aggregate", buildOpMsg(1, "chat", keyNameCommand("m", 100, 3, 501, 1000)), ""},
-		{"endSessions", buildOpMsg(1, "admin", cmd(`{"endSessions": [{"id": 1}]}`)), ""},
+		{"endSessions", buildOpMsg(1, "admin", cmd(`{"endSessions": [{"id": 1}]}`)), `"endSessions" is not in the allowlist`},
+		{"lowercase ismaster", buildOpQuery(1, "admin", command("ismaster")), `"ismaster" is not in the allowlist`},
 		{"find", buildOpMsg(1, "chat", cmd(`{"find": "messages"}`)), `command "find" is not in the allowlist`},
 		{"getMore", buildOpMsg(1, "chat", cmd(`{"getMore": 1, "collection": "messages"}`)), `"getMore" is not in the allowlist`},
 		{"saslStart", buildOpQuery(1, "admin", cmd(`{"saslStart": 1, "mechanism": "SCRAM-SHA-256"}`)), `"saslStart"`},

@@ -55,7 +55,7 @@ func BenchmarkProbeFerretDB(b *testing.B) {
 
 // BenchmarkProbeSampling is an open MongoDB 6.0-like target (fake server,
 // canned replies) with one sampled collection and a view: the key-name
-// aggregation path through the driver.
+// aggregation path through the driver's operation layer.
 func BenchmarkProbeSampling(b *testing.B) {
 	srv := startFake(b, "", modernServer(b, "127.0.0.1:2"))
 	benchProbe(b, srv.addr(), scanner.StatusOpen)

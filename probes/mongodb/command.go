@@ -10,7 +10,8 @@ import (
 
 // runner runs one command against one database and returns the reply
 // document, or a *cmdError when the server answered ok other than 1.
-// wireConn and driverRunner implement it.
+// wireConn (OP_QUERY, before wire version 6) and opConn (the driver's
+// operation layer, from wire version 6) implement it.
 type runner interface {
 	run(ctx context.Context, db string, cmd bsoncore.Document) (bsoncore.Document, error)
 	close()

@@ -2,34 +2,36 @@
 // unauthenticated access and, when it is open, lists its databases and
 // collections with counts, sizes and field names, never a document value.
 //
-// What it sends, in order, and nothing else (allowedCommands is the one
-// list; guardConn decodes every outgoing wire message and refuses anything
-// outside it before a byte reaches the socket):
+// What it sends, in order, and nothing else, all on one connection
+// (allowedCommands is the one list; guardConn decodes every outgoing wire
+// message and refuses anything outside it before a byte reaches the
+// socket):
 //
 //  1. OP_QUERY admin.$cmd {hello: 1}; when refused (before 4.4.2),
 //     OP_QUERY admin.$cmd {isMaster: 1}. A plaintext connection closed at
-//     once is retried with TLS (certificates are recorded, not verified).
-//  2. {buildInfo: 1} on admin: OP_MSG from wire version 6, else OP_QUERY.
-//  3. From wire version 6 (MongoDB 3.6+) the official driver takes over
-//     on new connections: a direct connection to the target only, never
-//     to the replica-set members hello names, no credentials, retries,
-//     compression or app name. It sends its own handshake (hello or
-//     isMaster, with its client metadata), one heartbeat, and endSessions
-//     on disconnect. Before wire version 6 the same commands below go over
-//     OP_QUERY on the handshake connection.
-//  4. {listDatabases: 1, nameOnly: true} on admin: Unauthorized (13) and
-//     similar mean auth-required. An empty list with ok: 1 (auth-enabled
-//     MongoDB 4.0.6+ answers so) is confirmed with {listCollections: 1,
-//     nameOnly: true} on admin: refused is auth-required, allowed is open
-//     and empty.
+//     once is retried with TLS (certificates are recorded, not verified):
+//     the one case of a second connection.
+//  2. From wire version 6 (MongoDB 3.6+) every later command goes over the
+//     same connection through the official driver's operation layer
+//     (operation.Command on a driver.SingleConnectionDeployment): an
+//     OP_MSG of the command plus "$db" and, unless hello said standalone,
+//     $readPreference primaryPreferred. No second handshake, heartbeat,
+//     pool, session (lsid), cluster time, retry, compression, credentials
+//     or endSessions, and never a connection to the replica-set members
+//     hello names. Before wire version 6 the same commands go as OP_QUERY.
+//  3. {buildInfo: 1} on admin.
+//  4. {listDatabases: 1, nameOnly: false} on admin, once: its sizes order
+//     the inventory. Unauthorized (13) and similar mean auth-required. An
+//     empty list with ok: 1 (auth-enabled MongoDB 4.0.6+ answers so) is
+//     confirmed with {listCollections: 1, nameOnly: true} on admin:
+//     refused is auth-required, allowed is open and empty.
 //
 // Only when open, within Limits (MaxDBs largest first, MaxCollections,
 // MaxFields, SampleDocs, MaxDepth) and the context's deadline:
 //
-//  5. {listDatabases: 1, nameOnly: false} on admin, for sizes.
-//  6. Per database: {listCollections: 1, cursor: {}}. admin, local and
+//  5. Per database: {listCollections: 1, cursor: {}}. admin, local and
 //     config and system.* collections are skipped unless IncludeSystem.
-//  7. Per collection (views get none of these): {collStats: name}, or
+//  6. Per collection (views get none of these): {collStats: name}, or
 //     {count: name} when collStats is refused; the key-name aggregate
 //     built by keyNameCommand ($sample, $project, $unwind, $group, $sort,
 //     $limit: names, type names and counts only), until the server refuses
@@ -44,5 +46,6 @@
 // Field names come from the aggregate (scanner.SourceSample), index keys
 // (SourceIndex) and $jsonSchema or query validators (SourceValidator).
 // Every reply is capped at Limits.MaxResponseBytes by its header, before it
-// is read.
+// is read; from wire version 6 only an uncompressed OP_MSG answering the
+// request just sent is accepted.
 package mongodb

@@ -15,9 +15,12 @@ import (
 // give: other versions, replica sets, refusals, hostile bytes. handle gets
 // each command and returns the reply document, or nil to send nothing.
 type fakeServer struct {
-	l        net.Listener
-	handle   func(name string, body bsoncore.Document, opMsg bool) bsoncore.Document
-	conn     func(c net.Conn) // when set, takes over each connection instead
+	l      net.Listener
+	handle func(name string, body bsoncore.Document, opMsg bool) bsoncore.Document
+	conn   func(c net.Conn) // when set, takes over each connection instead
+	// raw, when set and it returns bytes, answers a command with them
+	// instead of handle's reply, framed or malformed as it likes.
+	raw      func(name string, reqID int32) []byte
 	accepted atomic.Int32
 	opMsgs   atomic.Int32 // OP_MSG requests received
 
@@ -73,6 +76,14 @@ func (f *fakeServer) serve(c net.Conn) {
 		f.mu.Lock()
 		f.commands = append(f.commands, body)
 		f.mu.Unlock()
+		if f.raw != nil {
+			if b := f.raw(commandOf(body), reqID); b != nil {
+				if _, err := c.Write(b); err != nil {
+					return
+				}
+				continue
+			}
+		}
 		reply := f.handle(commandOf(body), body, op == wiremessage.OpMsg)
 		if reply == nil {
 			continue

@@ -51,7 +51,7 @@ func readAll(doc bsoncore.Document) {
 	var info serverInfo
 	_ = parseHello(doc, &info)
 	_ = replyError(doc)
-	_ = databaseNames(doc)
+	_ = databases(doc)
 	_ = sampleFields(doc)
 	_ = indexFields(doc)
 	_ = validatorFields(doc, 3)

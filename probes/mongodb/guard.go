@@ -8,7 +8,7 @@ import (
 	"github.com/spillcheck/spillcheck/scanner"
 )
 
-// guardConn sits between a MongoDB client (the driver or wireConn) and the
+// guardConn sits between the probe's client (wireConn, then opConn) and the
 // connection from env.DialContext, after TLS. Every outgoing wire message is
 // decoded and checked against allowedCommands before any byte of it reaches
 // the socket; every incoming message header is checked against the reply

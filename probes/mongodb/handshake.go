@@ -17,9 +17,10 @@ import (
 	"github.com/spillcheck/spillcheck/scanner"
 )
 
-// dialer opens every connection of one probe: through env.DialContext (so
-// only the target's own address), with TLS when the target needs it, and
-// wrapped in a guardConn. It is the driver's dialer too.
+// dialer opens the probe's connection: through env.DialContext (so only
+// the target's own address), with TLS when the target needs it, and
+// wrapped in a guardConn. It opens a second one only when a plaintext
+// hello was hung up on and is retried over TLS.
 type dialer struct {
 	env    *scanner.Env
 	host   string
@@ -29,7 +30,7 @@ type dialer struct {
 	tls *scanner.TLSInfo // from the first completed handshake
 }
 
-// DialContext implements the driver's ContextDialer.
+// DialContext dials the target.
 func (d *dialer) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
 	c, err := d.env.DialContext(ctx, network, addr)
 	if err != nil {
@@ -120,7 +121,6 @@ func hello(ctx context.Context, d *dialer) (*wireConn, serverInfo, error) {
 		w.close()
 		return nil, info, err
 	}
-	w.opMsg = info.maxWire >= 6
 	return w, info, nil
 }
 

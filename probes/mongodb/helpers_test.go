@@ -11,6 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"go.mongodb.org/mongo-driver/x/bsonx/bsoncore"
+	"go.mongodb.org/mongo-driver/x/mongo/driver/wiremessage"
+
 	"github.com/spillcheck/spillcheck/scanner"
 )
 
@@ -114,3 +117,23 @@ func runProbe(t testing.TB, addr string, timeout time.Duration, limits scanner.L
 	res, err := New().Probe(ctx, tg, d.Env(ctx, tg, limits))
 	return res, rec, err
 }
+
+// buildOpMsg returns an OP_MSG whose body is cmd with "$db" and a
+// primaryPreferred read preference appended, as the driver sends it to a
+// replica-set member.
+func buildOpMsg(reqID int32, db string, cmd bsoncore.Document) []byte {
+	idx, b := wiremessage.AppendHeaderStart(nil, reqID, 0, wiremessage.OpMsg)
+	b = wiremessage.AppendMsgFlags(b, 0)
+	b = wiremessage.AppendMsgSectionType(b, wiremessage.SingleDocument)
+	di, b := bsoncore.AppendDocumentStart(b)
+	elems, _ := cmd.Elements()
+	for _, e := range elems {
+		b = append(b, e...)
+	}
+	b = bsoncore.AppendStringElement(b, "$db", db)
+	b = bsoncore.AppendDocumentElement(b, "$readPreference", primaryPreferred)
+	b, _ = bsoncore.AppendDocumentEnd(b, di)
+	return bsoncore.UpdateLength(b, idx, int32(len(b[idx:])))
+}
+
+var primaryPreferred = bsoncore.NewDocumentBuilder().AppendString("mode", "primaryPreferred").Build()

@@ -55,22 +55,22 @@ func (inv *inventory) failed(what string, err error) bool {
 	return true
 }
 
-func (inv *inventory) run(ctx context.Context, names []string) {
-	sizes := inv.sizes(ctx)
-	var dbs []string
-	for _, n := range names {
-		if systemDBs[n] && !inv.limits.IncludeSystem {
+// run inventories the databases classify found, largest first.
+func (inv *inventory) run(ctx context.Context, all []database) {
+	var dbs []database
+	for _, d := range all {
+		if systemDBs[d.name] && !inv.limits.IncludeSystem {
 			inv.res.Skipped["system-databases"]++
 			continue
 		}
-		dbs = append(dbs, n)
+		dbs = append(dbs, d)
 	}
 	// Largest first, so that the limit keeps what matters most.
 	sort.SliceStable(dbs, func(i, j int) bool {
-		if sizes[dbs[i]] != sizes[dbs[j]] {
-			return sizes[dbs[i]] > sizes[dbs[j]]
+		if dbs[i].size != dbs[j].size {
+			return dbs[i].size > dbs[j].size
 		}
-		return dbs[i] < dbs[j]
+		return dbs[i].name < dbs[j].name
 	})
 	if len(dbs) > inv.limits.MaxDBs {
 		inv.res.Skipped["over-max-dbs"] = len(dbs) - inv.limits.MaxDBs
@@ -84,32 +84,8 @@ func (inv *inventory) run(ctx context.Context, names []string) {
 			}
 			return
 		}
-		inv.database(ctx, db)
+		inv.database(ctx, db.name)
 	}
-}
-
-// sizes sends listDatabases {nameOnly: false} for sizeOnDisk per database
-// and totalSize. They are optional: a refusal is a note.
-func (inv *inventory) sizes(ctx context.Context) map[string]int64 {
-	cmd := bsoncore.NewDocumentBuilder().AppendInt32("listDatabases", 1).AppendBoolean("nameOnly", false).Build()
-	reply, err := inv.r.run(ctx, "admin", cmd)
-	if err != nil {
-		inv.failed("listDatabases with sizes", err)
-		return nil
-	}
-	out := map[string]int64{}
-	a, _ := reply.Lookup("databases").ArrayOK()
-	vals, _ := a.Values()
-	for _, v := range vals {
-		d, _ := v.DocumentOK()
-		if n, ok := d.Lookup("name").StringValueOK(); ok {
-			out[n] = numberOf(d.Lookup("sizeOnDisk"))
-		}
-	}
-	if total := reply.Lookup("totalSize"); total.Type != 0 {
-		inv.res.Facts["total_size"] = strconv.FormatInt(numberOf(total), 10)
-	}
-	return out
 }
 
 // collEntry is one listCollections entry.

@@ -44,23 +44,17 @@ func (probe) Probe(ctx context.Context, t scanner.Target, env *scanner.Env) (res
 	if d.useTLS && !t.TLS {
 		res.Notes = append(res.Notes, "plaintext connection closed by the server: answered over TLS")
 	}
-	buildInfo(ctx, w, &res)
+	var r runner = w
+	if info.maxWire >= 6 {
+		r = newOpConn(w.conn, t.Addr(), info)
+	} else {
+		res.Notes = append(res.Notes, fmt.Sprintf("wire version %d (MongoDB 3.4 or older): commands sent as OP_QUERY", info.maxWire))
+	}
+	defer r.close()
+	buildInfo(ctx, r, &res)
 	if info.documentDB != "" && res.Product == "mongodb" {
 		res.Product = "documentdb"
 	}
-
-	var r runner = w
-	if info.maxWire >= 6 {
-		w.close()
-		dr, err := newDriverRunner(ctx, d, env)
-		if err != nil {
-			return res, fmt.Errorf("driver: %w", err)
-		}
-		r = dr
-	} else {
-		res.Notes = append(res.Notes, fmt.Sprintf("wire version %d (MongoDB 3.4 or older): commands sent as OP_QUERY without the driver", info.maxWire))
-	}
-	defer r.close()
 
 	dbs, err := classify(ctx, r, &res)
 	if err != nil || res.Status != scanner.StatusOpen {
@@ -73,8 +67,8 @@ func (probe) Probe(ctx context.Context, t scanner.Target, env *scanner.Env) (res
 
 // buildInfo records the version and recognizes FerretDB. A refusal is a
 // note, not a failure: the handshake already proved a MongoDB-wire server.
-func buildInfo(ctx context.Context, w *wireConn, res *scanner.Result) {
-	doc, err := w.run(ctx, "admin", command("buildInfo"))
+func buildInfo(ctx context.Context, r runner, res *scanner.Result) {
+	doc, err := r.run(ctx, "admin", command("buildInfo"))
 	if err != nil {
 		res.Notes = append(res.Notes, "buildInfo failed: "+err.Error())
 		return
@@ -89,13 +83,14 @@ func buildInfo(ctx context.Context, w *wireConn, res *scanner.Result) {
 	}
 }
 
-// classify sends listDatabases {nameOnly: true}. A refusal for lack of
+// classify sends listDatabases {nameOnly: false}, whose sizes the
+// inventory uses to pick the largest databases. A refusal for lack of
 // credentials is auth-required. Since MongoDB 4.0.6 a server with auth on
 // answers an unauthenticated listDatabases with ok: 1 and no databases, so
 // an empty list is confirmed with listCollections on admin, which such a
-// server refuses. It returns the database names when the target is open.
-func classify(ctx context.Context, r runner, res *scanner.Result) ([]string, error) {
-	cmd := bsoncore.NewDocumentBuilder().AppendInt32("listDatabases", 1).AppendBoolean("nameOnly", true).Build()
+// server refuses. It returns the databases when the target is open.
+func classify(ctx context.Context, r runner, res *scanner.Result) ([]database, error) {
+	cmd := bsoncore.NewDocumentBuilder().AppendInt32("listDatabases", 1).AppendBoolean("nameOnly", false).Build()
 	doc, err := r.run(ctx, "admin", cmd)
 	if unauthorized(err) {
 		res.Status = scanner.StatusAuthRequired
@@ -105,11 +100,14 @@ func classify(ctx context.Context, r runner, res *scanner.Result) ([]string, err
 	if err != nil {
 		return nil, fmt.Errorf("listDatabases: %w", err)
 	}
-	names := databaseNames(doc)
-	if len(names) > 0 {
+	dbs := databases(doc)
+	if len(dbs) > 0 {
 		res.Status = scanner.StatusOpen
-		res.Facts["databases"] = strconv.Itoa(len(names))
-		return names, nil
+		res.Facts["databases"] = strconv.Itoa(len(dbs))
+		if total := doc.Lookup("totalSize"); total.Type != 0 {
+			res.Facts["total_size"] = strconv.FormatInt(numberOf(total), 10)
+		}
+		return dbs, nil
 	}
 	confirm := bsoncore.NewDocumentBuilder().AppendInt32("listCollections", 1).AppendBoolean("nameOnly", true).Build()
 	_, err = r.run(ctx, "admin", confirm)
@@ -132,20 +130,26 @@ func classify(ctx context.Context, r runner, res *scanner.Result) ([]string, err
 	return nil, nil
 }
 
-// databaseNames reads listDatabases' "databases" array.
-func databaseNames(doc bsoncore.Document) []string {
+// database is one listDatabases entry.
+type database struct {
+	name string
+	size int64 // sizeOnDisk, 0 when the server did not say
+}
+
+// databases reads listDatabases' "databases" array.
+func databases(doc bsoncore.Document) []database {
 	arr, ok := doc.Lookup("databases").ArrayOK()
 	if !ok {
 		return nil
 	}
 	vals, _ := arr.Values()
-	var names []string
+	var dbs []database
 	for _, v := range vals {
 		if d, ok := v.DocumentOK(); ok {
 			if n, ok := d.Lookup("name").StringValueOK(); ok && n != "" {
-				names = append(names, n)
+				dbs = append(dbs, database{name: n, size: numberOf(d.Lookup("sizeOnDisk"))})
 			}
 		}
 	}
-	return names
+	return dbs
 }

@@ -15,13 +15,13 @@ import (
 	"github.com/spillcheck/spillcheck/scanner"
 )
 
-// wireConn runs commands over one connection with hand-built wire messages:
-// OP_QUERY on "<db>.$cmd" for servers below wire version 6 (MongoDB 3.4 and
-// older, which the driver does not support) and for the handshake, OP_MSG
-// from wire version 6 on (MongoDB 6.0+ refuses most commands over OP_QUERY).
+// wireConn runs commands over one connection as hand-built OP_QUERY on
+// "<db>.$cmd": the handshake, for every server, and every command for
+// servers below wire version 6 (MongoDB 3.4 and older, which the driver
+// does not support). From wire version 6 on the same connection becomes an
+// opConn (MongoDB 6.0+ refuses most commands over OP_QUERY).
 type wireConn struct {
 	conn   net.Conn // a guardConn
-	opMsg  bool
 	closer func()
 }
 
@@ -32,12 +32,7 @@ func (w *wireConn) run(ctx context.Context, db string, cmd bsoncore.Document) (b
 		return nil, err
 	}
 	reqID := wiremessage.NextRequestID()
-	var msg []byte
-	if w.opMsg {
-		msg = buildOpMsg(reqID, db, cmd)
-	} else {
-		msg = buildOpQuery(reqID, db, cmd)
-	}
+	msg := buildOpQuery(reqID, db, cmd)
 	if _, err := w.conn.Write(msg); err != nil {
 		return nil, fmt.Errorf("sending %s: %w", commandOf(cmd), err)
 	}
@@ -69,25 +64,6 @@ func buildOpQuery(reqID int32, db string, cmd bsoncore.Document) []byte {
 	b = append(b, cmd...)
 	return bsoncore.UpdateLength(b, idx, int32(len(b[idx:])))
 }
-
-// buildOpMsg returns an OP_MSG whose body is cmd with "$db" appended, and a
-// primaryPreferred read preference so that a secondary answers too.
-func buildOpMsg(reqID int32, db string, cmd bsoncore.Document) []byte {
-	idx, b := wiremessage.AppendHeaderStart(nil, reqID, 0, wiremessage.OpMsg)
-	b = wiremessage.AppendMsgFlags(b, 0)
-	b = wiremessage.AppendMsgSectionType(b, wiremessage.SingleDocument)
-	di, b := bsoncore.AppendDocumentStart(b)
-	elems, _ := cmd.Elements()
-	for _, e := range elems {
-		b = append(b, e...)
-	}
-	b = bsoncore.AppendStringElement(b, "$db", db)
-	b = bsoncore.AppendDocumentElement(b, "$readPreference", primaryPreferred)
-	b, _ = bsoncore.AppendDocumentEnd(b, di)
-	return bsoncore.UpdateLength(b, idx, int32(len(b[idx:])))
-}
-
-var primaryPreferred = bsoncore.NewDocumentBuilder().AppendString("mode", "primaryPreferred").Build()
 
 // readMessage reads one whole wire message. The guardConn underneath has
 // already refused a header over the size cap.
