@@ -1,8 +1,10 @@
 package redis
 
 import (
+	"bufio"
 	"context"
 	"net"
+	"sync"
 	"time"
 )
 
@@ -19,16 +21,37 @@ type client struct {
 	skip int
 }
 
-// newClient wraps c. Cancelling ctx unblocks any read or write at once,
+// clients keeps the read and write buffers of closed clients for the next
+// target. Replies never point into the read buffer: every string is copied.
+var clients = sync.Pool{New: func() any {
+	return &client{rd: &respReader{br: bufio.NewReaderSize(nil, readBuf)}}
+}}
+
+// maxPooledOut is the largest write buffer a closed client keeps.
+const maxPooledOut = 64 << 10
+
+// newClient wraps conn. Cancelling ctx unblocks any read or write at once,
 // instead of after the connection's per-read timeout.
-func newClient(ctx context.Context, c net.Conn, limit int64) *client {
-	stop := context.AfterFunc(ctx, func() { c.SetDeadline(time.Unix(1, 0)) })
-	return &client{conn: c, rd: newRespReader(c, limit), stop: stop}
+func newClient(ctx context.Context, conn net.Conn, limit int64) *client {
+	c := clients.Get().(*client)
+	c.conn, c.skip, c.out = conn, 0, c.out[:0]
+	c.rd.br.Reset(conn)
+	c.rd.limit, c.rd.used = limit, 0
+	c.stop = context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) })
+	return c
 }
 
+// close closes the connection, dropping any unread replies, and returns the
+// client to the pool: it must not be used after.
 func (c *client) close() {
 	c.stop()
 	c.conn.Close()
+	c.rd.br.Reset(nil)
+	c.conn, c.stop = nil, nil
+	if cap(c.out) > maxPooledOut {
+		c.out = nil
+	}
+	clients.Put(c)
 }
 
 // queue adds one allowlisted command to the next batch.

@@ -9,9 +9,10 @@
 // a check before every write (allowlist in allowlist.go) refuses anything
 // else:
 //
-//	INFO server                  first, on every connection; the reply classifies the server
+//	INFO server                  the reply classifies the server
 //	INFO replication             role only is recorded (the section also names other hosts)
 //	INFO keyspace                key count per db
+//	SCAN 0 COUNT <n>             db 0's first page of key names
 //	SELECT <db>                  to move to the next db with keys (never in cluster mode)
 //	SCAN <cursor> COUNT <n>      key names, until max-keys per db
 //	TYPE <key>                   each sampled key, pipelined
@@ -20,13 +21,26 @@
 //	HLEN <key>, then HKEYS <key> hash field names on older servers, only if HLEN <= 64
 //	JSON.OBJKEYS <key>           top-level keys of a RedisJSON document
 //
+// The first four go in one write on every connection, n being max-keys
+// capped at 1000; only INFO server's reply is read before the server is
+// classified. A server that asks for a password thus receives INFO server,
+// INFO replication, INFO keyspace and SCAN in one write, answers each with
+// -NOAUTH, and the connection is closed after the first reply. On an open
+// server the other replies are read in order; db 0's SCAN page is used when
+// INFO keyspace lists db 0, dropped unread otherwise. SELECT goes in one
+// write with the db's first SCAN (whose reply is dropped if SELECT is
+// refused); TYPEs go up to 1024 per write, field-name commands up to 256,
+// each write at most about 128 KiB. An open server with keys in db 0 only
+// costs three round trips: the first write, the TYPEs, the field names.
+//
 // Field names are read for at most 16 keys per key pattern. The probe never
 // sends AUTH, HELLO, CLIENT, CONFIG, MONITOR or any command that returns a
 // value (GET, HGET, HGETALL, LRANGE, SMEMBERS, ZRANGE, XRANGE, XINFO ...),
 // and never follows MOVED or ASK: in cluster mode it samples only the node
 // it was given.
 //
-// Status: a bulk reply to INFO server is open; -NOAUTH, or "-ERR operation
+// Status: a bulk reply to INFO server is open; an error reply to a SCAN or
+// SELECT while sampling makes it partially-open; -NOAUTH, or "-ERR operation
 // not permitted" from old servers, is auth-required; -DENIED is protected
 // mode; anything else on the port is a protocol-error with a short reason.
 // A port that answers the plaintext INFO with a TLS record or a silent

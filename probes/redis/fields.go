@@ -18,34 +18,38 @@ type fieldJob struct {
 // WITHVALUES on >= 6.2, HKEYS of hashes whose HLEN is small on older
 // servers, and JSON.OBJKEYS for RedisJSON documents.
 func (s *sampler) sampleFields(groups []*group) error {
-	var jobs []fieldJob
+	n := 0
 	for _, g := range groups {
-		for i, k := range g.sample {
-			jobs = append(jobs, fieldJob{g: g, key: k, typ: g.sampleT[i]})
-		}
+		n += len(g.sample)
 	}
-	n := itoa(max(1, min(fieldsPerKey, s.lim.MaxFields)))
+	jobs := make([]fieldJob, 0, n)
+	for _, g := range groups {
+		jobs = append(jobs, g.sample...)
+	}
+	count := itoa(max(1, min(fieldsPerKey, s.lim.MaxFields)))
 	if !s.ver.atLeast(6, 2) {
 		var err error
 		if jobs, err = s.smallHashes(jobs); err != nil {
 			return err
 		}
 	}
-	var args []string // one slice for every command: pipeline allows it
+	var args []string  // one slice for every command: pipeline allows it
+	var names []string // one slice for every reply: addFields keeps none
 	return pipeline(s.c, jobs, pipelineBatch, func(j fieldJob) []string {
 		switch {
 		case j.typ == "ReJSON-RL":
 			args = append(args[:0], "JSON.OBJKEYS", j.key)
 		case s.ver.atLeast(7, 4):
-			args = append(args[:0], "HSCAN", j.key, "0", "COUNT", n, "NOVALUES")
+			args = append(args[:0], "HSCAN", j.key, "0", "COUNT", count, "NOVALUES")
 		case s.ver.atLeast(6, 2):
-			args = append(args[:0], "HRANDFIELD", j.key, n)
+			args = append(args[:0], "HRANDFIELD", j.key, count)
 		default:
 			args = append(args[:0], "HKEYS", j.key)
 		}
 		return args
 	}, func(j fieldJob, r reply) {
-		names, ok := fieldNames(r, j.typ == "hash" && s.ver.atLeast(7, 4))
+		var ok bool
+		names, ok = fieldNames(names[:0], r, j.typ == "hash" && s.ver.atLeast(7, 4))
 		if !ok {
 			addSkipped(s.res, "field-sample-errors", 1)
 			return
@@ -79,10 +83,10 @@ func (s *sampler) smallHashes(jobs []fieldJob) ([]fieldJob, error) {
 	return keep, err
 }
 
-// fieldNames reads the names out of an HSCAN, HRANDFIELD, HKEYS or
+// fieldNames appends to names the names in an HSCAN, HRANDFIELD, HKEYS or
 // JSON.OBJKEYS reply. JSON.OBJKEYS with a JSONPath answers an array per
 // match; the names of all of them are returned.
-func fieldNames(r reply, hscan bool) ([]string, bool) {
+func fieldNames(names []string, r reply, hscan bool) ([]string, bool) {
 	if r.kind != '*' {
 		return nil, false
 	}
@@ -93,7 +97,6 @@ func fieldNames(r reply, hscan bool) ([]string, bool) {
 		}
 		elems = elems[1].elems
 	}
-	names := make([]string, 0, len(elems))
 	for _, e := range elems {
 		switch {
 		case e.kind == '$' && !e.null:
@@ -114,6 +117,9 @@ func fieldNames(r reply, hscan bool) ([]string, bool) {
 func (g *group) addFields(names []string, source string, redactName func(string) string) {
 	g.read++
 	g.source = source
+	if g.fields == nil {
+		g.fields = map[string]int{}
+	}
 	seen := map[string]bool{}
 	for _, n := range names {
 		p := redactName(n)

@@ -12,7 +12,12 @@ const maxInfoLines = 1024
 // parseInfo reads the "key:value" lines of an INFO reply, skipping section
 // headers and blank lines.
 func parseInfo(text string) map[string]string {
-	m := map[string]string{}
+	return parseInfoInto(make(map[string]string, 32), text)
+}
+
+// parseInfoInto adds the lines of text to m, at most maxInfoLines of them.
+func parseInfoInto(m map[string]string, text string) map[string]string {
+	kept := 0
 	for line := range strings.SplitSeq(text, "\n") {
 		line = strings.TrimRight(line, "\r")
 		if line == "" || line[0] == '#' {
@@ -22,9 +27,10 @@ func parseInfo(text string) map[string]string {
 		if !ok {
 			continue
 		}
-		if len(m) >= maxInfoLines {
+		if kept >= maxInfoLines {
 			break
 		}
+		kept++
 		m[k] = v
 	}
 	return m

@@ -1,8 +1,7 @@
 package redis
 
 import (
-	"fmt"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -16,12 +15,26 @@ import (
 type group struct {
 	pattern string
 	keys    int
-	types   map[string]int
-	sample  []string
-	sampleT []string
+	types   []typeCount // few: one per key type seen
+	sample  []fieldJob
 	fields  map[string]int
 	source  string
 	read    int // sampled keys whose field names were read
+}
+
+type typeCount struct {
+	typ string
+	n   int
+}
+
+func (g *group) addType(typ string) {
+	for i := range g.types {
+		if g.types[i].typ == typ {
+			g.types[i].n++
+			return
+		}
+	}
+	g.types = append(g.types, typeCount{typ, 1})
 }
 
 // groupKeys redacts each key, collapses segments that vary from key to key,
@@ -34,28 +47,34 @@ func groupKeys(keys, types []string) []*group {
 		counts[redacted[i]]++
 	}
 	final := collapse(counts)
-	byName := map[string]*group{}
-	var groups []*group
+	sizes := make(map[string]int, len(final))
+	for r, n := range counts {
+		sizes[final[r]] += n
+	}
+	byName := make(map[string]*group, len(sizes))
+	groups := make([]*group, 0, len(sizes))
 	for i, k := range keys {
 		name := final[redacted[i]]
 		g := byName[name]
 		if g == nil {
-			g = &group{pattern: name, types: map[string]int{}, fields: map[string]int{}}
+			g = &group{pattern: name}
 			byName[name] = g
 			groups = append(groups, g)
 		}
 		g.keys++
-		g.types[types[i]]++
+		g.addType(types[i])
 		if fieldSource(types[i]) != "" && len(g.sample) < keysPerPattern {
-			g.sample = append(g.sample, k)
-			g.sampleT = append(g.sampleT, types[i])
+			if g.sample == nil {
+				g.sample = make([]fieldJob, 0, min(sizes[name], keysPerPattern))
+			}
+			g.sample = append(g.sample, fieldJob{g: g, key: k, typ: types[i]})
 		}
 	}
-	sort.Slice(groups, func(i, j int) bool {
-		if groups[i].keys != groups[j].keys {
-			return groups[i].keys > groups[j].keys
+	slices.SortFunc(groups, func(a, b *group) int {
+		if a.keys != b.keys {
+			return b.keys - a.keys
 		}
-		return groups[i].pattern < groups[j].pattern
+		return strings.Compare(a.pattern, b.pattern)
 	})
 	return groups
 }
@@ -170,32 +189,32 @@ func (g *group) container(db string, maxFields int, res *scanner.Result) scanner
 		}
 		c.Attrs["field_sampled_keys"] = itoa(g.read)
 	}
-	names := make([]string, 0, len(g.fields))
-	for f := range g.fields {
-		names = append(names, f)
+	if len(g.fields) == 0 {
+		return c
 	}
-	sort.Slice(names, func(i, j int) bool {
-		a, b := names[i], names[j]
-		if g.fields[a] != g.fields[b] {
-			return g.fields[a] > g.fields[b]
+	fields := make([]scanner.FieldSample, 0, len(g.fields))
+	for f, n := range g.fields {
+		fields = append(fields, scanner.FieldSample{Path: f, Source: g.source, Count: n})
+	}
+	slices.SortFunc(fields, func(a, b scanner.FieldSample) int {
+		if a.Count != b.Count {
+			return b.Count - a.Count
 		}
-		return a < b
+		return strings.Compare(a.Path, b.Path)
 	})
-	if len(names) > maxFields {
-		addSkipped(res, "fields-over-max-fields", len(names)-maxFields)
-		names = names[:maxFields]
+	if len(fields) > maxFields {
+		addSkipped(res, "fields-over-max-fields", len(fields)-maxFields)
+		fields = fields[:maxFields]
 	}
-	for _, f := range names {
-		c.Fields = append(c.Fields, scanner.FieldSample{Path: f, Source: g.source, Count: g.fields[f]})
-	}
+	c.Fields = fields
 	return c
 }
 
 func (g *group) mainType() string {
 	best, n := "", -1
-	for t, c := range g.types {
-		if c > n || (c == n && t < best) {
-			best, n = t, c
+	for _, t := range g.types {
+		if t.n > n || (t.n == n && t.typ < best) {
+			best, n = t.typ, t.n
 		}
 	}
 	return best
@@ -203,9 +222,9 @@ func (g *group) mainType() string {
 
 func (g *group) typeList() string {
 	ts := make([]string, 0, len(g.types))
-	for t, c := range g.types {
-		ts = append(ts, fmt.Sprintf("%s:%d", t, c))
+	for _, t := range g.types {
+		ts = append(ts, t.typ+":"+itoa(t.n))
 	}
-	sort.Strings(ts)
+	slices.Sort(ts)
 	return strings.Join(ts, ",")
 }

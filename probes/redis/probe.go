@@ -121,17 +121,20 @@ func attempt(ctx context.Context, t scanner.Target, env *scanner.Env, useTLS boo
 // that an open server with one db costs three round trips in all. The
 // replies are read in that order by Probe and sampleServer.
 func (c *client) firstBatch(lim scanner.Limits) error {
-	for _, cmd := range [...][]string{
-		{"INFO", "server"}, {"INFO", "replication"}, {"INFO", "keyspace"},
-		{"SCAN", "0", "COUNT", scanCountArg(lim)},
-	} {
+	for _, cmd := range firstInfos {
 		if err := c.queue(cmd...); err != nil {
 			c.out = c.out[:0]
 			return err
 		}
 	}
+	if err := c.queue("SCAN", "0", "COUNT", scanCountArg(lim)); err != nil {
+		c.out = c.out[:0]
+		return err
+	}
 	return c.flush()
 }
+
+var firstInfos = [...][]string{{"INFO", "server"}, {"INFO", "replication"}, {"INFO", "keyspace"}}
 
 // explain names a connection that closed without a whole reply.
 func explain(err error) error {

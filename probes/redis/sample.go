@@ -32,16 +32,14 @@ var errRefused = errors.New("the server refused a sampling command")
 // when db 0 has keys and dropped unread otherwise. Each other db costs
 // SELECT and its first SCAN in one write.
 func sampleServer(ctx context.Context, c *client, lim scanner.Limits, server map[string]string, res *scanner.Result) error {
-	more := map[string]string{}
+	more := make(map[string]string, 16)
 	for range 2 {
 		r, err := c.read()
 		if err != nil {
 			return sampleErr(err)
 		}
 		if r.kind == '$' && !r.null {
-			for k, v := range parseInfo(r.str) {
-				more[k] = v
-			}
+			parseInfoInto(more, r.str)
 		}
 	}
 	dbs := keyspace(more)
@@ -121,7 +119,14 @@ func (s *sampler) selectDB(index int) (ok bool, err error) {
 }
 
 // scanCountArg is SCAN's COUNT hint: max-keys, at most scanCount.
-func scanCountArg(lim scanner.Limits) string { return itoa(min(lim.MaxKeys, scanCount)) }
+func scanCountArg(lim scanner.Limits) string {
+	if lim.MaxKeys >= scanCount {
+		return scanCountString
+	}
+	return itoa(lim.MaxKeys)
+}
+
+var scanCountString = itoa(scanCount)
 
 // recordFacts sets the version, mode, role, uptime and key count facts,
 // each cut to maxFactLen bytes, and returns the mode.
