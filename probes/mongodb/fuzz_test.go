@@ -4,6 +4,8 @@ package mongodb
 
 import (
 	"bytes"
+	"context"
+	"io"
 	"net"
 	"testing"
 
@@ -69,3 +71,54 @@ type byteConn struct {
 }
 
 func (c *byteConn) Read(p []byte) (int, error) { return c.r.Read(p) }
+
+// FuzzOpConnReply feeds arbitrary bytes as the reply to a command run
+// through the driver's operation layer: it must not panic, and it ends in
+// a valid document, a *cmdError or another error, never in a reply to a
+// request it did not send.
+func FuzzOpConnReply(f *testing.F) {
+	for _, s := range []string{
+		`{"databases": [{"name": "chat", "sizeOnDisk": 1}], "totalSize": 1, "ok": 1}`,
+		`{"ok": 0, "errmsg": "command listDatabases requires authentication", "code": 13, "codeName": "Unauthorized"}`,
+		`{"ok": 0, "$err": "not authorized", "code": {"$numberLong": "13"}}`,
+		`{"writeErrors": [{"index": 0, "code": 11000}], "ok": 1}`,
+	} {
+		f.Add(replyMessage(0, wiremessage.OpMsg, ejson(f, s)))
+	}
+	f.Add(replyMessage(0, wiremessage.OpQuery, ejson(f, `{"ok": 1}`)))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		rc := &replayConn{data: data}
+		c := newOpConn(newGuardConn(rc, 1<<16), "127.0.0.1:27017", serverInfo{role: "primary", maxWire: 17})
+		doc, err := c.run(context.Background(), "admin", command("listDatabases"))
+		if err == nil && doc.Validate() != nil {
+			t.Fatal("run returned an invalid document without an error")
+		}
+		readAll(doc)
+	})
+}
+
+// replayConn answers the first message written with data, its responseTo
+// set to that message's request ID so that the fuzzer reaches the decoder.
+type replayConn struct {
+	net.Conn
+	data []byte
+	r    *bytes.Reader
+}
+
+func (c *replayConn) Write(p []byte) (int, error) {
+	if c.r == nil && len(p) >= 8 {
+		if len(c.data) >= 12 {
+			c.data = bytes.Clone(c.data)
+			copy(c.data[8:12], p[4:8])
+		}
+		c.r = bytes.NewReader(c.data)
+	}
+	return len(p), nil
+}
+
+func (c *replayConn) Read(p []byte) (int, error) {
+	if c.r == nil {
+		return 0, io.EOF
+	}
+	return c.r.Read(p)
+}
