@@ -104,6 +104,12 @@ const maxBatchBytes = 128 << 10
 // cmd may reuse one slice. A server error reply is a reply, not an error; a
 // transport or protocol error stops the pipeline.
 func pipeline[T any](c *client, items []T, size int, cmd func(T) []string, each func(T, reply)) error {
+	return pipelineThen(c, items, size, cmd, each, nil)
+}
+
+// pipelineThen is pipeline, and when items is not empty, tail queues more
+// commands in the last write; their replies are left unread.
+func pipelineThen[T any](c *client, items []T, size int, cmd func(T) []string, each func(T, reply), tail func() error) error {
 	for start := 0; start < len(items); {
 		end := start
 		for end < len(items) && end-start < size && len(c.out) < maxBatchBytes {
@@ -112,6 +118,12 @@ func pipeline[T any](c *client, items []T, size int, cmd func(T) []string, each 
 				return err
 			}
 			end++
+		}
+		if end == len(items) && tail != nil {
+			if err := tail(); err != nil {
+				c.out = c.out[:0]
+				return err
+			}
 		}
 		batch := items[start:end]
 		start = end

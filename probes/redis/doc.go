@@ -29,9 +29,12 @@
 // server the other replies are read in order; db 0's SCAN page is used when
 // INFO keyspace lists db 0, dropped unread otherwise. SELECT goes in one
 // write with the db's first SCAN (whose reply is dropped if SELECT is
-// refused); TYPEs go up to 1024 per write, field-name commands up to 256,
-// each write at most about 128 KiB. An open server with keys in db 0 only
-// costs three round trips: the first write, the TYPEs, the field names.
+// refused), and both ride at the end of the previous db's field-name
+// commands when it has any; TYPEs go up to 1024 per write, field-name
+// commands up to 256, each write at most about 128 KiB. An open server with
+// keys in db 0 only costs three round trips: the first write, the TYPEs,
+// the field names; each further db two more (three when the db before it
+// has no hashes or JSON documents).
 //
 // Field names are read for at most 16 keys per key pattern. The probe never
 // sends AUTH, HELLO, CLIENT, CONFIG, MONITOR or any command that returns a

@@ -33,9 +33,13 @@ func (s *sampler) sampleFields(groups []*group) error {
 			return err
 		}
 	}
+	var tail func() error
+	if s.next >= 0 {
+		tail = func() error { s.nextSent = true; return s.queueSelect(s.next) }
+	}
 	var args []string  // one slice for every command: pipeline allows it
 	var names []string // one slice for every reply: addFields keeps none
-	return pipeline(s.c, jobs, pipelineBatch, func(j fieldJob) []string {
+	return pipelineThen(s.c, jobs, pipelineBatch, func(j fieldJob) []string {
 		switch {
 		case j.typ == "ReJSON-RL":
 			args = append(args[:0], "JSON.OBJKEYS", j.key)
@@ -55,7 +59,7 @@ func (s *sampler) sampleFields(groups []*group) error {
 			return
 		}
 		j.g.addFields(names, fieldSource(j.typ), s.redactName)
-	})
+	}, tail)
 }
 
 // smallHashes asks HLEN of each hash and keeps the jobs whose hash is small

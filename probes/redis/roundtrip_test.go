@@ -151,32 +151,57 @@ func TestProbeSentinelRefusesScan(t *testing.T) {
 
 // TestProbeSelectRefused: when SELECT is refused, the SCAN written with it
 // ran on the previous db; its reply is dropped and nothing of it is
-// reported.
+// reported, whether SELECT went alone or with db 0's field names.
 func TestProbeSelectRefused(t *testing.T) {
-	f := &fakeRedis{}
-	target := f.start(t, func(cmd []string) string {
-		switch cmd[0] {
-		case "INFO":
-			return infoReply(cmd, "redis_version:7.0.15", "db0:keys=1\r\ndb5:keys=2")
-		case "SELECT":
-			return "-ERR DB index is out of range\r\n"
-		case "SCAN":
-			return array(bulk("0"), bulks("a:1"))
-		}
-		return "+string\r\n"
-	})
-	res, rec, err := runProbe(t, target, scanner.Limits{}, time.Second)
-	if err != nil || res.Status != scanner.StatusPartial {
-		t.Fatalf("status %s err %v", res.Status, err)
+	for typ, want := range map[string]string{
+		"string": "INFOx3 SCANx1 TYPEx1 SELECTx1 SCANx1",
+		"hash":   "INFOx3 SCANx1 TYPEx1 HRANDFIELDx1 SELECTx1 SCANx1",
+	} {
+		t.Run(typ, func(t *testing.T) {
+			f := &fakeRedis{}
+			target := f.start(t, func(cmd []string) string {
+				switch cmd[0] {
+				case "INFO":
+					return infoReply(cmd, "redis_version:7.0.15", "db0:keys=1\r\ndb5:keys=2")
+				case "SELECT":
+					return "-ERR DB index is out of range\r\n"
+				case "SCAN":
+					return array(bulk("0"), bulks("a:1"))
+				case "HRANDFIELD":
+					return bulks("f")
+				}
+				return "+" + typ + "\r\n"
+			})
+			res, rec, err := runProbe(t, target, scanner.Limits{}, time.Second)
+			if err != nil || res.Status != scanner.StatusPartial {
+				t.Fatalf("status %s err %v", res.Status, err)
+			}
+			if len(res.Containers) != 1 || res.Containers[0].Database != "db0" || deref(res.Containers[0].Docs) != 1 {
+				t.Errorf("containers %s, want db0/a:<int>(1) only", names(res.Containers))
+			}
+			if !slices.Equal(res.Notes, []string{"SELECT was refused; sampling is incomplete"}) {
+				t.Errorf("notes %q", res.Notes)
+			}
+			written, _ := rec.bytes()
+			if got := commandNames(sentCommands(t, written)); got != want || rec.writeCount() != 3 {
+				t.Errorf("sent %s in %d writes, want %s in 3", got, rec.writeCount(), want)
+			}
+		})
 	}
-	if len(res.Containers) != 1 || res.Containers[0].Database != "db0" || deref(res.Containers[0].Docs) != 1 {
-		t.Errorf("containers %s, want db0/a:<int>(1) only", names(res.Containers))
-	}
-	if !slices.Equal(res.Notes, []string{"SELECT was refused; sampling is incomplete"}) {
-		t.Errorf("notes %q", res.Notes)
+}
+
+// TestProbeTwoDBsRoundTrips: SELECT 1 and db 1's first SCAN ride with db
+// 0's field names, so two dbs cost five writes.
+func TestProbeTwoDBsRoundTrips(t *testing.T) {
+	srv := startRedis(t)
+	srv.seed(t, messagingKeyspace())
+	res, rec, err := runProbe(t, srv.target(), scanner.Limits{}, 3*time.Second)
+	if err != nil || res.Status != scanner.StatusOpen || len(res.Containers) != len(wantContainers) {
+		t.Fatalf("status %s err %v containers %s", res.Status, err, names(res.Containers))
 	}
 	written, _ := rec.bytes()
-	if got := commandNames(sentCommands(t, written)); got != "INFOx3 SCANx1 TYPEx1 SELECTx1 SCANx1" || rec.writeCount() != 3 {
-		t.Errorf("sent %s in %d writes", got, rec.writeCount())
+	want := "INFOx3 SCANx1 TYPEx62 HRANDFIELDx20 SELECTx1 SCANx1 TYPEx31 HRANDFIELDx1"
+	if got := commandNames(sentCommands(t, written)); got != want || rec.writeCount() != 5 {
+		t.Errorf("sent %s in %d writes, want %s in 5", got, rec.writeCount(), want)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 
 	"github.com/spillcheck/spillcheck/scanner"
 )
@@ -26,127 +25,6 @@ const (
 // renamed command); the result becomes partially-open.
 var errRefused = errors.New("the server refused a sampling command")
 
-// sampleServer reads the replies to INFO replication and INFO keyspace
-// that firstBatch asked for, records INFO facts and samples each db with
-// keys. The first SCAN page of db 0 is already on its way: it is sampled
-// when db 0 has keys and dropped unread otherwise. Each other db costs
-// SELECT and its first SCAN in one write.
-func sampleServer(ctx context.Context, c *client, lim scanner.Limits, server map[string]string, res *scanner.Result) error {
-	more := make(map[string]string, 16)
-	for range 2 {
-		r, err := c.read()
-		if err != nil {
-			return sampleErr(err)
-		}
-		if r.kind == '$' && !r.null {
-			parseInfoInto(more, r.str)
-		}
-	}
-	dbs := keyspace(more)
-	mode := recordFacts(res, server, more["role"], dbs)
-	if mode == "sentinel" {
-		res.Notes = append(res.Notes, "sentinel: no keyspace to sample")
-		return nil
-	}
-	s := &sampler{c: c, lim: lim, ver: parseVersion(server["redis_version"]), res: res}
-	current, sampled, scanPending := 0, 0, true
-	for _, db := range dbs {
-		if db.keys == 0 {
-			continue
-		}
-		if sampled >= lim.MaxDBs {
-			addSkipped(res, "dbs-over-max-dbs", 1)
-			addSkipped(res, "keys-in-skipped-dbs", int(min(db.keys, 1<<30)))
-			continue
-		}
-		sampled++
-		if err := ctx.Err(); err != nil {
-			return sampleErr(err)
-		}
-		// firstBatch's SCAN is db 0's first page, or nobody's.
-		scanQueued := scanPending && db.index == 0
-		if scanPending && !scanQueued {
-			c.skip++
-		}
-		scanPending = false
-		if db.index != current {
-			if mode == "cluster" {
-				continue
-			}
-			ok, err := s.selectDB(db.index)
-			if err != nil {
-				return sampleErr(err)
-			}
-			if !ok {
-				continue
-			}
-			current, scanQueued = db.index, true
-		}
-		if err := s.sampleDB(ctx, db, scanQueued); err != nil {
-			if errors.Is(err, errRefused) {
-				continue
-			}
-			return sampleErr(err)
-		}
-	}
-	return nil
-}
-
-// selectDB writes SELECT index and the db's first SCAN together, and reads
-// SELECT's reply. When SELECT is refused the SCAN ran on the previous db:
-// its reply is dropped unread and ok is false.
-func (s *sampler) selectDB(index int) (ok bool, err error) {
-	if err := s.c.queue("SELECT", itoa(index)); err != nil {
-		return false, err
-	}
-	if err := s.c.queue("SCAN", "0", "COUNT", scanCountArg(s.lim)); err != nil {
-		s.c.out = s.c.out[:0]
-		return false, err
-	}
-	if err := s.c.flush(); err != nil {
-		return false, err
-	}
-	r, err := s.c.read()
-	if err != nil {
-		return false, err
-	}
-	if r.isError() {
-		s.c.skip++
-		s.refused("SELECT")
-		return false, nil
-	}
-	return true, nil
-}
-
-// scanCountArg is SCAN's COUNT hint: max-keys, at most scanCount.
-func scanCountArg(lim scanner.Limits) string {
-	if lim.MaxKeys >= scanCount {
-		return scanCountString
-	}
-	return itoa(lim.MaxKeys)
-}
-
-var scanCountString = itoa(scanCount)
-
-// recordFacts sets the version, mode, role, uptime and key count facts,
-// each cut to maxFactLen bytes, and returns the mode.
-func recordFacts(res *scanner.Result, server map[string]string, role string, dbs []dbKeys) string {
-	mode := truncate(firstNonEmpty(server["redis_mode"], "standalone"), maxFactLen)
-	res.Facts = map[string]string{"version": res.Version, "mode": mode}
-	if role != "" {
-		res.Facts["role"] = truncate(role, maxFactLen)
-	}
-	if v := server["uptime_in_seconds"]; v != "" {
-		res.Facts["uptime_seconds"] = truncate(v, maxFactLen)
-	}
-	for i, db := range dbs {
-		if i < maxDBFacts {
-			res.Facts["keys_db"+itoa(db.index)] = strconv.FormatInt(db.keys, 10)
-		}
-	}
-	return mode
-}
-
 // sampler reads key names, types and field names from one connection.
 type sampler struct {
 	c   *client
@@ -156,6 +34,10 @@ type sampler struct {
 	// redacted maps field names read so far to redact.Name's pattern; the
 	// raw names never leave the probe.
 	redacted map[string]string
+	// next is the db to SELECT after this one, -1 for none; nextSent says
+	// sampleDB wrote SELECT next and its first SCAN with its last write.
+	next     int
+	nextSent bool
 }
 
 func (s *sampler) refused(cmd string) {
@@ -167,6 +49,7 @@ func (s *sampler) refused(cmd string) {
 // redacted patterns and reads field names of a few keys per pattern.
 // When queued, the reply to the db's first SCAN is the next one to read.
 func (s *sampler) sampleDB(ctx context.Context, db dbKeys, queued bool) error {
+	s.nextSent = false
 	keys, err := s.scan(ctx, int(min(max(db.keys, 0), int64(s.lim.MaxKeys))), queued)
 	if err != nil {
 		return err
