@@ -57,16 +57,15 @@ func (s *sampler) sampleDB(ctx context.Context, db dbKeys, queued bool) error {
 	if over := db.keys - int64(len(keys)); over > 0 {
 		addSkipped(s.res, "keys-over-max-keys", int(min(over, 1<<30)))
 	}
-	types := make([]string, len(keys))
-	idx := indexes(len(keys))
-	var args []string // one slice for every command: pipeline allows it
-	err = pipeline(s.c, idx, typeBatch,
-		func(i int) []string { args = append(args[:0], "TYPE", keys[i]); return args },
-		func(i int, r reply) {
-			types[i] = "unknown"
+	types := make([]string, 0, len(keys)) // replies come in key order
+	var args []string                     // one slice for every command: pipeline allows it
+	err = pipeline(s.c, keys, typeBatch,
+		func(k string) []string { args = append(args[:0], "TYPE", k); return args },
+		func(_ string, r reply) {
 			if r.kind == '+' {
-				types[i] = r.str
+				types = append(types, r.str)
 			} else {
+				types = append(types, "unknown")
 				addSkipped(s.res, "type-errors", 1)
 			}
 		})
@@ -128,14 +127,6 @@ func (s *sampler) scan(ctx context.Context, expect int, queued bool) ([]string, 
 	}
 	s.res.Notes = append(s.res.Notes, fmt.Sprintf("SCAN stopped after %d calls", maxScanCalls))
 	return keys, nil
-}
-
-func indexes(n int) []int {
-	idx := make([]int, n)
-	for i := range idx {
-		idx[i] = i
-	}
-	return idx
 }
 
 func addSkipped(res *scanner.Result, reason string, n int) {
