@@ -56,7 +56,7 @@ func BenchmarkProbeOpen(b *testing.B) {
 }
 
 // BenchmarkProbeAuthRequired is the cost of one target that asks for a
-// password: one connection, one INFO.
+// password: one connection, one write (three INFOs and a SCAN), one read.
 func BenchmarkProbeAuthRequired(b *testing.B) {
 	benchProbe(b, startRedis(b, "--requirepass", "unused"), scanner.StatusAuthRequired)
 }
