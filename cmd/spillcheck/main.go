@@ -10,13 +10,29 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
 
+// gcPercent is the garbage collector's target when GOGC is not set. A scan
+// keeps little alive: results stream out as they finish. Go's default of 100
+// then collects every few MB allocated; 200 halves that work for a few MB
+// more of peak RSS (bench/run peers: 11 % less CPU per target, 21.7 to
+// 25.4 MB on the 2,000-target fleet).
+const gcPercent = 200
+
+// tuneGC sets gcPercent unless the user chose a GOGC.
+func tuneGC(getenv func(string) string) {
+	if getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercent)
+	}
+}
+
 func main() {
+	tuneGC(os.Getenv)
 	os.Exit(run(context.Background(), os.Args[1:], &cli{
 		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr,
 		signals: true, tty: isTerminal(os.Stderr),

@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -174,4 +175,18 @@ func readLines(t *testing.T, path string) []string {
 		t.Fatal(err)
 	}
 	return strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+}
+
+func TestTuneGC(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	tuneGC(env(nil))
+	if got := debug.SetGCPercent(50); got != gcPercent {
+		t.Errorf("without GOGC the GC percent is %d, want %d", got, gcPercent)
+	}
+	// 50 now stands for what GOGC=50 set at start-up.
+	tuneGC(env(map[string]string{"GOGC": "50"}))
+	if got := debug.SetGCPercent(50); got != 50 {
+		t.Errorf("with GOGC=50 the GC percent is %d, want the user's 50 kept", got)
+	}
 }
