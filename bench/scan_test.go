@@ -27,9 +27,22 @@ func benchScan(b *testing.B, targets []scanner.Target, timeout time.Duration, co
 }
 
 // BenchmarkScanClosedPorts probes refused loopback ports with 64 workers and
-// no rate cap: the cost of the bulk of a real inventory.
+// no rate cap: the cost of the bulk of a real inventory. The sub-benchmarks
+// give each probe the same closed ports.
 func BenchmarkScanClosedPorts(b *testing.B) {
 	benchScan(b, closedTargets(b.N), 2*time.Second, 64, scanner.StatusClosed)
+}
+
+func BenchmarkScanClosedPortsByProbe(b *testing.B) {
+	for _, svc := range []string{scanner.Redis, scanner.MongoDB, scanner.Elasticsearch} {
+		b.Run(svc, func(b *testing.B) {
+			ts := closedTargets(b.N)
+			for i := range ts {
+				ts[i].Service = svc
+			}
+			benchScan(b, ts, 2*time.Second, 64, scanner.StatusClosed)
+		})
+	}
 }
 
 // BenchmarkScanOpenRedis probes one open redis-server holding 40 keys of

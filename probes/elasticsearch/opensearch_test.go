@@ -43,6 +43,10 @@ func TestOpenSearchOpenCluster(t *testing.T) {
 	if res.Facts["cluster_uuid"] == "" || res.TLS != nil {
 		t.Errorf("cluster_uuid %q, TLS %v: want a uuid and plain HTTP", res.Facts["cluster_uuid"], res.TLS)
 	}
+	// Every request goes over the one connection dialled first, kept alive.
+	if n := rec.connections(); n != 1 {
+		t.Errorf("%d connections for %d requests, want 1", n, len(rec.requests(t)))
+	}
 
 	msgs := findContainer(res, "index-pattern", "messages-*")
 	if msgs == nil {

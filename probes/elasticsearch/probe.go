@@ -85,9 +85,16 @@ func connect(ctx context.Context, t scanner.Target, env *scanner.Env, res *scann
 	if t.TLS {
 		schemes = schemes[1:]
 	}
+	// Dial before building an HTTP client: a closed or filtered port then
+	// costs one dial, and the first request goes over this connection.
+	conn, err := env.DialContext(ctx, "tcp", t.Addr())
+	if err != nil {
+		return nil, reply{}, fmt.Errorf("GET /: %w", err)
+	}
 	var plainErr error
 	for i, scheme := range schemes {
-		tr := newTransport(t, env, scheme)
+		tr := newTransport(t, env, scheme, conn)
+		conn = nil // a retry dials afresh
 		rep, err := do(ctx, tr, "GET /", esapi.InfoRequest{})
 		if i+1 < len(schemes) && speaksTLS(rep, err) {
 			tr.close()

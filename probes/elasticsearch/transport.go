@@ -31,11 +31,15 @@ type transport struct {
 	deadline time.Duration // one request, including its body
 	client   *http.Client
 
-	mu  sync.Mutex
-	tls *tls.ConnectionState // the first TLS session seen
+	mu    sync.Mutex
+	tls   *tls.ConnectionState // the first TLS session seen
+	first net.Conn             // dialled already, for the first request
 }
 
-func newTransport(t scanner.Target, env *scanner.Env, scheme string) *transport {
+// newTransport returns a transport to t over scheme. conn, when not nil, is
+// a connection to t from env.DialContext that the first request uses; later
+// ones dial through env.DialContext.
+func newTransport(t scanner.Target, env *scanner.Env, scheme string, conn net.Conn) *transport {
 	host := t.Host
 	if host == "" {
 		host = t.IP.String()
@@ -50,10 +54,18 @@ func newTransport(t scanner.Target, env *scanner.Env, scheme string) *transport 
 		host:     net.JoinHostPort(host, strconv.Itoa(t.Port)),
 		limit:    env.Limits.MaxResponseBytes,
 		deadline: 3 * env.Timeout,
+		first:    conn,
 	}
 	tr.client = &http.Client{
 		Transport: &http.Transport{
-			DialContext:            env.DialContext,
+			DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+				if c := tr.takeFirst(); c != nil && addr == tr.addr {
+					return c, nil
+				} else if c != nil {
+					c.Close()
+				}
+				return env.DialContext(ctx, network, addr)
+			},
 			TLSClientConfig:        scanner.InsecureTLS(sni),
 			TLSHandshakeTimeout:    env.Timeout,
 			ResponseHeaderTimeout:  env.Timeout,
@@ -122,7 +134,22 @@ func (t *transport) tlsState() *tls.ConnectionState {
 	return t.tls
 }
 
-func (t *transport) close() { t.client.CloseIdleConnections() }
+// takeFirst returns the connection dialled before the transport existed,
+// once.
+func (t *transport) takeFirst() net.Conn {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	c := t.first
+	t.first = nil
+	return c
+}
+
+func (t *transport) close() {
+	if c := t.takeFirst(); c != nil {
+		c.Close()
+	}
+	t.client.CloseIdleConnections()
+}
 
 // cappedBody fails with ErrResponseLimit once more than limit bytes arrive.
 type cappedBody struct {
