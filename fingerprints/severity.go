@@ -210,5 +210,23 @@ func exposureReason(s scanner.Status) string {
 	case "":
 		return "status unknown"
 	}
+	if r, ok := closedReasons[s]; ok {
+		return r
+	}
+	return notReadable(s)
+}
+
+func notReadable(s scanner.Status) string {
 	return "not readable without credentials (" + string(s) + ")"
 }
+
+// closedReasons holds exposureReason's answer for every status a store can
+// end in without exposure, built once: most targets of a scan end closed.
+var closedReasons = func() map[scanner.Status]string {
+	m := map[scanner.Status]string{}
+	for _, s := range []scanner.Status{scanner.StatusAuthRequired, scanner.StatusProtected, scanner.StatusTLSRequired,
+		scanner.StatusProtocolError, scanner.StatusTimeout, scanner.StatusClosed, scanner.StatusError} {
+		m[s] = notReadable(s)
+	}
+	return m
+}()
