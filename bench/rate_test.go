@@ -10,7 +10,7 @@ import (
 )
 
 // TestPerHostCapDuringDeepSampling samples a redis-server holding 4,000 keys
-// as ten targets, four at once (ports of one host share its cap) and checks
+// as sixteen targets (three writes each), four at once (ports of one host share its cap) and checks
 // every write that reached the socket fits the per-host token bucket: no
 // more than burst + rate × span writes in any span.
 func TestPerHostCapDuringDeepSampling(t *testing.T) {
@@ -26,9 +26,9 @@ func TestPerHostCapDuringDeepSampling(t *testing.T) {
 		Dialer:      scanner.DialerConfig{PerHostRate: perHost, Timeout: 2 * time.Second, WrapConn: wl.wrap},
 		Concurrency: 4,
 		Limits:      scanner.Limits{MaxKeys: 1000},
-	}, repeat(tgt, 10))
-	if st.ByStatus[scanner.StatusOpen] != 10 {
-		t.Fatalf("statuses %v, want 10 open", st.ByStatus)
+	}, repeat(tgt, 16))
+	if st.ByStatus[scanner.StatusOpen] != 16 {
+		t.Fatalf("statuses %v, want 16 open", st.ByStatus)
 	}
 	ts := wl.times(tgt.IP.String())
 	if len(ts) < 2*int(perHost) {
