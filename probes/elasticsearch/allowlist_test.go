@@ -2,6 +2,7 @@ package elasticsearch
 
 import (
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -62,4 +63,32 @@ func TestCheckRequestRefusesBodiesAndCredentials(t *testing.T) {
 	if checkRequest(req) == nil {
 		t.Error("a request with credentials was allowed")
 	}
+}
+
+func TestValidIndexName(t *testing.T) {
+	long := strings.Repeat("a", 255)
+	for name, want := range map[string]bool{
+		"messages-2024.03.05": true, ".kibana_1": true, "a": true, "9+x": true, long: true,
+		"": false, "_all": false, "-x": false, "+x": false, "Messages": false, "a/b": false, "a b": false,
+		".": false, "..": false, long + "a": false, "a,b": false, "a*": false, "a\x00": false, "é": false,
+	} {
+		if got := validIndexName(name); got != want {
+			t.Errorf("validIndexName(%q) = %v, want %v", name, got, want)
+		}
+	}
+}
+
+// FuzzValidIndexName checks the hand-written check against the rule as a
+// regular expression.
+func FuzzValidIndexName(f *testing.F) {
+	rule := regexp.MustCompile(`^[a-z0-9.][a-z0-9._+-]{0,254}$`)
+	for _, s := range []string{"messages-1", "_x", ".", "..", "a+b", strings.Repeat("b", 256)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		want := rule.MatchString(name) && name != "." && name != ".."
+		if got := validIndexName(name); got != want {
+			t.Errorf("validIndexName(%q) = %v, the rule says %v", name, got, want)
+		}
+	})
 }
