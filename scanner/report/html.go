@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"io"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spillcheck/spillcheck/scanner"
@@ -29,31 +30,34 @@ var htmlSource string
 //go:embed html.js
 var htmlScript string
 
-var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
-	"code":     codeSpans,
-	"fix":      Fix,
-	"svc":      serviceTitle,
-	"product":  product,
-	"cid":      ContainerID,
-	"resource": resource,
-	"tname":    targetName,
-	"offline":  offline,
-	"tls":      tlsText,
-	"origin":   originText,
-	"skipped":  skippedText,
-	"size":     func(c *scanner.Container) string { return strings.Trim(sizeNote(c), " ()") },
-	"accept":   acceptText,
-	"sevclass": func(s scanner.Severity) string { return "sev-" + s.String() },
-	"date":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-	"dur":      func(d scanner.Duration) string { return time.Duration(d).Round(time.Millisecond).String() },
-	"join":     strings.Join,
-	"plural":   plural,
-	"isTarget": func(f Finding) bool { return f.Container == nil },
-	"storeID":  func(i int) string { return fmt.Sprintf("store-%d", i+1) },
-	"severities": func() []scanner.Severity {
-		return []scanner.Severity{scanner.SeverityCritical, scanner.SeverityHigh, scanner.SeverityMedium, scanner.SeverityLow}
-	},
-}).Parse(htmlSource))
+// htmlTemplate is parsed on first use, not at every start-up of the CLI.
+var htmlTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report").Funcs(template.FuncMap{
+		"code":     codeSpans,
+		"fix":      Fix,
+		"svc":      serviceTitle,
+		"product":  product,
+		"cid":      ContainerID,
+		"resource": resource,
+		"tname":    targetName,
+		"offline":  offline,
+		"tls":      tlsText,
+		"origin":   originText,
+		"skipped":  skippedText,
+		"size":     func(c *scanner.Container) string { return strings.Trim(sizeNote(c), " ()") },
+		"accept":   acceptText,
+		"sevclass": func(s scanner.Severity) string { return "sev-" + s.String() },
+		"date":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"dur":      func(d scanner.Duration) string { return time.Duration(d).Round(time.Millisecond).String() },
+		"join":     strings.Join,
+		"plural":   plural,
+		"isTarget": func(f Finding) bool { return f.Container == nil },
+		"storeID":  func(i int) string { return fmt.Sprintf("store-%d", i+1) },
+		"severities": func() []scanner.Severity {
+			return []scanner.Severity{scanner.SeverityCritical, scanner.SeverityHigh, scanner.SeverityMedium, scanner.SeverityLow}
+		},
+	}).Parse(htmlSource))
+})
 
 // htmlPage is what the template reads.
 type htmlPage struct {
@@ -83,7 +87,7 @@ func (htmlWriter) Write(w io.Writer, results []scanner.Result, sum *scanner.Summ
 		}
 	}
 	p.Chart = chartOf(stores)
-	return htmlTemplate.Execute(w, p)
+	return htmlTemplate().Execute(w, p)
 }
 
 // codeSpans renders text with `code` spans as HTML, escaping every part.
