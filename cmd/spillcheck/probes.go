@@ -46,3 +46,44 @@ func newScorer(rulesFile string) (*fingerprints.Engine, error) {
 	}
 	return e, nil
 }
+
+// scorerFor returns the scorer a scan uses. With --rules FILE the rules load
+// now, so that a broken rule stops the run before anything is probed. The
+// built-in rules, tested with every build, load in the background instead:
+// that takes a few milliseconds of CPU, which then overlap the first dials,
+// and the first result to be scored waits for them.
+func scorerFor(rulesFile string) (*backgroundScorer, error) {
+	s := &backgroundScorer{done: make(chan struct{})}
+	if rulesFile != "" {
+		s.e, s.err = newScorer(rulesFile)
+		close(s.done)
+		return s, s.err
+	}
+	go func() {
+		defer close(s.done)
+		s.e, s.err = newScorer("")
+	}()
+	return s, nil
+}
+
+// backgroundScorer is a scanner.Scorer whose rules may still be loading.
+type backgroundScorer struct {
+	done chan struct{}
+	e    *fingerprints.Engine
+	err  error
+}
+
+// ScoreResult waits for the rules, then scores r. Without rules (wait
+// reports why) r stays unscored.
+func (s *backgroundScorer) ScoreResult(r *scanner.Result) {
+	<-s.done
+	if s.e != nil {
+		s.e.ScoreResult(r)
+	}
+}
+
+// wait returns once the rules are loaded, with the error that stopped them.
+func (s *backgroundScorer) wait() error {
+	<-s.done
+	return s.err
+}

@@ -101,12 +101,12 @@ func scan(ctx context.Context, c *cli, targets []string, inf *inputFlags, sf *sc
 		return nil, nil, usagef("%v", err)
 	}
 	var scorer scanner.Scorer
-	engine, err := newScorer(sf.rules)
+	rules, err := scorerFor(sf.rules)
 	if err != nil {
 		return nil, nil, err
 	}
 	if !c.noScorer {
-		scorer = engine
+		scorer = rules
 	}
 	runner := &scanner.Runner{Registry: reg, Dialer: dialer, Limits: sf.limits, Concurrency: sf.concurrency,
 		TargetTimeout: sf.targetTimeout, Scorer: scorer}
@@ -139,6 +139,9 @@ func scan(ctx context.Context, c *cli, targets []string, inf *inputFlags, sf *sc
 	runner.Idle = rw.flush
 	runner.Run(inputCtx, jobs, rw.add)
 	prog.stop()
+	if err := rules.wait(); err != nil { // the built-in rules: a broken build
+		return nil, nil, &scanError{err}
+	}
 
 	rw.summary.Refused = int(in.refused.Load())
 	rw.summary.BadInput = int(in.bad.Load())
