@@ -3,6 +3,10 @@ package redis
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -59,4 +63,66 @@ func BenchmarkProbeOpen(b *testing.B) {
 // password: one connection, one write (three INFOs and a SCAN), one read.
 func BenchmarkProbeAuthRequired(b *testing.B) {
 	benchProbe(b, startRedis(b, "--requirepass", "unused"), scanner.StatusAuthRequired)
+}
+
+// keyspaceOf seeds n keys of four patterns in db 0, as fortyKeys does.
+func keyspaceOf(n int) [][]string {
+	var cmds [][]string
+	for i := range n {
+		switch i % 4 {
+		case 0:
+			cmds = append(cmds, []string{"HSET", fmt.Sprintf("user:%d", i), "phone", canary, "email", canary})
+		case 1:
+			cmds = append(cmds, []string{"HSET", fmt.Sprintf("msg:%d", i), "sender_id", canary, "body", canary})
+		case 2:
+			cmds = append(cmds, []string{"SET", fmt.Sprintf("session:%d", i), canary})
+		case 3:
+			cmds = append(cmds, []string{"RPUSH", fmt.Sprintf("inbox:%d", i), canary})
+		}
+	}
+	return cmds
+}
+
+// serverCPU is the run time, in ns, of every thread of process pid, from
+// /proc/PID/task/*/schedstat.
+func serverCPU(b *testing.B, pid int) int64 {
+	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/[0-9]*/schedstat", pid))
+	var sum int64
+	for _, t := range tasks {
+		raw, err := os.ReadFile(t)
+		if err != nil {
+			continue
+		}
+		f := strings.Fields(string(raw))
+		if len(f) > 0 {
+			n, _ := strconv.ParseInt(f[0], 10, 64)
+			sum += n
+		}
+	}
+	if sum == 0 {
+		b.Skip("no schedstat for redis-server")
+	}
+	return sum
+}
+
+// BenchmarkProbeServerCost is what one open target costs redis-server:
+// its CPU per probe (server-us/op) and the commands the probe sends
+// (cmds/op), for a db of 40 keys and one of 1,000, four patterns each.
+func BenchmarkProbeServerCost(b *testing.B) {
+	for _, n := range []int{40, 1000} {
+		b.Run(fmt.Sprint(n, "keys"), func(b *testing.B) {
+			srv := startRedis(b)
+			srv.seed(b, keyspaceOf(n))
+			_, rec, err := runProbe(b, srv.target(), scanner.Limits{}, 5*time.Second)
+			if err != nil {
+				b.Fatal(err)
+			}
+			written, _ := rec.bytes()
+			cmds := len(sentCommands(b, written))
+			before := serverCPU(b, srv.pid)
+			benchProbe(b, srv, scanner.StatusOpen)
+			b.ReportMetric(float64(serverCPU(b, srv.pid)-before)/1e3/float64(b.N), "server-us/op")
+			b.ReportMetric(float64(cmds), "cmds/op")
+		})
+	}
 }

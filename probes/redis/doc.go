@@ -15,7 +15,8 @@
 //	SCAN 0 COUNT <n>             db 0's first page of key names
 //	SELECT <db>                  to move to the next db with keys (never in cluster mode)
 //	SCAN <cursor> COUNT <n>      key names, until max-keys per db
-//	TYPE <key>                   each sampled key, pipelined
+//	TYPE <key>                   the first 4 keys of each key pattern, pipelined; all
+//	                             of a pattern's keys when those 4 disagree
 //	HSCAN <key> 0 COUNT <n> NOVALUES   hash field names, Redis >= 7.4
 //	HRANDFIELD <key> <n>         hash field names without WITHVALUES, Redis 6.2 to 7.3
 //	HLEN <key>, then HKEYS <key> hash field names on older servers, only if HLEN <= 64
@@ -34,9 +35,19 @@
 // commands up to 256, each write at most about 128 KiB. An open server with
 // keys in db 0 only costs three round trips: the first write, the TYPEs,
 // the field names; each further db two more (three when the db before it
-// has no hashes or JSON documents).
+// has no hashes or JSON documents), and one more per db where a pattern's
+// sampled types disagree.
 //
-// Field names are read for at most 16 keys per key pattern. The probe never
+// Key names are grouped into patterns (below) before any TYPE is sent. Each
+// pattern's first 4 keys in SCAN order are typed; when they agree, the
+// pattern's other keys are taken to be of that type and its container says
+// so with the attribute typed_keys (the number of keys typed). When they
+// disagree (an error reply counting as the type "unknown"), the pattern's
+// other keys are typed in one more write, so its per-type counts (attribute
+// types) are exact. A pattern whose first 4 keys agree but whose later keys
+// do not is reported as the first keys' type. Field names are read only
+// from keys that were typed, at most 16 per pattern: 4 for a uniform
+// pattern of more than 4 keys. The probe never
 // sends AUTH, HELLO, CLIENT, CONFIG, MONITOR or any command that returns a
 // value (GET, HGET, HGETALL, LRANGE, SMEMBERS, ZRANGE, XRANGE, XINFO ...),
 // and never follows MOVED or ASK: in cluster mode it samples only the node

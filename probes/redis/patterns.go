@@ -15,8 +15,12 @@ import (
 type group struct {
 	pattern string
 	keys    int
+	// members are the group's raw key names in SCAN order, until
+	// typeGroups is done with them.
+	members []string
+	typed   int         // keys whose TYPE was asked
 	types   []typeCount // few: one per key type seen
-	sample  []fieldJob
+	sample  []fieldJob  // typed keys whose field names are read
 	fields  map[string]int
 	source  string
 	read    int // sampled keys whose field names were read
@@ -38,8 +42,10 @@ func (g *group) addType(typ string) {
 }
 
 // groupKeys redacts each key, collapses segments that vary from key to key,
-// and groups the keys by the resulting pattern, largest group first.
-func groupKeys(keys, types []string) []*group {
+// and groups the keys by the resulting pattern, largest group first. The
+// pattern does not depend on a key's type: each group lists its keys in
+// SCAN order (members, carved from one slice) for typeGroups.
+func groupKeys(keys []string) []*group {
 	redacted := make([]string, len(keys))
 	counts := map[string]int{}
 	for i, k := range keys {
@@ -53,22 +59,18 @@ func groupKeys(keys, types []string) []*group {
 	}
 	byName := make(map[string]*group, len(sizes))
 	groups := make([]*group, 0, len(sizes))
+	all := make([]string, 0, len(keys))
 	for i, k := range keys {
 		name := final[redacted[i]]
 		g := byName[name]
 		if g == nil {
-			g = &group{pattern: name}
+			g = &group{pattern: name, members: all[len(all) : len(all) : len(all)+sizes[name]]}
+			all = all[:len(all)+sizes[name]]
 			byName[name] = g
 			groups = append(groups, g)
 		}
 		g.keys++
-		g.addType(types[i])
-		if fieldSource(types[i]) != "" && len(g.sample) < keysPerPattern {
-			if g.sample == nil {
-				g.sample = make([]fieldJob, 0, min(sizes[name], keysPerPattern))
-			}
-			g.sample = append(g.sample, fieldJob{g: g, key: k, typ: types[i]})
-		}
+		g.members = append(g.members, k)
 	}
 	slices.SortFunc(groups, func(a, b *group) int {
 		if a.keys != b.keys {
@@ -182,6 +184,13 @@ func (g *group) container(db string, maxFields int, res *scanner.Result) scanner
 	}
 	if len(g.types) > 1 {
 		c.Attrs = map[string]string{"types": g.typeList()}
+	}
+	if g.typed < g.keys {
+		// The type was read from the first typed keys, which agreed.
+		if c.Attrs == nil {
+			c.Attrs = map[string]string{}
+		}
+		c.Attrs["typed_keys"] = itoa(g.typed)
 	}
 	if g.read > 0 {
 		if c.Attrs == nil {

@@ -107,10 +107,16 @@ func TestProbeOpenSamplesPatterns(t *testing.T) {
 		if c.Kind != "key-pattern" || c.Type != w.typ || c.Docs == nil || *c.Docs != w.docs {
 			t.Errorf("%s %s: kind %s type %s docs %v, want %s %d", w.db, w.name, c.Kind, c.Type, deref(c.Docs), w.typ, w.docs)
 		}
+		// Every pattern is uniform: its first typeSample keys are typed,
+		// and only they are field-sampled.
+		typed := min(w.docs, typeSample)
+		if wantAttr := map[bool]string{true: itoa(int(typed))}[typed < w.docs]; c.Attrs["typed_keys"] != wantAttr {
+			t.Errorf("%s %s: typed_keys %q, want %q", w.db, w.name, c.Attrs["typed_keys"], wantAttr)
+		}
 		var fields []string
 		for _, f := range c.Fields {
 			fields = append(fields, f.Path)
-			if f.Source != scanner.SourceHashField || f.Count != int(min(w.docs, keysPerPattern)) {
+			if f.Source != scanner.SourceHashField || f.Count != int(typed) {
 				t.Errorf("%s field %s: source %s count %d", w.name, f.Path, f.Source, f.Count)
 			}
 		}

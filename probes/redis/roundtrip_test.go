@@ -45,7 +45,9 @@ func commandNames(cmds [][]string) string {
 }
 
 // TestProbeRoundTrips: an open single-db server costs three writes: the
-// INFOs with db 0's first SCAN, the TYPEs, the field names.
+// INFOs with db 0's first SCAN, the TYPEs, the field names. Its four
+// patterns are uniform, so each gets typeSample TYPEs, its first keys in
+// SCAN order, and its hashes' field names are read from those keys only.
 func TestProbeRoundTrips(t *testing.T) {
 	srv := startRedis(t)
 	srv.seed(t, fortyKeys())
@@ -55,18 +57,41 @@ func TestProbeRoundTrips(t *testing.T) {
 	}
 	written, read := rec.bytes()
 	cmds := sentCommands(t, written)
-	if got, want := commandNames(cmds), "INFOx3 SCANx1 TYPEx40 HRANDFIELDx20"; got != want {
+	if got, want := commandNames(cmds), "INFOx3 SCANx1 TYPEx16 HRANDFIELDx8"; got != want {
 		t.Errorf("sent %s, want %s", got, want)
 	}
 	if n := rec.writeCount(); n != 3 {
 		t.Errorf("%d writes, want 3", n)
 	}
-	for _, p := range []string{"user:<int>", "msg:<int>", "session:<int>", "inbox:<int>"} {
-		if c := find(res.Containers, "db0", p); c == nil || deref(c.Docs) != 10 {
-			t.Errorf("container %s: %s", p, names(res.Containers))
+	typed := map[string][]string{} // pattern prefix -> keys sent TYPE
+	var fielded []string
+	for _, c := range cmds {
+		switch c[0] {
+		case "TYPE":
+			prefix, _, _ := strings.Cut(c[1], ":")
+			typed[prefix] = append(typed[prefix], c[1])
+		case "HRANDFIELD":
+			fielded = append(fielded, c[1])
 		}
 	}
-	if c := find(res.Containers, "db0", "msg:<int>"); c == nil || fieldList(c) != "body/hash-field/10 sender_id/hash-field/10" {
+	for p, typ := range map[string]string{"user": "hash", "msg": "hash", "session": "string", "inbox": "list"} {
+		c := find(res.Containers, "db0", p+":<int>")
+		if c == nil || deref(c.Docs) != 10 || c.Type != typ || c.Attrs["typed_keys"] != "4" || c.Attrs["types"] != "" {
+			t.Errorf("container %s: %s %+v", p, names(res.Containers), c)
+		}
+		if len(typed[p]) != typeSample {
+			t.Errorf("TYPE %s: %q, want %d keys", p, typed[p], typeSample)
+		}
+	}
+	// Field names are read only from keys that were sent TYPE.
+	for _, k := range fielded {
+		prefix, _, _ := strings.Cut(k, ":")
+		if !slices.Contains(typed[prefix], k) {
+			t.Errorf("HRANDFIELD %s, a key never sent TYPE", k)
+		}
+	}
+	if c := find(res.Containers, "db0", "msg:<int>"); c == nil || fieldList(c) != "body/hash-field/4 sender_id/hash-field/4" ||
+		c.Attrs["field_sampled_keys"] != "4" {
 		t.Errorf("msg fields: %s", names(res.Containers))
 	}
 	out := fmt.Sprint(res)
@@ -92,12 +117,12 @@ func TestProbeEmptyDB0SamplesDB3(t *testing.T) {
 	}
 	c := res.Containers[0]
 	if c.Database != "db3" || c.Name != "order:<int>" || deref(c.Docs) != 12 ||
-		fieldList(&c) != "buyer_phone/hash-field/12 total/hash-field/12" {
+		fieldList(&c) != "buyer_phone/hash-field/4 total/hash-field/4" || c.Attrs["typed_keys"] != "4" {
 		t.Errorf("container %s/%s docs %d fields %s", c.Database, c.Name, deref(c.Docs), fieldList(&c))
 	}
 	written, read := rec.bytes()
 	sent := sentCommands(t, written)
-	if got, want := commandNames(sent), "INFOx3 SCANx1 SELECTx1 SCANx1 TYPEx12 HRANDFIELDx12"; got != want {
+	if got, want := commandNames(sent), "INFOx3 SCANx1 SELECTx1 SCANx1 TYPEx4 HRANDFIELDx4"; got != want {
 		t.Errorf("sent %s, want %s", got, want)
 	}
 	if !slices.Equal(sent[4], []string{"SELECT", "3"}) || rec.writeCount() != 4 {
@@ -200,7 +225,9 @@ func TestProbeTwoDBsRoundTrips(t *testing.T) {
 		t.Fatalf("status %s err %v containers %s", res.Status, err, names(res.Containers))
 	}
 	written, _ := rec.bytes()
-	want := "INFOx3 SCANx1 TYPEx62 HRANDFIELDx20 SELECTx1 SCANx1 TYPEx31 HRANDFIELDx1"
+	// db0: seven patterns of more than four keys, five of one to three;
+	// db1: cache:posts:<int> (30 keys) and cache:stats.
+	want := "INFOx3 SCANx1 TYPEx32 HRANDFIELDx8 SELECTx1 SCANx1 TYPEx5 HRANDFIELDx1"
 	if got := commandNames(sentCommands(t, written)); got != want || rec.writeCount() != 5 {
 		t.Errorf("sent %s in %d writes, want %s in 5", got, rec.writeCount(), want)
 	}

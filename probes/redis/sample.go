@@ -14,7 +14,7 @@ const (
 	maxScanCalls    = 256  // SCAN round trips per db
 	pipelineBatch   = 256  // field-name commands per pipelined write
 	typeBatch       = 1024 // TYPE commands per pipelined write (replies are tiny)
-	keysPerPattern  = 16   // keys per pattern whose field names are read
+	keysPerPattern  = 16   // typed keys per pattern whose field names are read (see typeSample)
 	fieldsPerKey    = 64   // field names asked for per key
 	hkeysMaxHashLen = 64   // HKEYS only for hashes at most this long
 	maxDBFacts      = 64   // keys_dbN facts recorded
@@ -45,8 +45,9 @@ func (s *sampler) refused(cmd string) {
 	s.res.Notes = append(s.res.Notes, cmd+" was refused; sampling is incomplete")
 }
 
-// sampleDB scans up to max-keys key names, types them, groups them into
-// redacted patterns and reads field names of a few keys per pattern.
+// sampleDB scans up to max-keys key names, groups them into redacted
+// patterns, types a sample of each pattern (all its keys when the sample's
+// types disagree) and reads field names of a few typed keys per pattern.
 // When queued, the reply to the db's first SCAN is the next one to read.
 func (s *sampler) sampleDB(ctx context.Context, db dbKeys, queued bool) error {
 	s.nextSent = false
@@ -57,22 +58,10 @@ func (s *sampler) sampleDB(ctx context.Context, db dbKeys, queued bool) error {
 	if over := db.keys - int64(len(keys)); over > 0 {
 		addSkipped(s.res, "keys-over-max-keys", int(min(over, 1<<30)))
 	}
-	types := make([]string, 0, len(keys)) // replies come in key order
-	var args []string                     // one slice for every command: pipeline allows it
-	err = pipeline(s.c, keys, typeBatch,
-		func(k string) []string { args = append(args[:0], "TYPE", k); return args },
-		func(_ string, r reply) {
-			if r.kind == '+' {
-				types = append(types, r.str)
-			} else {
-				types = append(types, "unknown")
-				addSkipped(s.res, "type-errors", 1)
-			}
-		})
-	if err != nil {
+	groups := groupKeys(keys)
+	if err := s.typeGroups(groups); err != nil {
 		return err
 	}
-	groups := groupKeys(keys, types)
 	if err := s.sampleFields(groups); err != nil {
 		return err
 	}

@@ -22,6 +22,7 @@ import (
 type redisServer struct {
 	host string
 	port int
+	pid  int
 }
 
 // startRedis runs redis-server on a free loopback port with no persistence,
@@ -45,7 +46,7 @@ func runRedis(t testing.TB, port int, args ...string) *redisServer {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	s := &redisServer{host: "127.0.0.1", port: port}
+	s := &redisServer{host: "127.0.0.1", port: port, pid: cmd.Process.Pid}
 	waitListening(t, s.addr(), &log)
 	return s
 }
