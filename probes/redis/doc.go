@@ -45,9 +45,11 @@
 // disagree (an error reply counting as the type "unknown"), the pattern's
 // other keys are typed in one more write, so its per-type counts (attribute
 // types) are exact. A pattern whose first 4 keys agree but whose later keys
-// do not is reported as the first keys' type. Field names are read only
-// from keys that were typed, at most 16 per pattern: 4 for a uniform
-// pattern of more than 4 keys. The probe never
+// do not is reported as the first keys' type. Field names are read from
+// up to 16 keys per pattern: typed keys of a type that has field names and,
+// in a pattern taken to be all hashes (or RedisJSON), its other keys too;
+// a key that is of another type after all answers with an error, counted
+// in field-sample-errors. The probe never
 // sends AUTH, HELLO, CLIENT, CONFIG, MONITOR or any command that returns a
 // value (GET, HGET, HGETALL, LRANGE, SMEMBERS, ZRANGE, XRANGE, XINFO ...),
 // and never follows MOVED or ASK: in cluster mode it samples only the node

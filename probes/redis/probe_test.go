@@ -108,15 +108,16 @@ func TestProbeOpenSamplesPatterns(t *testing.T) {
 			t.Errorf("%s %s: kind %s type %s docs %v, want %s %d", w.db, w.name, c.Kind, c.Type, deref(c.Docs), w.typ, w.docs)
 		}
 		// Every pattern is uniform: its first typeSample keys are typed,
-		// and only they are field-sampled.
+		// and up to keysPerPattern of its keys are field-sampled.
 		typed := min(w.docs, typeSample)
+		sampled := min(w.docs, keysPerPattern)
 		if wantAttr := map[bool]string{true: itoa(int(typed))}[typed < w.docs]; c.Attrs["typed_keys"] != wantAttr {
 			t.Errorf("%s %s: typed_keys %q, want %q", w.db, w.name, c.Attrs["typed_keys"], wantAttr)
 		}
 		var fields []string
 		for _, f := range c.Fields {
 			fields = append(fields, f.Path)
-			if f.Source != scanner.SourceHashField || f.Count != int(typed) {
+			if f.Source != scanner.SourceHashField || f.Count != int(sampled) {
 				t.Errorf("%s field %s: source %s count %d", w.name, f.Path, f.Source, f.Count)
 			}
 		}

@@ -20,8 +20,9 @@ type typeJob struct {
 // group whose sampled types all agree is taken to hold only that type; a
 // group whose samples disagree (an error reply counts as the type
 // "unknown") gets TYPE for all its other keys in one more pipelined write,
-// so its per-type counts are exact. Field names are later read only from
-// keys whose TYPE was asked (group.sample).
+// so its per-type counts are exact. Field names are later read from up to
+// keysPerPattern keys of each group (group.sample): keys whose TYPE was
+// asked, and in a group taken to be of one type, its other keys too.
 func (s *sampler) typeGroups(groups []*group) error {
 	n := 0
 	for _, g := range groups {
@@ -50,10 +51,28 @@ func (s *sampler) typeGroups(groups []*group) error {
 	for _, g := range groups {
 		if g.typed < g.keys && len(g.types) == 1 {
 			g.types[0].n = g.keys
+			g.sampleUntyped(g.types[0].typ)
 		}
 		g.members = nil
 	}
 	return nil
+}
+
+// sampleUntyped fills the field sample of a group taken to be all of type
+// typ from its keys that were not sent TYPE, up to keysPerPattern, so that
+// fields only some keys carry are still found. A key that is of another
+// type after all answers the field command with an error, counted in
+// field-sample-errors.
+func (g *group) sampleUntyped(typ string) {
+	if fieldSource(typ) == "" {
+		return
+	}
+	for _, k := range g.members[g.typed:] {
+		if len(g.sample) >= keysPerPattern {
+			return
+		}
+		g.sample = append(g.sample, fieldJob{g: g, key: k, typ: typ})
+	}
 }
 
 // typeKeys pipelines TYPE for each job and records the replies on the

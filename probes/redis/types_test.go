@@ -141,3 +141,41 @@ func TestProbeTypeErrorInSample(t *testing.T) {
 		t.Errorf("docs %d type %s attrs %v skipped %v TYPEs %d", deref(c.Docs), c.Type, c.Attrs, res.Skipped, len(f.sent("TYPE")))
 	}
 }
+
+// TestProbeUntypedKeyOfAnotherType: h:<int>'s first four keys are hashes,
+// so the pattern is taken to be all hashes and its other keys are
+// field-sampled without a TYPE; h:5, a string after all, answers
+// HRANDFIELD with WRONGTYPE, counted in field-sample-errors, and the
+// hashes' field names are still read.
+func TestProbeUntypedKeyOfAnotherType(t *testing.T) {
+	f := &fakeRedis{}
+	target := f.start(t, func(cmd []string) string {
+		switch cmd[0] {
+		case "INFO":
+			return infoReply(cmd, "redis_version:7.0.15", "db0:keys=6")
+		case "SCAN":
+			return array(bulk("0"), bulks("h:1", "h:2", "h:3", "h:4", "h:5", "h:6"))
+		case "TYPE":
+			return "+hash\r\n"
+		case "HRANDFIELD":
+			if cmd[1] == "h:5" {
+				return "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"
+			}
+			return bulks("sender_phone")
+		}
+		return "-ERR unexpected\r\n"
+	})
+	res, _, err := runProbe(t, target, scanner.Limits{}, time.Second)
+	if err != nil || res.Status != scanner.StatusOpen || len(res.Containers) != 1 {
+		t.Fatalf("status %s err %v containers %s", res.Status, err, names(res.Containers))
+	}
+	c := res.Containers[0]
+	if c.Name != "h:<int>" || c.Type != "hash" || deref(c.Docs) != 6 || c.Attrs["typed_keys"] != "4" ||
+		fieldList(&c) != "sender_phone/hash-field/5" || res.Skipped["field-sample-errors"] != 1 {
+		t.Errorf("container %s type %s docs %d attrs %v fields %s skipped %v",
+			c.Name, c.Type, deref(c.Docs), c.Attrs, fieldList(&c), res.Skipped)
+	}
+	if n, m := len(f.sent("TYPE")), len(f.sent("HRANDFIELD")); n != typeSample || m != 6 {
+		t.Errorf("%d TYPE and %d HRANDFIELD sent, want %d and 6", n, m, typeSample)
+	}
+}
