@@ -5,6 +5,7 @@ package mongodb
 import (
 	"bytes"
 	"errors"
+	"io"
 	"net"
 	"strings"
 	"testing"
@@ -164,5 +165,27 @@ func TestGuardReplyHeader(t *testing.T) {
 				t.Fatalf("err = %v, want %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestGuardRefusesWholeFlight: one write holding an allowed message and a
+// refused one (a flight of pipelined requests) sends neither.
+func TestGuardRefusesWholeFlight(t *testing.T) {
+	client, server := net.Pipe()
+	defer client.Close()
+	got := make(chan []byte)
+	go func() {
+		b, _ := io.ReadAll(server)
+		got <- b
+	}()
+	g := newGuardConn(client, 1<<20)
+	flight := append(buildOpMsg(1, "chat", command("buildInfo")),
+		buildOpMsg(2, "chat", ejson(t, `{"drop": "messages"}`))...)
+	if _, err := g.Write(flight); !errors.Is(err, errNotAllowed) {
+		t.Fatalf("err %v, want errNotAllowed", err)
+	}
+	client.Close()
+	if sent := <-got; len(sent) != 0 {
+		t.Fatalf("socket got %d bytes, want none", len(sent))
 	}
 }

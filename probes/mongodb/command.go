@@ -17,6 +17,20 @@ type runner interface {
 	close()
 }
 
+// batcher is a runner that can have several commands in flight at once
+// (opConn). runBatch fills every call's reply or error.
+type batcher interface {
+	runBatch(ctx context.Context, calls []*call)
+}
+
+// call is one command of a batch and its outcome.
+type call struct {
+	db    string
+	cmd   bsoncore.Document
+	reply bsoncore.Document
+	err   error
+}
+
 // cmdError is a server's refusal of a command.
 type cmdError struct {
 	Code int32

@@ -28,31 +28,39 @@ func newGuardConn(c net.Conn, maxReply int64) *guardConn {
 }
 
 // Write buffers p until it holds whole messages, checks each and forwards
-// the allowed ones. A refused message is never sent, and the connection
-// refuses everything after it.
+// the allowed ones, all the whole messages of one call in one write (a
+// flight of pipelined requests is one write on the socket). A refused
+// message is never sent, nor any other message of the same call, and the
+// connection refuses everything after it.
 func (g *guardConn) Write(p []byte) (int, error) {
 	if g.err != nil {
 		return 0, g.err
 	}
 	g.out = append(g.out, p...)
-	for len(g.out) >= 4 {
-		n := int64(binary.LittleEndian.Uint32(g.out))
+	ok := 0 // bytes of g.out checked and allowed
+	for len(g.out)-ok >= 4 {
+		n := int64(binary.LittleEndian.Uint32(g.out[ok:]))
 		if n < 16 || n > maxRequestBytes {
 			g.err = fmt.Errorf("%w: outgoing message of %d bytes", errNotAllowed, n)
-			return 0, g.err
-		}
-		if int64(len(g.out)) < n {
 			break
 		}
-		msg := g.out[:n]
-		if err := checkRequest(msg); err != nil {
+		if int64(len(g.out)-ok) < n {
+			break
+		}
+		if err := checkRequest(g.out[ok : ok+int(n)]); err != nil {
 			g.err = err
+			break
+		}
+		ok += int(n)
+	}
+	if g.err != nil {
+		return 0, g.err
+	}
+	if ok > 0 {
+		if _, err := g.Conn.Write(g.out[:ok]); err != nil {
 			return 0, err
 		}
-		if _, err := g.Conn.Write(msg); err != nil {
-			return 0, err
-		}
-		g.out = g.out[n:]
+		g.out = g.out[ok:]
 	}
 	if len(g.out) == 0 {
 		g.out = nil

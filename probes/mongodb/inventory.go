@@ -26,8 +26,11 @@ type inventory struct {
 	res     *scanner.Result
 	timeout time.Duration
 	sample  bool // false once the server refused the key-name aggregation
+	sampled bool // true once the server answered a key-name aggregation
 	noStats bool // true once the server refused collStats
 	stopped bool // a network error or the time budget ended the inventory
+
+	pre map[string]*call // replies prefetched for the collections of one database
 }
 
 // maxNotes bounds the notes one target gets; the rest are only counted.
@@ -127,6 +130,7 @@ func (inv *inventory) database(ctx context.Context, db string) {
 		inv.res.Skipped["over-max-collections"] += len(colls) - inv.limits.MaxCollections
 		colls = colls[:inv.limits.MaxCollections]
 	}
+	inv.prefetch(ctx, db, colls)
 	for i, e := range colls {
 		if inv.stopped || ctx.Err() != nil {
 			inv.res.Skipped["time-budget-collections"] += len(colls) - i
@@ -162,8 +166,7 @@ func (inv *inventory) collection(ctx context.Context, db string, e collEntry) (c
 			return c
 		}
 	}
-	reply, err := inv.r.run(ctx, db, bsoncore.NewDocumentBuilder().AppendString("listIndexes", e.name).
-		AppendDocument("cursor", bsoncore.NewDocumentBuilder().Build()).Build())
+	reply, err := inv.exec(ctx, db, listIndexesCmd(e.name))
 	if err != nil {
 		inv.failed("listIndexes on "+ns, err)
 	}
@@ -188,7 +191,7 @@ func (inv *inventory) count(ctx context.Context, db, coll string, c *scanner.Con
 	if inv.stopped {
 		return
 	}
-	reply, err := inv.r.run(ctx, db, bsoncore.NewDocumentBuilder().AppendString("count", coll).Build())
+	reply, err := inv.exec(ctx, db, countCmd(coll))
 	if err != nil {
 		inv.failed("count on "+db+"."+coll, err)
 		return
@@ -199,7 +202,7 @@ func (inv *inventory) count(ctx context.Context, db, coll string, c *scanner.Con
 // collStats fills Docs, Bytes and the storage size, and reports whether it
 // did. A refusal turns collStats off for the rest of the target.
 func (inv *inventory) collStats(ctx context.Context, db, coll string, c *scanner.Container) bool {
-	reply, err := inv.r.run(ctx, db, bsoncore.NewDocumentBuilder().AppendString("collStats", coll).Build())
+	reply, err := inv.exec(ctx, db, collStatsCmd(coll))
 	if err == nil {
 		c.Docs = scanner.Int64(numberOf(reply.Lookup("count")))
 		if v := reply.Lookup("size"); v.Type != 0 {

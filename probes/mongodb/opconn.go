@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"sync"
 
 	"go.mongodb.org/mongo-driver/mongo/address"
 	"go.mongodb.org/mongo-driver/mongo/description"
@@ -13,7 +14,6 @@ import (
 	"go.mongodb.org/mongo-driver/x/bsonx/bsoncore"
 	"go.mongodb.org/mongo-driver/x/mongo/driver"
 	"go.mongodb.org/mongo-driver/x/mongo/driver/operation"
-	"go.mongodb.org/mongo-driver/x/mongo/driver/wiremessage"
 
 	"github.com/spillcheck/spillcheck/scanner"
 )
@@ -25,19 +25,18 @@ import (
 // is a standalone, $readPreference primaryPreferred) and reads the reply;
 // the guardConn underneath still checks every outgoing message.
 //
-// It implements driver.Connection for driver.SingleConnectionDeployment.
+// Each operation gets its own opView, a driver.Connection for
+// driver.SingleConnectionDeployment, over the one pipe: runBatch sends up
+// to maxInFlight commands before reading a reply.
 type opConn struct {
-	conn  net.Conn // a guardConn
-	desc  description.Server
-	reqID int32 // request ID of the message last written
+	pipe *pipe
+	desc description.Server
 }
-
-var _ driver.Connection = (*opConn)(nil)
 
 // newOpConn wraps the handshake connection c, described by what the
 // handshake learned.
 func newOpConn(c net.Conn, addr string, info serverInfo) *opConn {
-	return &opConn{conn: c, desc: description.Server{
+	return &opConn{pipe: newPipe(c), desc: description.Server{
 		Addr:        address.Address(addr),
 		Kind:        serverKind(info),
 		WireVersion: &description.VersionRange{Min: int32(info.minWire), Max: int32(info.maxWire)},
@@ -68,9 +67,35 @@ func serverKind(info serverInfo) description.ServerKind {
 // by the guard) unwrapped from the driver's, or a protocol error for a
 // reply the driver could not decode.
 func (c *opConn) run(ctx context.Context, db string, cmd bsoncore.Document) (bsoncore.Document, error) {
+	v := &opView{c: c, f: newFlight(c.pipe, 1)}
+	defer v.f.skip(0)
+	return c.exec(ctx, v, db, cmd)
+}
+
+// runBatch runs calls with up to maxInFlight of them in flight at once:
+// each flight's commands go out together, in calls' order, and then their
+// replies are read. It fills every call's reply or error.
+func (c *opConn) runBatch(ctx context.Context, calls []*call) {
+	for len(calls) > 0 {
+		n := min(len(calls), maxInFlight)
+		f := newFlight(c.pipe, n)
+		var wg sync.WaitGroup
+		for i, cl := range calls[:n] {
+			wg.Go(func() {
+				defer f.skip(i)
+				cl.reply, cl.err = c.exec(ctx, &opView{c: c, f: f, slot: i}, cl.db, cl.cmd)
+			})
+		}
+		wg.Wait()
+		calls = calls[n:]
+	}
+}
+
+// exec runs one command through the operation layer on view v.
+func (c *opConn) exec(ctx context.Context, v *opView, db string, cmd bsoncore.Document) (bsoncore.Document, error) {
 	op := operation.NewCommand(cmd).
 		Database(db).
-		Deployment(driver.SingleConnectionDeployment{C: c}).
+		Deployment(driver.SingleConnectionDeployment{C: v}).
 		ReadPreference(readpref.PrimaryPreferred())
 	err := op.Execute(ctx)
 	if err == nil {
@@ -99,55 +124,54 @@ func (c *opConn) run(ctx context.Context, db string, cmd bsoncore.Document) (bso
 	return nil, scanner.ProtocolError("%s reply: %v", commandOf(cmd), err)
 }
 
-// WriteWireMessage writes one whole message through the guard. Like
+// opView is one operation's driver.Connection on the pipe: its message
+// takes slot in flight f, and its reply is the one answering that message.
+type opView struct {
+	c     *opConn
+	f     *flight
+	slot  int
+	reqID int32
+}
+
+var _ driver.Connection = (*opView)(nil)
+
+// WriteWireMessage files one whole message in the view's flight, which
+// writes it through the guard with the rest of the flight. Like
 // ReadWireMessage it only checks ctx: the connection from env.DialContext
 // already bounds every read and write by the timeout and ctx's deadline.
-func (c *opConn) WriteWireMessage(ctx context.Context, wm []byte) error {
+func (v *opView) WriteWireMessage(ctx context.Context, wm []byte) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if len(wm) < 16 {
-		return fmt.Errorf("%w: message of %d bytes", errNotAllowed, len(wm))
+	if err := v.f.put(v.slot, wm); err != nil {
+		return err
 	}
-	c.reqID = int32(binary.LittleEndian.Uint32(wm[4:]))
-	_, err := c.conn.Write(wm)
-	return err
+	v.reqID = int32(binary.LittleEndian.Uint32(wm[4:]))
+	return nil
 }
 
-// ReadWireMessage reads one whole reply, capped by the guard, and accepts
-// only an uncompressed OP_MSG that answers the message last written.
-func (c *opConn) ReadWireMessage(ctx context.Context) ([]byte, error) {
-	if err := ctx.Err(); err != nil {
+// ReadWireMessage waits for the flight to be written and returns the reply
+// to the view's message: one whole uncompressed OP_MSG, capped by the
+// guard.
+func (v *opView) ReadWireMessage(ctx context.Context) ([]byte, error) {
+	if err := v.f.wait(ctx); err != nil {
 		return nil, err
 	}
-	msg, err := readMessage(c.conn)
-	if err != nil {
-		return nil, err
-	}
-	_, _, respTo, op, _, ok := wiremessage.ReadHeader(msg)
-	switch {
-	case !ok:
-		return nil, scanner.ProtocolError("truncated reply header")
-	case respTo != c.reqID:
-		return nil, scanner.ProtocolError("reply answers request %d, not %d", respTo, c.reqID)
-	case op != wiremessage.OpMsg:
-		return nil, scanner.ProtocolError("reply with opcode %v to an OP_MSG", op)
-	}
-	return msg, nil
+	return v.c.pipe.read(ctx, v.reqID)
 }
 
-func (c *opConn) Description() description.Server { return c.desc }
+func (v *opView) Description() description.Server { return v.c.desc }
 
 // Close does nothing: the driver closes the connection after every
 // operation, and the probe closes it once, at the end, with close.
-func (c *opConn) Close() error { return nil }
+func (v *opView) Close() error { return nil }
 
-func (c *opConn) close() { c.conn.Close() }
+func (c *opConn) close() { c.pipe.conn.Close() }
 
-func (c *opConn) ID() string                 { return "spillcheck" }
-func (c *opConn) ServerConnectionID() *int64 { return nil }
-func (c *opConn) DriverConnectionID() uint64 { return 0 }
-func (c *opConn) Address() address.Address   { return c.desc.Addr }
-func (c *opConn) Stale() bool                { return false }
-func (c *opConn) OIDCTokenGenID() uint64     { return 0 }
-func (c *opConn) SetOIDCTokenGenID(uint64)   {}
+func (v *opView) ID() string                 { return "spillcheck" }
+func (v *opView) ServerConnectionID() *int64 { return nil }
+func (v *opView) DriverConnectionID() uint64 { return 0 }
+func (v *opView) Address() address.Address   { return v.c.desc.Addr }
+func (v *opView) Stale() bool                { return false }
+func (v *opView) OIDCTokenGenID() uint64     { return 0 }
+func (v *opView) SetOIDCTokenGenID(uint64)   {}

@@ -21,16 +21,11 @@ const (
 // operator: FerretDB, or MongoDB before 3.4.4) it stops sampling for the
 // whole target and says so once.
 func (inv *inventory) sampleKeys(ctx context.Context, db, coll string, c *scanner.Container, fs *fieldSet) {
-	maxMS := inv.timeout.Milliseconds()
-	if dl, ok := ctx.Deadline(); ok {
-		maxMS = min(maxMS, max(1, timeUntil(dl)))
-	}
-	cmd := keyNameCommand(coll, clamp(inv.limits.SampleDocs), clamp(inv.limits.MaxDepth), clamp(inv.limits.MaxFields+1), maxMS)
-	reply, err := inv.r.run(ctx, db, cmd)
+	reply, err := inv.exec(ctx, db, inv.keyNameCmd(ctx, coll))
 	var ce *cmdError
 	switch {
 	case err == nil:
-	case errors.As(err, &ce) && (ce.Code == codeMaxTimeMSExpired || unauthorized(err)):
+	case refusedForCollection(err):
 		inv.note("key-name sample of %s.%s refused: %v", db, coll, err)
 		return
 	case errors.As(err, &ce):
@@ -48,6 +43,24 @@ func (inv *inventory) sampleKeys(ctx context.Context, db, coll string, c *scanne
 		}
 		fs.add(f)
 	}
+}
+
+// keyNameCmd is the key-name aggregate for coll, its maxTimeMS the
+// timeout or the time left, whichever is shorter.
+func (inv *inventory) keyNameCmd(ctx context.Context, coll string) bsoncore.Document {
+	maxMS := inv.timeout.Milliseconds()
+	if dl, ok := ctx.Deadline(); ok {
+		maxMS = min(maxMS, max(1, timeUntil(dl)))
+	}
+	return keyNameCommand(coll, clamp(inv.limits.SampleDocs), clamp(inv.limits.MaxDepth), clamp(inv.limits.MaxFields+1), maxMS)
+}
+
+// refusedForCollection reports whether the server refused the key-name
+// aggregate for one collection (a time limit, or no right to read it)
+// rather than the pipeline itself: sampling goes on with the next one.
+func refusedForCollection(err error) bool {
+	var ce *cmdError
+	return errors.As(err, &ce) && (ce.Code == codeMaxTimeMSExpired || unauthorized(err))
 }
 
 // optionAttrs keeps the collection options that describe storage, never a
