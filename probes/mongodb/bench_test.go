@@ -11,7 +11,7 @@ import (
 )
 
 // benchProbe probes addr b.N times and reports connections and bytes per
-// probe besides time and allocations.
+// probe, round trips and messages besides time and allocations.
 func benchProbe(b *testing.B, addr string, want scanner.Status) {
 	rec := &recorder{}
 	d, err := scanner.NewDialer(scanner.DialerConfig{Timeout: 2 * time.Second, WrapConn: rec.wrap})
@@ -35,14 +35,21 @@ func benchProbe(b *testing.B, addr string, want scanner.Status) {
 		}
 	}
 	b.StopTimer()
-	var sent, recv int
+	var sent, recv, writes, msgs int
 	for _, c := range rec.conns {
 		sent += c.sent.Len()
 		recv += c.recv.Len()
+		writes += len(c.flights)
+		for _, n := range c.flights {
+			msgs += n
+		}
 	}
 	b.ReportMetric(float64(len(rec.conns))/float64(b.N), "conns/op")
 	b.ReportMetric(float64(sent)/float64(b.N), "sent-B/op")
 	b.ReportMetric(float64(recv)/float64(b.N), "recv-B/op")
+	// One write per round trip: a flight of pipelined commands is one.
+	b.ReportMetric(float64(writes)/float64(b.N), "round-trips/op")
+	b.ReportMetric(float64(msgs)/float64(b.N), "msgs/op")
 }
 
 // BenchmarkProbeFerretDB is an open target with 7 collections in 3

@@ -5,8 +5,10 @@ package mongodb
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"io"
 	"net"
+	"slices"
 	"testing"
 
 	"go.mongodb.org/mongo-driver/x/bsonx/bsoncore"
@@ -117,6 +119,82 @@ func (c *replayConn) Write(p []byte) (int, error) {
 }
 
 func (c *replayConn) Read(p []byte) (int, error) {
+	if c.r == nil {
+		return 0, io.EOF
+	}
+	return c.r.Read(p)
+}
+
+// FuzzFlightReplies feeds arbitrary bytes as the replies to a flight of
+// three commands. A message's responseTo of 0, 1 or 2 is set to the
+// request ID of that call, so that the fuzzer reaches the demultiplexer,
+// and any other to 1<<31-1, which no request has.
+// It must not panic or hang, and a call that succeeds has a reply from a
+// message answering it.
+func FuzzFlightReplies(f *testing.F) {
+	msg := func(respTo int32, doc string) []byte { return replyMessage(respTo, wiremessage.OpMsg, ejson(f, doc)) }
+	f.Add(slices.Concat(msg(0, `{"i": 0, "ok": 1}`), msg(1, `{"i": 1, "ok": 1}`), msg(2, `{"i": 2, "ok": 1}`)))
+	f.Add(slices.Concat(msg(1, `{"i": 1, "ok": 1}`), msg(0, `{"i": 0, "ok": 1}`), msg(2, `{"i": 2, "ok": 1}`)))
+	f.Add(slices.Concat(msg(0, `{"i": 0, "ok": 0, "code": 13}`), msg(9, `{"i": 1, "ok": 1}`)))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		rc := &flightConn{data: data}
+		c := newOpConn(newGuardConn(rc, 1<<16), "127.0.0.1:27017", serverInfo{role: "standalone", maxWire: 17})
+		calls := []*call{{db: "a", cmd: collStatsCmd("x")}, {db: "a", cmd: listIndexesCmd("x")}, {db: "a", cmd: countCmd("x")}}
+		c.runBatch(context.Background(), calls)
+		for k, cl := range calls {
+			if cl.err != nil {
+				continue
+			}
+			if cl.reply.Validate() != nil {
+				t.Fatalf("call %d: an invalid document without an error", k)
+			}
+			if !slices.ContainsFunc(rc.answers[k], func(m []byte) bool { return bytes.Contains(m, cl.reply) }) {
+				t.Fatalf("call %d got a reply from no message answering it", k)
+			}
+		}
+	})
+}
+
+// flightConn answers the first write (a whole flight) with data, whose
+// messages' responseTo 0, 1 and 2 become the flight's request IDs and any
+// other one no request has.
+type flightConn struct {
+	net.Conn
+	data    []byte
+	r       *bytes.Reader
+	answers [3][][]byte // the messages answering each call
+}
+
+func (c *flightConn) Write(p []byte) (int, error) {
+	if c.r != nil {
+		return len(p), nil
+	}
+	var ids [][]byte
+	for b := p; len(b) >= 16 && int(binary.LittleEndian.Uint32(b)) <= len(b); b = b[max(16, binary.LittleEndian.Uint32(b)):] {
+		ids = append(ids, b[4:8])
+	}
+	data := bytes.Clone(c.data)
+	for b := data; len(b) >= 16; {
+		k := binary.LittleEndian.Uint32(b[8:])
+		if k < uint32(len(ids)) {
+			copy(b[8:12], ids[k])
+		} else {
+			binary.LittleEndian.PutUint32(b[8:], 1<<31-1)
+		}
+		n := int(binary.LittleEndian.Uint32(b))
+		if n < 16 || n > len(b) {
+			break
+		}
+		if k < uint32(len(ids)) && k < 3 {
+			c.answers[k] = append(c.answers[k], b[:n])
+		}
+		b = b[n:]
+	}
+	c.r = bytes.NewReader(data)
+	return len(p), nil
+}
+
+func (c *flightConn) Read(p []byte) (int, error) {
 	if c.r == nil {
 		return 0, io.EOF
 	}

@@ -28,6 +28,7 @@ type recConn struct {
 	net.Conn
 	mu         sync.Mutex
 	sent, recv bytes.Buffer
+	flights    []int // wire messages in each Write: one write per round trip
 }
 
 func (c *recConn) Read(p []byte) (int, error) {
@@ -42,6 +43,11 @@ func (c *recConn) Write(p []byte) (int, error) {
 	n, err := c.Conn.Write(p)
 	c.mu.Lock()
 	c.sent.Write(p[:n])
+	msgs := 0
+	for b := p[:n]; len(b) >= 4 && int(binary.LittleEndian.Uint32(b)) <= len(b); msgs++ {
+		b = b[max(4, binary.LittleEndian.Uint32(b)):]
+	}
+	c.flights = append(c.flights, msgs)
 	c.mu.Unlock()
 	return n, err
 }
