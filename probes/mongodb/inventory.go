@@ -166,7 +166,7 @@ func (inv *inventory) collection(ctx context.Context, db string, e collEntry) (c
 			return c
 		}
 	}
-	reply, err := inv.exec(ctx, db, listIndexesCmd(e.name))
+	reply, err := inv.exec(ctx, db, "listIndexes", e.name, listIndexesCmd)
 	if err != nil {
 		inv.failed("listIndexes on "+ns, err)
 	}
@@ -191,7 +191,7 @@ func (inv *inventory) count(ctx context.Context, db, coll string, c *scanner.Con
 	if inv.stopped {
 		return
 	}
-	reply, err := inv.exec(ctx, db, countCmd(coll))
+	reply, err := inv.exec(ctx, db, "count", coll, countCmd)
 	if err != nil {
 		inv.failed("count on "+db+"."+coll, err)
 		return
@@ -202,7 +202,7 @@ func (inv *inventory) count(ctx context.Context, db, coll string, c *scanner.Con
 // collStats fills Docs, Bytes and the storage size, and reports whether it
 // did. A refusal turns collStats off for the rest of the target.
 func (inv *inventory) collStats(ctx context.Context, db, coll string, c *scanner.Container) bool {
-	reply, err := inv.exec(ctx, db, collStatsCmd(coll))
+	reply, err := inv.exec(ctx, db, "collStats", coll, collStatsCmd)
 	if err == nil {
 		c.Docs = scanner.Int64(numberOf(reply.Lookup("count")))
 		if v := reply.Lookup("size"); v.Type != 0 {

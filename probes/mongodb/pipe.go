@@ -56,7 +56,11 @@ func (p *pipe) write(msgs [][]byte, ids []int32) error {
 	// Pending before the write: the first reply may come back at once.
 	p.pending = append(p.pending, ids...)
 	p.mu.Unlock()
-	if _, err := p.conn.Write(bytes.Join(msgs, nil)); err != nil {
+	b := msgs[0]
+	if len(msgs) > 1 {
+		b = bytes.Join(msgs, nil)
+	}
+	if _, err := p.conn.Write(b); err != nil {
 		return p.fail(err)
 	}
 	return nil
@@ -86,33 +90,40 @@ func (p *pipe) read(ctx context.Context, id int32) ([]byte, error) {
 		if err != nil {
 			return nil, p.fail(err)
 		}
-		if err := p.deliver(msg); err != nil {
+		mine, err := p.deliver(id, msg)
+		if err != nil {
 			return nil, p.fail(err)
+		}
+		if mine != nil {
+			return mine, nil
 		}
 	}
 }
 
-// deliver checks that msg answers the oldest pending request and files it
-// for that request's operation.
-func (p *pipe) deliver(msg []byte) error {
+// deliver checks that msg answers the oldest pending request and returns
+// it when that is id, the caller's, or files it for its operation.
+func (p *pipe) deliver(id int32, msg []byte) ([]byte, error) {
 	_, _, respTo, op, _, ok := wiremessage.ReadHeader(msg)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	switch {
 	case !ok:
-		return scanner.ProtocolError("truncated reply header")
+		return nil, scanner.ProtocolError("truncated reply header")
 	case len(p.pending) == 0:
-		return scanner.ProtocolError("reply answers request %d, but no request is waiting", respTo)
+		return nil, scanner.ProtocolError("reply answers request %d, but no request is waiting", respTo)
 	case respTo != p.pending[0] && slices.Contains(p.pending, respTo):
-		return scanner.ProtocolError("reply to request %d came before the reply to %d: out of order", respTo, p.pending[0])
+		return nil, scanner.ProtocolError("reply to request %d came before the reply to %d: out of order", respTo, p.pending[0])
 	case respTo != p.pending[0]:
-		return scanner.ProtocolError("reply answers request %d, not %d", respTo, p.pending[0])
+		return nil, scanner.ProtocolError("reply answers request %d, not %d", respTo, p.pending[0])
 	case op != wiremessage.OpMsg:
-		return scanner.ProtocolError("reply with opcode %v to an OP_MSG", op)
+		return nil, scanner.ProtocolError("reply with opcode %v to an OP_MSG", op)
 	}
 	p.pending = p.pending[1:]
+	if respTo == id {
+		return msg, nil
+	}
 	p.replies[respTo] = msg
-	return nil
+	return nil, nil
 }
 
 // flight gathers the messages of up to maxInFlight operations, one slot
@@ -149,7 +160,11 @@ func (f *flight) put(slot int, wm []byte) error {
 		f.mu.Unlock()
 		return fmt.Errorf("%w: a second message from one operation", errNotAllowed)
 	}
-	f.msgs[slot] = bytes.Clone(wm)
+	if len(f.msgs) == 1 {
+		f.msgs[slot] = wm // written before put returns
+	} else {
+		f.msgs[slot] = bytes.Clone(wm)
+	}
 	f.ids[slot] = int32(binary.LittleEndian.Uint32(wm[4:]))
 	f.nonempty = true
 	f.resolve(slot)

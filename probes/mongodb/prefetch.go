@@ -92,13 +92,15 @@ func (inv *inventory) prefetch(ctx context.Context, db string, colls []collEntry
 	}
 }
 
-// exec returns the prefetched reply to cmd, once, or runs cmd.
-func (inv *inventory) exec(ctx context.Context, db string, cmd bsoncore.Document) (bsoncore.Document, error) {
-	if c, ok := inv.pre[callKey(cmd)]; ok && c.db == db {
-		delete(inv.pre, callKey(cmd))
+// exec returns the prefetched reply to command name on coll, once, or
+// runs the command build makes. The command is built only when it is sent.
+func (inv *inventory) exec(ctx context.Context, db, name, coll string, build func(string) bsoncore.Document) (bsoncore.Document, error) {
+	k := name + "\x00" + coll
+	if c, ok := inv.pre[k]; ok && c.db == db {
+		delete(inv.pre, k)
 		return c.reply, c.err
 	}
-	return inv.r.run(ctx, db, cmd)
+	return inv.r.run(ctx, db, build(coll))
 }
 
 // callKey names a per-collection command by its name and collection.

@@ -21,7 +21,9 @@ const (
 // operator: FerretDB, or MongoDB before 3.4.4) it stops sampling for the
 // whole target and says so once.
 func (inv *inventory) sampleKeys(ctx context.Context, db, coll string, c *scanner.Container, fs *fieldSet) {
-	reply, err := inv.exec(ctx, db, inv.keyNameCmd(ctx, coll))
+	reply, err := inv.exec(ctx, db, "aggregate", coll, func(coll string) bsoncore.Document {
+		return inv.keyNameCmd(ctx, coll)
+	})
 	var ce *cmdError
 	switch {
 	case err == nil:
