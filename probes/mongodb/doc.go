@@ -18,7 +18,8 @@
 //     $readPreference primaryPreferred. No second handshake, heartbeat,
 //     pool, session (lsid), cluster time, retry, compression, credentials
 //     or endSessions, and never a connection to the replica-set members
-//     hello names. Before wire version 6 the same commands go as OP_QUERY.
+//     hello names. Before wire version 6 the same commands go as OP_QUERY,
+//     one at a time.
 //  3. {buildInfo: 1} on admin.
 //  4. {listDatabases: 1, nameOnly: false} on admin, once: its sizes order
 //     the inventory. Unauthorized (13) and similar mean auth-required. An
@@ -37,6 +38,23 @@
 //     $limit: names, type names and counts only), until the server refuses
 //     it once; {listIndexes: name, cursor: {}}.
 //
+// From wire version 6 the commands of step 6 for one database's
+// collections go out together, pipelined on the one connection, in
+// flights of at most 16 messages, each written at once and its replies
+// read before the next goes out (see prefetch and pipe):
+// first every collection's collStats (count once collStats was refused)
+// and listIndexes, with the aggregate for the first collection only, or
+// for all once the target answered one; then, in a second batch, count
+// for the collections from the first refused collStats on (collStats is
+// asked of every collection of the first batch, so a server that refuses
+// it gets each of those once), and the aggregate for the other
+// collections unless the first one's was refused as a pipeline. Replies
+// must come in request order, each answering the oldest request not yet
+// answered; anything else is a protocol error that stops the inventory.
+// The server still runs one connection's commands one at a time, in order:
+// pipelining saves round trips, not server work. Results are read in
+// collection order, as if sent one by one.
+//
 // It never sends find, getMore, killCursors, any write, or authentication.
 // The product is "ferretdb" when buildInfo carries ferretdbVersion,
 // "documentdb" when hello carries internal.documentdb_versions, else
@@ -47,5 +65,5 @@
 // (SourceIndex) and $jsonSchema or query validators (SourceValidator).
 // Every reply is capped at Limits.MaxResponseBytes by its header, before it
 // is read; from wire version 6 only an uncompressed OP_MSG answering the
-// request just sent is accepted.
+// oldest request in flight is accepted.
 package mongodb

@@ -22,7 +22,9 @@ import (
 // answered (MongoDB and FerretDB answer the messages of one connection in
 // order), and is handed to the operation that sent it. A reply to a
 // request never sent, or out of order, is a protocol error that ends the
-// pipe: every operation in flight and after gets it.
+// pipe: every operation in flight and after gets it. Replies held for
+// another operation are at most a flight's, each capped by the guard at
+// Limits.MaxResponseBytes and counted in the target's byte budget.
 type pipe struct {
 	conn net.Conn // a guardConn
 
