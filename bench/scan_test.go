@@ -1,8 +1,13 @@
 package bench
 
 import (
+	"context"
 	"testing"
 	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"github.com/spillcheck/spillcheck/internal/ferrettest"
 	"github.com/spillcheck/spillcheck/scanner"
@@ -62,14 +67,44 @@ func BenchmarkScanAuthRedis(b *testing.B) {
 }
 
 // BenchmarkScanFerretDB probes an embedded FerretDB (MongoDB wire protocol)
-// with one small collection.
+// seeded as bench/fleet's are: a chat database with users and messages.
 func BenchmarkScanFerretDB(b *testing.B) {
 	srv, err := ferrettest.Start(ferrettest.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { srv.Stop() })
+	seedChat(b, srv.Addr)
 	benchScan(b, repeat(target(b, srv.Addr, scanner.MongoDB), b.N), 2*time.Second, 4, scanner.StatusOpen)
+}
+
+// seedChat writes chat.users and chat.messages, ten documents each, every
+// value the canary.
+func seedChat(b *testing.B, addr string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	c, err := mongo.Connect(ctx, options.Client().ApplyURI("mongodb://"+addr).SetDirect(true))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Disconnect(context.Background())
+	const v = "bench-canary"
+	for coll, fields := range map[string][]string{
+		"users":    {"phone", "email", "display_name"},
+		"messages": {"sender_id", "recipient_id", "body", "sent_at"},
+	} {
+		docs := make([]any, 10)
+		for i := range docs {
+			d := bson.D{{Key: "_id", Value: i}}
+			for _, f := range fields {
+				d = append(d, bson.E{Key: f, Value: v})
+			}
+			docs[i] = d
+		}
+		if _, err := c.Database("chat").Collection(coll).InsertMany(ctx, docs); err != nil {
+			b.Fatalf("seeding chat.%s: %v", coll, err)
+		}
+	}
 }
 
 // BenchmarkScanWrongProtocol sends the MongoDB probe to a redis-server, the
