@@ -65,7 +65,8 @@ func BenchmarkProbeAuthRequired(b *testing.B) {
 	benchProbe(b, startRedis(b, "--requirepass", "unused"), scanner.StatusAuthRequired)
 }
 
-// keyspaceOf seeds n keys of four patterns in db 0, as fortyKeys does.
+// keyspaceOf seeds n keys of four patterns in db 0: user:<int> and
+// msg:<int> hashes, session:<int> strings and inbox:<int> lists.
 func keyspaceOf(n int) [][]string {
 	var cmds [][]string
 	for i := range n {

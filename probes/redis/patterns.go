@@ -20,7 +20,7 @@ type group struct {
 	members []string
 	typed   int         // keys whose TYPE was asked
 	types   []typeCount // few: one per key type seen
-	sample  []fieldJob  // typed keys whose field names are read
+	sample  []fieldJob  // keys whose field names are read (addSample)
 	fields  map[string]int
 	source  string
 	read    int // sampled keys whose field names were read
@@ -182,21 +182,21 @@ func (g *group) container(db string, maxFields int, res *scanner.Result) scanner
 		Kind: "key-pattern", Name: g.pattern, Database: db,
 		Docs: scanner.Int64(int64(g.keys)), Type: g.mainType(),
 	}
+	setAttr := func(k, v string) {
+		if c.Attrs == nil {
+			c.Attrs = map[string]string{}
+		}
+		c.Attrs[k] = v
+	}
 	if len(g.types) > 1 {
-		c.Attrs = map[string]string{"types": g.typeList()}
+		setAttr("types", g.typeList())
 	}
 	if g.typed < g.keys {
 		// The type was read from the first typed keys, which agreed.
-		if c.Attrs == nil {
-			c.Attrs = map[string]string{}
-		}
-		c.Attrs["typed_keys"] = itoa(g.typed)
+		setAttr("typed_keys", itoa(g.typed))
 	}
 	if g.read > 0 {
-		if c.Attrs == nil {
-			c.Attrs = map[string]string{}
-		}
-		c.Attrs["field_sampled_keys"] = itoa(g.read)
+		setAttr("field_sampled_keys", itoa(g.read))
 	}
 	if len(g.fields) == 0 {
 		return c

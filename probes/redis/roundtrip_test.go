@@ -12,22 +12,7 @@ import (
 
 // fortyKeys seeds 40 keys of four patterns in db 0, as the scan benchmark
 // does: two hash patterns, strings and lists, every value the canary.
-func fortyKeys() [][]string {
-	var cmds [][]string
-	for i := range 40 {
-		switch i % 4 {
-		case 0:
-			cmds = append(cmds, []string{"HSET", fmt.Sprintf("user:%d", i), "phone", canary, "email", canary})
-		case 1:
-			cmds = append(cmds, []string{"HSET", fmt.Sprintf("msg:%d", i), "sender_id", canary, "body", canary})
-		case 2:
-			cmds = append(cmds, []string{"SET", fmt.Sprintf("session:%d", i), canary})
-		case 3:
-			cmds = append(cmds, []string{"RPUSH", fmt.Sprintf("inbox:%d", i), canary})
-		}
-	}
-	return cmds
-}
+func fortyKeys() [][]string { return keyspaceOf(40) }
 
 // commandNames lists the names of cmds, upper-cased, with repeats collapsed
 // into NAMExN.

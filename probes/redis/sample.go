@@ -14,7 +14,7 @@ const (
 	maxScanCalls    = 256  // SCAN round trips per db
 	pipelineBatch   = 256  // field-name commands per pipelined write
 	typeBatch       = 1024 // TYPE commands per pipelined write (replies are tiny)
-	keysPerPattern  = 16   // typed keys per pattern whose field names are read (see typeSample)
+	keysPerPattern  = 16   // keys per pattern whose field names are read (see sampleUntyped)
 	fieldsPerKey    = 64   // field names asked for per key
 	hkeysMaxHashLen = 64   // HKEYS only for hashes at most this long
 	maxDBFacts      = 64   // keys_dbN facts recorded

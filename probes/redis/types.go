@@ -64,20 +64,30 @@ func (s *sampler) typeGroups(groups []*group) error {
 // type after all answers the field command with an error, counted in
 // field-sample-errors.
 func (g *group) sampleUntyped(typ string) {
-	if fieldSource(typ) == "" {
-		return
-	}
 	for _, k := range g.members[g.typed:] {
-		if len(g.sample) >= keysPerPattern {
+		if !g.addSample(k, typ) {
 			return
 		}
-		g.sample = append(g.sample, fieldJob{g: g, key: k, typ: typ})
 	}
+}
+
+// addSample makes key, of type typ, one of the group's field-sampled keys
+// when field names of typ can be read and the sample has room; it reports
+// whether the sample could still grow.
+func (g *group) addSample(key, typ string) bool {
+	if fieldSource(typ) == "" || len(g.sample) >= keysPerPattern {
+		return false
+	}
+	if g.sample == nil {
+		g.sample = make([]fieldJob, 0, min(g.keys, keysPerPattern))
+	}
+	g.sample = append(g.sample, fieldJob{g: g, key: key, typ: typ})
+	return true
 }
 
 // typeKeys pipelines TYPE for each job and records the replies on the
 // jobs' groups; a key of a type whose field names can be read becomes one
-// of its group's field-sampled keys, up to keysPerPattern.
+// of its group's field-sampled keys, up to keysPerPattern (addSample).
 func (s *sampler) typeKeys(jobs []typeJob) error {
 	var args []string // one slice for every command: pipeline allows it
 	return pipeline(s.c, jobs, typeBatch,
@@ -89,14 +99,8 @@ func (s *sampler) typeKeys(jobs []typeJob) error {
 			} else {
 				addSkipped(s.res, "type-errors", 1)
 			}
-			g := j.g
-			g.typed++
-			g.addType(typ)
-			if fieldSource(typ) != "" && len(g.sample) < keysPerPattern {
-				if g.sample == nil {
-					g.sample = make([]fieldJob, 0, min(g.keys, keysPerPattern))
-				}
-				g.sample = append(g.sample, fieldJob{g: g, key: j.key, typ: typ})
-			}
+			j.g.typed++
+			j.g.addType(typ)
+			j.g.addSample(j.key, typ)
 		})
 }
