@@ -2,7 +2,6 @@ package mongodb
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"net"
@@ -143,10 +142,11 @@ func (v *opView) WriteWireMessage(ctx context.Context, wm []byte) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := v.f.put(v.slot, wm); err != nil {
+	id, err := v.f.put(v.slot, wm)
+	if err != nil {
 		return err
 	}
-	v.reqID = int32(binary.LittleEndian.Uint32(wm[4:]))
+	v.reqID = id
 	return nil
 }
 

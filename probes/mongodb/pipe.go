@@ -152,25 +152,26 @@ func newFlight(p *pipe, n int) *flight {
 }
 
 // put files slot's message (a copy: the driver reuses its buffer once the
-// operation returns).
-func (f *flight) put(slot int, wm []byte) error {
+// operation returns) and returns its request ID.
+func (f *flight) put(slot int, wm []byte) (int32, error) {
 	if len(wm) < 16 {
-		return fmt.Errorf("%w: message of %d bytes", errNotAllowed, len(wm))
+		return 0, fmt.Errorf("%w: message of %d bytes", errNotAllowed, len(wm))
 	}
+	id := int32(binary.LittleEndian.Uint32(wm[4:]))
 	f.mu.Lock()
 	if f.done[slot] {
 		f.mu.Unlock()
-		return fmt.Errorf("%w: a second message from one operation", errNotAllowed)
+		return 0, fmt.Errorf("%w: a second message from one operation", errNotAllowed)
 	}
 	if len(f.msgs) == 1 {
 		f.msgs[slot] = wm // written before put returns
 	} else {
 		f.msgs[slot] = bytes.Clone(wm)
 	}
-	f.ids[slot] = int32(binary.LittleEndian.Uint32(wm[4:]))
+	f.ids[slot] = id
 	f.nonempty = true
 	f.resolve(slot)
-	return nil
+	return id, nil
 }
 
 // skip gives up slot, if it has not sent: its operation failed first.

@@ -43,27 +43,29 @@ func (inv *inventory) prefetch(ctx context.Context, db string, colls []collEntry
 		return
 	}
 	var first []*call
-	add := func(batch *[]*call, cmd bsoncore.Document) *call {
+	// add queues command what on coll, built by cmd, under the key exec
+	// looks it up by.
+	add := func(batch *[]*call, what, coll string, cmd bsoncore.Document) *call {
 		c := &call{db: db, cmd: cmd}
 		*batch = append(*batch, c)
-		inv.pre[callKey(cmd)] = c
+		inv.pre[preKey(what, coll)] = c
 		return c
 	}
 	stats := make([]*call, len(tables))
 	var agg *call // the first collection's aggregate, while untried
 	for i, name := range tables {
 		if inv.noStats {
-			add(&first, countCmd(name))
+			add(&first, "count", name, countCmd(name))
 		} else {
-			stats[i] = add(&first, collStatsCmd(name))
+			stats[i] = add(&first, "collStats", name, collStatsCmd(name))
 		}
 		switch {
 		case inv.sample && inv.sampled:
-			add(&first, inv.keyNameCmd(ctx, name))
+			add(&first, "aggregate", name, inv.keyNameCmd(ctx, name))
 		case inv.sample && i == 0:
-			agg = add(&first, inv.keyNameCmd(ctx, name))
+			agg = add(&first, "aggregate", name, inv.keyNameCmd(ctx, name))
 		}
-		add(&first, listIndexesCmd(name))
+		add(&first, "listIndexes", name, listIndexesCmd(name))
 	}
 	b.runBatch(ctx, first)
 	for _, c := range first {
@@ -78,13 +80,13 @@ func (inv *inventory) prefetch(ctx context.Context, db string, colls []collEntry
 	for i, c := range stats {
 		refused = refused || (c != nil && c.err != nil)
 		if refused {
-			add(&second, countCmd(tables[i]))
+			add(&second, "count", tables[i], countCmd(tables[i]))
 		}
 	}
 	if agg != nil && (agg.err == nil || refusedForCollection(agg.err)) {
 		inv.sampled = inv.sampled || agg.err == nil
 		for _, name := range tables[1:] {
-			add(&second, inv.keyNameCmd(ctx, name))
+			add(&second, "aggregate", name, inv.keyNameCmd(ctx, name))
 		}
 	}
 	if len(second) > 0 {
@@ -95,7 +97,7 @@ func (inv *inventory) prefetch(ctx context.Context, db string, colls []collEntry
 // exec returns the prefetched reply to command name on coll, once, or
 // runs the command build makes. The command is built only when it is sent.
 func (inv *inventory) exec(ctx context.Context, db, name, coll string, build func(string) bsoncore.Document) (bsoncore.Document, error) {
-	k := name + "\x00" + coll
+	k := preKey(name, coll)
 	if c, ok := inv.pre[k]; ok && c.db == db {
 		delete(inv.pre, k)
 		return c.reply, c.err
@@ -103,15 +105,9 @@ func (inv *inventory) exec(ctx context.Context, db, name, coll string, build fun
 	return inv.r.run(ctx, db, build(coll))
 }
 
-// callKey names a per-collection command by its name and collection.
-func callKey(cmd bsoncore.Document) string {
-	e, err := cmd.IndexErr(0)
-	if err != nil {
-		return ""
-	}
-	coll, _ := e.Value().StringValueOK()
-	return e.Key() + "\x00" + coll
-}
+// preKey names a prefetched per-collection command by its name and
+// collection.
+func preKey(name, coll string) string { return name + "\x00" + coll }
 
 func collStatsCmd(coll string) bsoncore.Document {
 	return bsoncore.NewDocumentBuilder().AppendString("collStats", coll).Build()
