@@ -3,6 +3,7 @@ package inventory
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 )
@@ -17,6 +18,25 @@ type lineReader struct {
 }
 
 func newLineReader(r *bufio.Reader, max int) *lineReader { return &lineReader{r: r, max: max} }
+
+// eachLine calls fn with every line of r (at most max bytes, its number
+// counted from 1) until the end of r or fn's error. A line too long or a
+// read error is returned with its line number.
+func eachLine(r *bufio.Reader, max int, fn func(n int, line []byte) error) error {
+	lr := newLineReader(r, max)
+	for {
+		line, err := lr.next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return atLine(lr.line, err)
+		}
+		if err := fn(lr.line, line); err != nil {
+			return err
+		}
+	}
+}
 
 // next returns the next line without its line ending, or io.EOF.
 func (l *lineReader) next() ([]byte, error) {

@@ -28,26 +28,19 @@ func eachRecord(ctx context.Context, r *bufio.Reader, s *sink, fn func(line int,
 	if first == '{' && !firstLineIsJSON(r) {
 		return eachValue(ctx, r, s, fn)
 	}
-	lr := newLineReader(r, s.opts.maxLine())
-	for {
-		line, err := lr.next()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return atLine(lr.line, err)
-		}
+	return eachLine(r, s.opts.maxLine(), func(n int, line []byte) error {
 		line = bytes.TrimSpace(line)
 		if len(line) == 0 {
-			continue
+			return nil
 		}
 		if err := s.record(); err != nil {
 			return err
 		}
-		if err := fn(lr.line, "", func(v any) error { return json.Unmarshal(line, v) }); err != nil {
-			return atLine(lr.line, err)
+		if err := fn(n, "", func(v any) error { return json.Unmarshal(line, v) }); err != nil {
+			return atLine(n, err)
 		}
-	}
+		return nil
+	})
 }
 
 // firstLineIsJSON reports whether the first non-empty line (as far as the

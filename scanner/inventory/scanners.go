@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"strconv"
 	"strings"
 
@@ -145,26 +144,18 @@ type masscanRecord struct {
 // ends or starts, with an old `{finished: 1}` trailer that is not JSON.
 // Open TCP ports only.
 func readMasscanJSON(ctx context.Context, r *bufio.Reader, s *sink) error {
-	lr := newLineReader(r, s.opts.maxLine())
-	for {
-		line, err := lr.next()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return atLine(lr.line, err)
-		}
+	return eachLine(r, s.opts.maxLine(), func(n int, line []byte) error {
 		line = bytes.Trim(bytes.TrimSpace(line), ",[]")
 		line = bytes.TrimSpace(line)
 		if len(line) == 0 || bytes.HasPrefix(line, []byte("{finished")) {
-			continue
+			return nil
 		}
 		if err := s.record(); err != nil {
 			return err
 		}
 		var m masscanRecord
 		if err := json.Unmarshal(line, &m); err != nil {
-			return atLine(lr.line, err)
+			return atLine(n, err)
 		}
 		for _, p := range m.Ports {
 			if p.Status != "" && p.Status != "open" || p.Proto != "" && p.Proto != "tcp" {
@@ -175,42 +166,36 @@ func readMasscanJSON(ctx context.Context, r *bufio.Reader, s *sink) error {
 			if p.Service != nil {
 				svc = firstNonEmpty(serviceFromName(p.Service.Name), svc)
 			}
-			s.add(endpoint{host: m.IP, port: p.Port, service: svc, line: lr.line})
+			s.add(endpoint{host: m.IP, port: p.Port, service: svc, line: n})
 		}
-	}
+		return nil
+	})
 }
 
 // readMasscanList reads masscan -oL output: "open tcp PORT IP TIMESTAMP"
 // lines; comments, closed ports, banners and other protocols are skipped.
 func readMasscanList(ctx context.Context, r *bufio.Reader, s *sink) error {
-	lr := newLineReader(r, s.opts.maxLine())
-	for {
-		line, err := lr.next()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return atLine(lr.line, err)
-		}
+	return eachLine(r, s.opts.maxLine(), func(n int, line []byte) error {
 		text := strings.TrimSpace(string(line))
 		if text == "" || text[0] == '#' {
-			continue
+			return nil
 		}
 		if err := s.record(); err != nil {
 			return err
 		}
 		f := strings.Fields(text)
 		if len(f) < 4 {
-			return atLine(lr.line, errors.New(`want "open tcp PORT IP TIMESTAMP"`))
+			return atLine(n, errors.New(`want "open tcp PORT IP TIMESTAMP"`))
 		}
 		if f[0] != "open" || f[1] != "tcp" {
 			s.stats.Skipped++
-			continue
+			return nil
 		}
 		port, err := strconv.Atoi(f[2])
 		if err != nil {
-			return atLine(lr.line, errors.New("port "+strconv.Quote(f[2])+" is not a number"))
+			return atLine(n, errors.New("port "+strconv.Quote(f[2])+" is not a number"))
 		}
-		s.add(endpoint{host: f[3], port: port, service: wellKnown(port), line: lr.line})
-	}
+		s.add(endpoint{host: f[3], port: port, service: wellKnown(port), line: n})
+		return nil
+	})
 }
