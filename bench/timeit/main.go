@@ -24,6 +24,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/spillcheck/spillcheck/internal/procstat"
 )
 
 func main() { os.Exit(run(os.Args[1:])) }
@@ -102,35 +104,9 @@ func serverCPU(names map[string]bool) map[int]int64 {
 		if err != nil || !names[strings.TrimSpace(string(comm))] {
 			continue
 		}
-		cpu[pid] = threadsCPU(d)
+		cpu[pid] = procstat.CPU(pid)
 	}
 	return cpu
-}
-
-// threadsCPU adds up the schedstat run time of every thread of the process
-// at dir (/proc/PID/schedstat counts its main thread only).
-func threadsCPU(dir string) int64 {
-	tasks, _ := filepath.Glob(dir + "/task/[0-9]*/schedstat")
-	var sum int64
-	for _, t := range tasks {
-		if ns, ok := schedstat(t); ok {
-			sum += ns
-		}
-	}
-	return sum
-}
-
-func schedstat(path string) (int64, bool) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return 0, false
-	}
-	f := strings.Fields(string(b))
-	if len(f) == 0 {
-		return 0, false
-	}
-	ns, err := strconv.ParseInt(f[0], 10, 64)
-	return ns, err == nil
 }
 
 // sumDelta adds up each process's CPU time between the two snapshots. A

@@ -3,13 +3,10 @@ package redis
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
+	"github.com/spillcheck/spillcheck/internal/procstat"
 	"github.com/spillcheck/spillcheck/scanner"
 )
 
@@ -84,22 +81,9 @@ func keyspaceOf(n int) [][]string {
 	return cmds
 }
 
-// serverCPU is the run time, in ns, of every thread of process pid, from
-// /proc/PID/task/*/schedstat.
+// serverCPU is the run time, in ns, of every thread of process pid.
 func serverCPU(b *testing.B, pid int) int64 {
-	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/[0-9]*/schedstat", pid))
-	var sum int64
-	for _, t := range tasks {
-		raw, err := os.ReadFile(t)
-		if err != nil {
-			continue
-		}
-		f := strings.Fields(string(raw))
-		if len(f) > 0 {
-			n, _ := strconv.ParseInt(f[0], 10, 64)
-			sum += n
-		}
-	}
+	sum := procstat.CPU(pid)
 	if sum == 0 {
 		b.Skip("no schedstat for redis-server")
 	}
