@@ -17,11 +17,11 @@ func TestSARIFGolden(t *testing.T) {
 	golden(t, "report.sarif", render(t, SARIF("1.2.3")))
 }
 
-// schemaPath finds ../shared/schemas/sarif-schema-2.1.0.json from the
-// module root.
+// schemaPath finds the vendored SARIF schema, testdata/sarif in the
+// module root (testdata/sarif/README.md says where it comes from).
 func schemaPath(t *testing.T) string {
 	t.Helper()
-	p := filepath.Join(moduleRoot(t), "..", "shared", "schemas", "sarif-schema-2.1.0.json")
+	p := filepath.Join(moduleRoot(t), "testdata", "sarif", "sarif-schema-2.1.0.json")
 	if _, err := os.Stat(p); err != nil {
 		scantest.Missing(t, "the SARIF schema: %v", err)
 	}
