@@ -148,6 +148,8 @@ type Env struct {
 	// Timeout bounds a connect and each request or read.
 	Timeout time.Duration
 
+	ranker NameRanker
+
 	ctx    context.Context
 	target Target
 	addr   string // target.Addr()
@@ -171,3 +173,27 @@ func (e *Env) DialContext(ctx context.Context, network, addr string) (net.Conn, 
 
 // Target is the target this Env was made for.
 func (e *Env) Target() Target { return e.target }
+
+// NameRanker rates a container name (an index or index pattern, a
+// database or collection, a redacted Redis key pattern) by the
+// messaging-PII evidence in the name alone, from 0 (none) to 100. It reads
+// no field and must be cheap: probes call it once per distinct name while
+// streaming a catalog, to choose what to sample when a store holds more
+// containers than their caps allow.
+type NameRanker interface {
+	RankName(name string) int
+}
+
+// RankName rates name with the scan's NameRanker, or 0 when it has none.
+func (e *Env) RankName(name string) int {
+	if e.ranker == nil {
+		return 0
+	}
+	return e.ranker.RankName(name)
+}
+
+// WithRanker sets the NameRanker that RankName consults and returns e.
+func (e *Env) WithRanker(r NameRanker) *Env {
+	e.ranker = r
+	return e
+}

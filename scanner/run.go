@@ -22,6 +22,9 @@ type Runner struct {
 	TargetTimeout time.Duration
 	// Scorer rates each result; nil leaves results unscored.
 	Scorer Scorer
+	// Names rates container names for probes choosing what to sample under
+	// their caps (Env.RankName); nil rates every name 0.
+	Names NameRanker
 	// Idle, when set, is called by Run on emit's goroutine after an emit
 	// that left no other finished result waiting: the moment for outputs
 	// that batch their writes to flush, so that results still show as soon
@@ -120,7 +123,7 @@ func (r *Runner) probe(ctx context.Context, j Job) (res *Result) {
 	}
 	tctx, cancel := context.WithTimeout(ctx, r.TargetTimeout)
 	defer cancel()
-	out, err := pr.Probe(tctx, t, r.Dialer.Env(tctx, t, r.Limits))
+	out, err := pr.Probe(tctx, t, r.Dialer.Env(tctx, t, r.Limits).WithRanker(r.Names))
 	*res = out
 	res.Target = t
 	if res.Status == "" {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -148,5 +149,28 @@ func TestClassifyClosedDoesNotAllocate(t *testing.T) {
 	}
 	if n := testing.AllocsPerRun(100, func() { _ = Classify(err) }); n != 0 {
 		t.Errorf("Classify allocates %v times for a refused connection", n)
+	}
+}
+
+type lenRanker struct{}
+
+func (lenRanker) RankName(name string) int { return len(name) }
+
+// TestRunnerPassesNameRanker: a probe rates names with the runner's
+// NameRanker, and with none every name rates 0.
+func TestRunnerPassesNameRanker(t *testing.T) {
+	for _, tc := range []struct {
+		ranker NameRanker
+		want   string
+	}{{lenRanker{}, "8"}, {nil, "0"}} {
+		reg, _ := NewRegistry(&fakeProbe{name: Redis, ports: []int{6379}, fn: func(_ context.Context, _ Target, env *Env) (Result, error) {
+			return Result{Status: StatusOpen, Product: "redis", Facts: map[string]string{"rank": strconv.Itoa(env.RankName("messages"))}}, nil
+		}})
+		d, _ := NewDialer(DialerConfig{Timeout: time.Second})
+		r := &Runner{Registry: reg, Dialer: d, Concurrency: 1, TargetTimeout: time.Second, Names: tc.ranker}
+		res := runJobs(t, r, context.Background(), Target{Host: "127.0.0.1", Port: 6379, Service: Redis})
+		if got := res[0].Facts["rank"]; got != tc.want {
+			t.Errorf("ranker %T: RankName(messages) = %s, want %s", tc.ranker, got, tc.want)
+		}
 	}
 }

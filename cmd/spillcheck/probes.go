@@ -87,3 +87,13 @@ func (s *backgroundScorer) wait() error {
 	<-s.done
 	return s.err
 }
+
+// RankName waits for the rules, then rates name; without rules every name
+// rates 0.
+func (s *backgroundScorer) RankName(name string) int {
+	<-s.done
+	if s.e == nil {
+		return 0
+	}
+	return s.e.RankName(name)
+}

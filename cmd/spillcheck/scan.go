@@ -109,7 +109,7 @@ func scan(ctx context.Context, c *cli, targets []string, inf *inputFlags, sf *sc
 		scorer = rules
 	}
 	runner := &scanner.Runner{Registry: reg, Dialer: dialer, Limits: sf.limits, Concurrency: sf.concurrency,
-		TargetTimeout: sf.targetTimeout, Scorer: scorer}
+		TargetTimeout: sf.targetTimeout, Scorer: scorer, Names: rules}
 	if err := runner.Validate(); err != nil {
 		return nil, nil, usagef("%v", err)
 	}
