@@ -2,7 +2,7 @@
 GO ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: build test services unit lint bench fuzz clean
+.PHONY: build test services unit lint bench fuzz eval fit clean
 
 build:
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o spillcheck ./cmd/spillcheck
@@ -25,6 +25,16 @@ lint:
 
 bench:
 	$(GO) test -run XXX -bench . -benchmem ./scanner/... ./probes/... ./fingerprints/...
+
+# Fit the scoring model on the labeled corpus: writes fingerprints/model.json
+# (deterministic; no network).
+fit:
+	$(GO) run ./fingerprints/internal/fit
+
+# Cross-validate the model by project on testdata/corpus and write the figures
+# into docs/scoring.md and the corpus index into testdata/corpus/README.md.
+eval:
+	$(GO) run ./fingerprints/internal/eval
 
 # Every fuzz target for FUZZTIME (default 20s) each.
 fuzz:

@@ -21,10 +21,34 @@ type Engine struct {
 	field     *matcher
 	container *matcher
 	pool      sync.Pool // *scratch
+	model     *Model
+	weights   vector
+	intercept float64
 }
 
-// Default returns an engine with the embedded rules.
+// Default returns an engine with the embedded rules and model.
 func Default() (*Engine, error) { return LoadWith() }
+
+// LoadWithModel is LoadWith scoring with m instead of the embedded model;
+// the fitter uses it with BlankModel to compute features before any model
+// exists.
+func LoadWithModel(m *Model, extra ...[]byte) (*Engine, error) {
+	e, err := loadRules(namedOf(extra))
+	if err != nil {
+		return nil, err
+	}
+	e.setModel(m)
+	return e, nil
+}
+
+// BlankModel is a model with every weight 0, for computing features.
+func BlankModel() *Model {
+	m := &Model{Version: 1}
+	for _, n := range FeatureNames() {
+		m.Features = append(m.Features, FeatureWeight{Name: n})
+	}
+	return m
+}
 
 // Load returns an engine with the embedded rules extended or overridden by
 // the rule files at paths, in order: a rule whose id is already known
@@ -44,11 +68,15 @@ func Load(paths ...string) (*Engine, error) {
 
 // LoadWith is Load for rule files already in memory, named "extra-1", ...
 func LoadWith(extra ...[]byte) (*Engine, error) {
+	return load(namedOf(extra))
+}
+
+func namedOf(extra [][]byte) []namedRules {
 	named := make([]namedRules, len(extra))
 	for i, b := range extra {
 		named[i] = namedRules{fmt.Sprintf("extra-%d", i+1), b}
 	}
-	return load(named)
+	return named
 }
 
 type namedRules struct {
@@ -56,7 +84,21 @@ type namedRules struct {
 	data []byte
 }
 
+// load compiles the rules and reads the embedded model.
 func load(extra []namedRules) (*Engine, error) {
+	e, err := loadRules(extra)
+	if err != nil {
+		return nil, err
+	}
+	m, err := ParseModel(embeddedModel)
+	if err != nil {
+		return nil, fmt.Errorf("embedded model.json: %w", err)
+	}
+	e.setModel(m)
+	return e, nil
+}
+
+func loadRules(extra []namedRules) (*Engine, error) {
 	base, err := parseRuleFile("embedded rules.json", embeddedRules)
 	if err != nil {
 		return nil, err

@@ -26,7 +26,7 @@ func newMatcher(rules []compiledRule) *matcher {
 	m := &matcher{rules: rules, first: map[string][]termRef{}}
 	for i, r := range rules {
 		for _, term := range r.Terms {
-			words := strings.Split(term, " ")
+			words := Tokenize(term) // "消息" is the two words 消 and 息
 			m.first[words[0]] = append(m.first[words[0]], termRef{rest: words[1:], rule: int32(i)})
 			if len(words) > 1 {
 				// "phone number" also matches the compound "phonenumber".

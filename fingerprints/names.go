@@ -2,39 +2,36 @@ package fingerprints
 
 import "math"
 
-// nameCategories are the field categories whose words, found in a container
-// name itself ("msg-archive-2023", "user:<phone>:inbox"), say the container
-// may hold messaging PII.
-var nameCategories = [...]int{
-	catMessageBody, catCallRecord, catSenderRecipient, catConversation,
-	catContactList, catGeolocation, catPushToken, catChild, catPhone,
-	catVirtualNumber,
-}
-
-// RankName rates a container name alone, 0-100: the strongest messaging,
-// telephony or contact container rule it matches, or the strongest
-// messaging field rule its words match. A name that only matches a
-// log/metric/queue rule rates 0. It implements scanner.NameRanker, which
-// probes use to choose what to sample under their caps; it is not a
-// likelihood and reads no field.
+// RankName rates a container name alone, 0-100, with the fitted model: the
+// name is matched against the container rules and, as a Redis key pattern
+// is, against the field rules ("msg-archive-2023", "chat:<phone>:inbox"),
+// and the model scores those features with no field seen. The rank is how
+// far that probability rises above the model's probability for a container
+// with no evidence at all, as a share of the way to 1; a name that only
+// matches a log, statistics, content or commerce rule, or nothing, rates 0.
+//
+// It implements scanner.NameRanker, which probes use to choose what to
+// sample under their caps; it is not a likelihood and reads no field.
 func (e *Engine) RankName(name string) int {
 	s := e.pool.Get().(*scratch)
 	defer e.pool.Put(s)
-	best := 0.0
-	s.hits = e.container.match(&s.tok, name, s.hits[:0])
-	for _, h := range s.hits {
-		if w := e.container.rules[h.rule].Weight; w > best {
-			best = w
-		}
-	}
-	s.hits = e.field.match(&s.tok, name, s.hits[:0])
-	for _, h := range s.hits {
-		r := &e.field.rules[h.rule]
-		for _, c := range nameCategories {
-			if r.cat == c && r.Weight > best {
-				best = r.Weight
+	var a assessment
+	for _, m := range []*matcher{e.container, e.field} {
+		s.hits = m.match(&s.tok, name, s.hits[:0])
+		for _, h := range s.hits {
+			r := &m.rules[h.rule]
+			acc := &a.cats[r.cat]
+			acc.n++
+			if math.Abs(r.Weight) > math.Abs(acc.w) {
+				acc.w = r.Weight
 			}
 		}
 	}
-	return int(math.Round(100 * math.Min(best, 1)))
+	a.features(&a.x, 0, false, 0)
+	z := e.logOdds(&a.x, &a.contrib)
+	p, p0 := sigmoid(z), sigmoid(e.intercept)
+	if p <= p0 {
+		return 0
+	}
+	return clamp100((p - p0) / (1 - p0))
 }

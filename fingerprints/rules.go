@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"unicode/utf8"
 )
 
 // RuleFile is the JSON form of a rule file: the embedded rules.json and any
@@ -162,17 +163,19 @@ func (r *Rule) validate() error {
 	if math.IsNaN(r.Weight) || r.Weight == 0 || r.Weight > 1 || r.Weight < -1 {
 		return fmt.Errorf("weight %v: want a non-zero number in [-1, 1]", r.Weight)
 	}
-	if r.Weight < 0 && r.Scope != ScopeContainer {
-		return fmt.Errorf("weight %v: only container rules may be negative", r.Weight)
+	if neg := categories[cat].negative; neg != (r.Weight < 0) {
+		if neg {
+			return fmt.Errorf("weight %v: category %q counts against messaging PII, so its weight must be negative", r.Weight, r.Category)
+		}
+		return fmt.Errorf("weight %v: only the negative container categories (logs, statistics, content, commerce) take negative weights", r.Weight)
 	}
 	if len(r.Terms) == 0 {
 		return fmt.Errorf("no terms")
 	}
 	seen := map[string]bool{}
 	for _, term := range r.Terms {
-		words := Tokenize(term)
-		if len(words) == 0 || strings.Join(words, " ") != term {
-			return fmt.Errorf("term %q: write terms as lower-case words separated by single spaces (%q)", term, strings.Join(words, " "))
+		if canon := canonicalTerm(term); canon == "" || canon != term {
+			return fmt.Errorf("term %q: write terms as lower-case words separated by single spaces, accents folded (%q)", term, canon)
 		}
 		if seen[term] {
 			return fmt.Errorf("term %q listed twice", term)
@@ -200,4 +203,24 @@ func scopeOf(container bool) string {
 		return ScopeContainer
 	}
 	return ScopeField
+}
+
+// canonicalTerm is how a term must be written: its words as Tokenize finds
+// them, separated by single spaces, except that Chinese, Japanese and
+// Korean characters, each a word of its own, are written together ("消息").
+func canonicalTerm(term string) string {
+	words := Tokenize(term)
+	var b strings.Builder
+	for i, w := range words {
+		if i > 0 && !(isIdeographWord(words[i-1]) && isIdeographWord(w)) {
+			b.WriteByte(' ')
+		}
+		b.WriteString(w)
+	}
+	return b.String()
+}
+
+func isIdeographWord(w string) bool {
+	r, n := utf8.DecodeRuneInString(w)
+	return n == len(w) && isIdeograph(r)
 }

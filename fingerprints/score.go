@@ -25,7 +25,7 @@ type evRec struct {
 
 // catAcc accumulates one category's evidence in a container.
 type catAcc struct {
-	w float64 // strongest weight
+	w float64 // strongest weight (most negative for negative categories)
 	n int     // matching fields
 }
 
@@ -34,21 +34,16 @@ type assessment struct {
 	cats     [numCategories]catAcc
 	evidence []scanner.Evidence       // strongest first, at most maxEvidence
 	top      [numCategories][2]string // up to two fields per category, strongest first
+	x        vector                   // features
+	contrib  vector                   // weight × feature
+	z        float64                  // log-odds
+	sib      []string                 // sibling containers that gave store context
 }
 
-// The scoring model. Every constant here is documented in docs/scoring.md.
 const (
-	contentFloor    = 0.40 // share of content alone, without a party
-	timeShare       = 0.30 // share of time or conversation structure
-	convBonus       = 0.25 // conversation ids close this part of the gap
-	contextBonus    = 0.50 // a messaging container name closes this part
-	nonPIIDamp      = 0.60 // a log/metric container name removes this part
-	repeatBonus     = 0.10 // a second field of the same category
-	nameOnlyShare   = 0.25 // a messaging name with no field evidence
-	metaAsContent   = 0.50 // conversation structure counts this much as content
-	comboBonus      = 0.50 // party and time firm up content by this share
-	maxEvidence     = 40   // evidence entries kept per container
-	maxTargetEvents = 60   // evidence entries kept per target
+	maxEvidence     = 40 // evidence entries kept per container
+	maxTargetEvents = 60 // evidence entries kept per target
+	maxSiblingNames = 3  // sibling containers named in a reason
 )
 
 // assess matches a container's name and fields against the rules.
@@ -63,14 +58,14 @@ func (e *Engine) assess(c *scanner.Container) *assessment {
 			r := &m.rules[h.rule]
 			acc := &a.cats[r.cat]
 			acc.n++
-			if r.Weight > acc.w || (r.Weight < 0 && r.Weight < acc.w) {
+			if math.Abs(r.Weight) > math.Abs(acc.w) {
 				acc.w = r.Weight
 			}
 			s.recs = append(s.recs, evRec{w: r.Weight, field: idx, rule: h.rule, name: name})
 		}
 	}
 	add(e.container, c.Name, -1, true)
-	// Redis key patterns carry identifiers in the name itself:
+	// Redis key patterns carry identifiers and roles in the name itself:
 	// "chat:<phone>:inbox" names a phone number.
 	if c.Kind == "key-pattern" {
 		add(e.field, c.Name, -1, false)
@@ -78,7 +73,7 @@ func (e *Engine) assess(c *scanner.Container) *assessment {
 	for i := range c.Fields {
 		add(e.field, c.Fields[i].Path, int32(i), false)
 	}
-	slices.SortStableFunc(s.recs, func(x, y evRec) int { return cmp.Compare(y.w, x.w) })
+	slices.SortStableFunc(s.recs, func(x, y evRec) int { return cmp.Compare(math.Abs(y.w), math.Abs(x.w)) })
 	n := min(len(s.recs), maxEvidence)
 	a.evidence = make([]scanner.Evidence, n)
 	for i, rec := range s.recs[:n] {
@@ -98,50 +93,19 @@ func (e *Engine) assess(c *scanner.Container) *assessment {
 			top[1] = field
 		}
 	}
+	a.features(&a.x, 0, c.Kind == "key-pattern", len(c.Fields))
 	return a
 }
 
-func (a *assessment) w(cat int) float64 {
-	acc := a.cats[cat]
-	if acc.n > 1 && acc.w > 0 {
-		return math.Min(1, acc.w+repeatBonus)
-	}
-	return acc.w
+// apply computes the features with the siblings' signal sib and the
+// model's log-odds.
+func (e *Engine) apply(a *assessment, c *scanner.Container, sib float64) {
+	a.features(&a.x, sib, c.Kind == "key-pattern", len(c.Fields))
+	a.z = e.logOdds(&a.x, &a.contrib)
 }
 
-// likelihood is the messaging-PII likelihood, 0-100: message content or
-// call records, with who sent them to whom, and when.
-func (a *assessment) likelihood() int {
-	// Delivery state and conversation ids stand in, weakly, for content:
-	// who wrote to whom, and when, is messaging data without the text.
-	content := max(a.w(catMessageBody), a.w(catCallRecord), metaAsContent*a.w(catConversation))
-	party := max(a.w(catSenderRecipient), a.w(catPhone), 0.8*a.w(catEmail),
-		a.w(catVirtualNumber), a.w(catUserID))
-	when := a.w(catTimestamp)
-	conv := a.w(catConversation)
-	ctx := math.Max(a.w(catMessagingContext), a.w(catTelephonyContext))
-	neg := a.cats[catNonPIIContext].w
-
-	// Ambiguous content words ("content", "text") firm up when a party and
-	// a time or conversation id stand beside them.
-	if content > 0 {
-		content += (1 - content) * comboBonus * min(party, math.Max(when, conv))
-	}
-	l := content * (contentFloor + (1-contentFloor)*party)
-	l *= (1 - timeShare) + timeShare*math.Max(when, conv)
-	if content > 0 {
-		l += (1 - l) * convBonus * conv
-	}
-	switch {
-	case ctx > 0 && (content > 0 || party > 0):
-		l += (1 - l) * contextBonus * ctx
-	case ctx > 0:
-		l = math.Max(l, nameOnlyShare*ctx)
-	case neg < 0:
-		l *= 1 + nonPIIDamp*neg
-	}
-	return clamp100(l)
-}
+// likelihood is the model's probability of messaging PII, 0-100.
+func (a *assessment) likelihood() int { return clamp100(sigmoid(a.z)) }
 
 // piiLevel is the strongest weight of a personal-data category, 0-100.
 func (a *assessment) piiLevel() int {
@@ -154,10 +118,16 @@ func (a *assessment) piiLevel() int {
 	return clamp100(p)
 }
 
-// categoryNames lists the categories with positive evidence, in report
+// categoryNames lists the definition's categories whose feature is at least
+// half firm, then the evidence categories with positive evidence, in report
 // order.
 func (a *assessment) categoryNames() []string {
-	out := make([]string, 0, numCategories)
+	out := make([]string, 0, 8)
+	for i, d := range definitions {
+		if a.x[i] >= 0.5 {
+			out = append(out, d.Name)
+		}
+	}
 	for i, c := range categories {
 		if a.cats[i].w > 0 {
 			out = append(out, c.Name)

@@ -31,11 +31,11 @@ func TestScoreContainer(t *testing.T) {
 		wantCats []string
 	}{
 		{"lone phone in a CRM", scanner.Container{Kind: "collection", Name: "customers", Fields: fieldsOf("name", "phone", "company", "created_at")},
-			0, 39, scanner.SeverityMedium, []string{"phone"}},
-		{"user table: PII with a time is still not messaging", scanner.Container{Kind: "collection", Name: "users", Fields: fieldsOf("username", "email", "phone", "password", "createdAt")},
-			0, 0, scanner.SeverityMedium, []string{"phone", "email", "auth_secret"}},
+			0, PossibleMessaging - 1, scanner.SeverityMedium, []string{"phone"}},
+		{"user table without presence or settings is not messaging", scanner.Container{Kind: "collection", Name: "users", Fields: fieldsOf("username", "email", "phone", "password", "createdAt")},
+			0, LikelyMessaging - 1, scanner.SeverityMedium, []string{"phone", "email", "auth_secret"}},
 		{"lone message in an app log", scanner.Container{Kind: "index", Name: "app-logs-2024", Fields: fieldsOf("@timestamp", "message", "log.level", "service.name")},
-			0, 39, scanner.SeverityMedium, []string{"message_body", "timestamp"}},
+			0, PossibleMessaging - 1, scanner.SeverityMedium, []string{"message_body", "timestamp"}},
 		{"chat messages", scanner.Container{Kind: "index", Name: "messages", Fields: fieldsOf("conversation_id", "sender_id", "recipient_id", "text", "created_at")},
 			LikelyMessaging, 100, scanner.SeverityHigh, []string{"message_body", "sender_recipient", "conversation", "timestamp"}},
 		{"redis inbox keyed by phone", scanner.Container{Kind: "key-pattern", Name: "chat:<phone>:inbox", Fields: fieldsOf("from", "body", "ts")},
@@ -53,9 +53,9 @@ func TestScoreContainer(t *testing.T) {
 		{"thai transliterated", scanner.Container{Kind: "collection", Name: "chat", Fields: fieldsOf("phu_song", "phu_rap", "khokhwam", "wela", "boe_tho")},
 			LikelyMessaging, 100, scanner.SeverityHigh, []string{"phone"}},
 		{"metrics", scanner.Container{Kind: "index", Name: "metricbeat-8", Fields: fieldsOf("@timestamp", "system.cpu.total.pct", "host.name")},
-			0, 0, scanner.SeverityMedium, nil},
+			0, 10, scanner.SeverityMedium, nil},
 		{"empty known volume", scanner.Container{Kind: "index", Name: "scratch", Docs: scanner.Int64(0)},
-			0, 0, scanner.SeverityLow, nil},
+			0, PossibleMessaging - 1, scanner.SeverityLow, nil},
 		{"many messages are critical", scanner.Container{Kind: "index", Name: "sms", Docs: scanner.Int64(250_000), Fields: fieldsOf("msisdn", "text", "ts")},
 			LikelyMessaging, 100, scanner.SeverityCritical, []string{"phone"}},
 	}
@@ -88,14 +88,14 @@ func TestSeverityFor(t *testing.T) {
 		{scanner.StatusAuthRequired, 99, 99, n(1 << 30), scanner.SeverityNone},
 		{scanner.StatusClosed, 99, 99, nil, scanner.SeverityNone},
 		{scanner.StatusProtected, 99, 99, nil, scanner.SeverityNone},
-		{scanner.StatusOpen, 70, 0, nil, scanner.SeverityHigh},
-		{scanner.StatusOpen, 70, 0, n(9_999), scanner.SeverityHigh},
-		{scanner.StatusOpen, 70, 0, n(10_000), scanner.SeverityCritical},
+		{scanner.StatusOpen, 50, 0, nil, scanner.SeverityHigh},
+		{scanner.StatusOpen, 50, 0, n(9_999), scanner.SeverityHigh},
+		{scanner.StatusOpen, 50, 0, n(10_000), scanner.SeverityCritical},
 		{scanner.StatusPartial, 95, 0, n(10_000), scanner.SeverityCritical},
-		{scanner.StatusOpen, 69, 0, nil, scanner.SeverityMedium},
-		{scanner.StatusOpen, 40, 0, n(10_000), scanner.SeverityHigh},
-		{scanner.StatusOpen, 39, 90, nil, scanner.SeverityMedium},
-		{scanner.StatusOpen, 39, 90, n(100_000), scanner.SeverityHigh},
+		{scanner.StatusOpen, 49, 0, nil, scanner.SeverityMedium},
+		{scanner.StatusOpen, 25, 0, n(10_000), scanner.SeverityHigh},
+		{scanner.StatusOpen, 24, 90, nil, scanner.SeverityMedium},
+		{scanner.StatusOpen, 24, 90, n(100_000), scanner.SeverityHigh},
 		{scanner.StatusOpen, 0, 49, nil, scanner.SeverityMedium},
 		{scanner.StatusOpen, 0, 0, n(0), scanner.SeverityLow},
 		{scanner.StatusPartial, 0, 0, nil, scanner.SeverityLow},
@@ -134,8 +134,8 @@ func TestScoreResult(t *testing.T) {
 		{Kind: "collection", Name: "notes", Docs: scanner.Int64(10), Fields: fieldsOf("body", "user_id", "created_at")},
 	}}
 	e.ScoreResult(&r)
-	if r.Score.Severity != scanner.SeverityHigh || r.Score.Likelihood != r.Containers[1].Score.Likelihood || r.Score.Likelihood == 0 {
-		t.Errorf("target score %d/%s, want high with the notes likelihood %d", r.Score.Likelihood, r.Score.Severity, r.Containers[1].Score.Likelihood)
+	if r.Score.Severity < scanner.SeverityHigh || r.Score.Likelihood != max(r.Containers[0].Score.Likelihood, r.Containers[1].Score.Likelihood) {
+		t.Errorf("target score %d/%s, want at least high with the higher container likelihood", r.Score.Likelihood, r.Score.Severity)
 	}
 	for _, st := range []scanner.Status{scanner.StatusAuthRequired, scanner.StatusOpen} {
 		bare := scanner.Result{Status: st}

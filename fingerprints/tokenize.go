@@ -1,5 +1,11 @@
 package fingerprints
 
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
 // tokenizer splits field paths into lower-case words, reusing its buffers so
 // that scoring a field allocates nothing once the buffers have grown.
 //
@@ -10,6 +16,9 @@ package fingerprints
 // of a run followed by a lower-case letter (HTMLBody -> html body), and
 // between letters and digits (address2 -> address 2). A redacted
 // placeholder such as "<phone>" is kept as one word, brackets included.
+// Letters of other alphabets (Cyrillic, Greek, Arabic, Devanagari, Latin
+// with accents) form words too, lower-cased, broken off from ASCII letters;
+// each Chinese, Japanese or Korean character is a word of its own.
 type tokenizer struct {
 	buf    []byte   // lower-cased bytes of all words, back to back
 	ends   []int    // end offset of each word in buf
@@ -31,7 +40,7 @@ func isAlnum(c byte) bool { return isLower(c) || isUpper(c) || isDigit(c) }
 func (t *tokenizer) split(path string) int {
 	t.buf, t.ends, t.segs, t.joined = t.buf[:0], t.ends[:0], t.segs[:0], t.joined[:0]
 	seg, segStart := 0, 0
-	inWord := false
+	inWord, wide := false, false // wide: the open word holds non-ASCII letters
 	closeWord := func() {
 		if inWord {
 			t.ends = append(t.ends, len(t.buf))
@@ -50,6 +59,35 @@ func (t *tokenizer) split(path string) int {
 	for i := 0; i < len(path); i++ {
 		c := path[i]
 		switch {
+		case c >= utf8.RuneSelf:
+			r, size := utf8.DecodeRuneInString(path[i:])
+			i += size - 1
+			switch f := foldLatin(r); {
+			case f != "":
+				// "teléfono" is "telefono": accents fold away, so one
+				// term serves the spellings with and without them.
+				if inWord && wide {
+					closeWord()
+				}
+				t.buf = append(t.buf, f...)
+				inWord, wide = true, false
+			case isIdeograph(r):
+				// Chinese, Japanese and Korean write words without
+				// spaces: each character is a word, and a term of
+				// several characters matches them in sequence.
+				closeWord()
+				t.buf = utf8.AppendRune(t.buf, r)
+				inWord = true
+				closeWord()
+			case unicode.IsLetter(r) || unicode.IsMark(r) || unicode.IsDigit(r):
+				if inWord && !wide {
+					closeWord()
+				}
+				t.buf = utf8.AppendRune(t.buf, unicode.ToLower(r))
+				inWord, wide = true, true
+			default:
+				closeWord()
+			}
 		case c == '<':
 			closeWord()
 			if j := indexByteFrom(path, i+1, '>'); j > i+1 && j-i <= 16 {
@@ -69,17 +107,23 @@ func (t *tokenizer) split(path string) int {
 		default:
 			if inWord {
 				p := path[i-1]
-				if isUpper(c) && isLower(p) || isDigit(c) != isDigit(p) ||
+				if wide || isUpper(c) && isLower(p) || isDigit(c) != isDigit(p) ||
 					isUpper(c) && isUpper(p) && i+1 < len(path) && isLower(path[i+1]) {
 					closeWord()
 				}
 			}
 			t.buf = append(t.buf, lower(c))
-			inWord = true
+			inWord, wide = true, false
 		}
 	}
 	closeSeg()
 	return len(t.ends)
+}
+
+// isIdeograph reports the scripts written without spaces between words:
+// Han, Hiragana, Katakana and Hangul.
+func isIdeograph(r rune) bool {
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul)
 }
 
 // word returns word i; map lookups with string(t.word(i)) do not allocate.
@@ -128,4 +172,47 @@ func Tokenize(path string) []string {
 		out[i] = string(t.word(i))
 	}
 	return out
+}
+
+// latinFold maps the accented letters of Latin-1 and Latin Extended-A, by
+// code point from U+00C0, to their base letters ("" for × and ÷).
+var latinFold = strings.Fields(
+	"a a a a a a ae c e e e e i i i i d n o o o o o - o u u u u y th ss " +
+		"a a a a a a ae c e e e e i i i i d n o o o o o - o u u u u y th y " +
+		"a a a a a a c c c c c c c c d d d d e e e e e e e e e e g g g g g g g g h h h h " +
+		"i i i i i i i i i i ij ij j j k k k l l l l l l l l l l n n n n n n n n n " +
+		"o o o o o o oe oe r r r r r r s s s s s s s s t t t t t t u u u u u u u u u u u u " +
+		"w w y y y z z z z z z s")
+
+// foldLatin returns the base letters of an accented Latin letter, or "".
+func foldLatin(r rune) string {
+	switch {
+	case r >= 0xC0 && r <= 0x17F:
+		if f := latinFold[r-0xC0]; f != "-" {
+			return f
+		}
+	case r == 0x1A0 || r == 0x1A1: // Vietnamese ơ
+		return "o"
+	case r == 0x1AF || r == 0x1B0: // Vietnamese ư
+		return "u"
+	case r >= 0x218 && r <= 0x219: // Romanian ș
+		return "s"
+	case r >= 0x21A && r <= 0x21B: // Romanian ț
+		return "t"
+	case r >= 0x1EA0 && r <= 0x1EF9: // Vietnamese letters with tone marks
+		switch {
+		case r <= 0x1EB7:
+			return "a"
+		case r <= 0x1EC7:
+			return "e"
+		case r <= 0x1ECB:
+			return "i"
+		case r <= 0x1EE3:
+			return "o"
+		case r <= 0x1EF1:
+			return "u"
+		}
+		return "y"
+	}
+	return ""
 }

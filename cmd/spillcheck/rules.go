@@ -72,13 +72,20 @@ func runRules(_ context.Context, c *cli, args []string) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(c.stdout, "\n%d rules. Categories:\n", len(list))
+	_, err = fmt.Fprintf(c.stdout, "\n%d rules. Messaging PII categories (the model's category features; any one alone makes an open store high):\n", len(list))
+	for _, cat := range fingerprints.DefinitionCategories() {
+		fmt.Fprintf(c.stdout, "  %-19s %s\n", cat.Name, cat.Description)
+	}
+	fmt.Fprintln(c.stdout, "Evidence categories (what rules yield):")
 	for _, cat := range fingerprints.Categories() {
+		if cat.Definition {
+			continue
+		}
 		pii := ""
 		if cat.PII {
 			pii = " (personal data)"
 		}
-		fmt.Fprintf(c.stdout, "  %-18s %s%s\n", cat.Name, cat.Description, pii)
+		fmt.Fprintf(c.stdout, "  %-19s %s%s\n", cat.Name, cat.Description, pii)
 	}
 	return err
 }

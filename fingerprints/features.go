@@ -1,0 +1,211 @@
+package fingerprints
+
+import "math"
+
+// Feature is one input of the fitted model: a number in [0, 1] computed
+// from a container's evidence, its name and its siblings. docs/scoring.md
+// lists them; model.json holds one weight per feature, in this order.
+type Feature struct {
+	Name        string
+	Description string
+	// Sign constrains the fitted weight: +1 at least 0 (more evidence never
+	// lowers a score), -1 at most 0 (a log, statistics, content or commerce
+	// name), 0 free.
+	Sign int
+	// Category marks the eight category features: the fit keeps the
+	// intercept plus each one's weight at or above the log-odds of
+	// HighProbability, so firm evidence of any one category makes an open
+	// store high on its own.
+	Category bool
+}
+
+// Feature indices. The first numDefinitions are the category features, in
+// the order of definitions.
+const (
+	fMessages = iota
+	fCallRecords
+	fMembershipContacts
+	fLocation
+	fChildren
+	fPhoneNumbers
+	fDeviceTokens
+	fCommProfiles
+	fMessageBody
+	fMessageInNamed
+	fMessageMeta
+	fParty
+	fTimestamp
+	fConversation
+	fPhone
+	fEmail
+	fPersonName
+	fPresence
+	fGeolocation
+	fOtherPII
+	fAuthSecret
+	fBreadth
+	fEvidenceCount
+	fMessagingName
+	fTelephonyName
+	fContactName
+	fPeopleName
+	fLocationName
+	fDeviceName
+	fChildName
+	fNonPIIName
+	fStatsName
+	fContentName
+	fCommerceName
+	fKeyPattern
+	fKeyOnly
+	fSiblings
+	fSiblingPeople
+	numFeatures
+)
+
+var features = [numFeatures]Feature{
+	fMessages:           {"messages", "message body × a party (sender, recipient, user id, phone, e-mail)", +1, true},
+	fCallRecords:        {"call_records", "call-record fields × a party or a time", +1, true},
+	fMembershipContacts: {"membership_contacts", "contact list or room membership × a person (user id, party, phone, e-mail, device)", +1, true},
+	fLocation:           {"location", "coordinates or positions × a person", +1, true},
+	fChildren:           {"children", "children, minors, guardians, parental consent", +1, true},
+	fPhoneNumbers:       {"phone_numbers", "a virtual number, or a phone number × a messaging or telephony name (own or a sibling's)", +1, true},
+	fDeviceTokens:       {"device_tokens", "a push token, or a device id × an account id", +1, true},
+	fCommProfiles:       {"comm_profiles", "a phone number or e-mail × presence, status, last seen or messaging settings", +1, true},
+	fMessageBody:        {"message_body", "message text or content, alone", +1, false},
+	fMessageInNamed:     {"message_in_named_container", "message body × a messaging container name", +1, false},
+	fMessageMeta:        {"message_metadata", "sender/recipient × conversation or delivery state", +1, false},
+	fParty:              {"party", "sender, recipient, user id, phone or e-mail", +1, false},
+	fTimestamp:          {"timestamp", "a time", +1, false},
+	fConversation:       {"conversation", "room, channel, thread ids; delivery and read state", +1, false},
+	fPhone:              {"phone", "a phone number", +1, false},
+	fEmail:              {"email", "an e-mail address", +1, false},
+	fPersonName:         {"person_name", "a person's name", 0, false},
+	fPresence:           {"presence", "presence, status, last seen, messaging settings", +1, false},
+	fGeolocation:        {"geolocation", "coordinates or positions, alone", 0, false},
+	fOtherPII:           {"other_pii", "birth date, postal address, payment or national id (shop and CRM data)", 0, false},
+	fAuthSecret:         {"auth_secret", "passwords, tokens, keys", 0, false},
+	fBreadth:            {"breadth", "how many messaging evidence categories appear, of 6", +1, false},
+	fEvidenceCount:      {"evidence_count", "how many fields carry messaging evidence, log scale to 32", +1, false},
+	fMessagingName:      {"messaging_name", "container named for messages, chats, SMS, rooms", +1, false},
+	fTelephonyName:      {"telephony_name", "container named for calls, CDRs, voicemail", +1, false},
+	fContactName:        {"contact_name", "container named for contacts, rosters, memberships", 0, false},
+	fPeopleName:         {"people_name", "container named for users, profiles, accounts", 0, false},
+	fLocationName:       {"location_name", "container named for locations, tracks, check-ins", +1, false},
+	fDeviceName:         {"device_name", "container named for devices, installations, push", +1, false},
+	fChildName:          {"child_name", "container named for children, kids, parental links", +1, false},
+	fNonPIIName:         {"nonpii_name", "container named for logs, metrics, queues, caches, unless also named for messaging, calls, contacts, locations, devices or children", -1, false},
+	fStatsName:          {"stats_name", "container named for statistics, counters, analytics", -1, false},
+	fContentName:        {"content_name", "container named for articles, blog posts, pages, reviews", -1, false},
+	fCommerceName:       {"commerce_name", "container named for orders, products, customers, invoices", -1, false},
+	fKeyPattern:         {"key_pattern", "a Redis key pattern", 0, false},
+	fKeyOnly:            {"key_pattern_only", "a Redis key pattern with no fields seen", 0, false},
+	fSiblings:           {"sibling_messaging", "store context: the strongest messaging, telephony or membership signal among sibling containers", 0, false},
+	fSiblingPeople:      {"sibling_messaging_people", "store context × people's data here (phone, e-mail, user id, name, presence, tokens, contacts, location)", +1, false},
+}
+
+// Features lists the model's features in model.json order.
+func Features() []Feature { return append([]Feature(nil), features[:]...) }
+
+// FeatureNames lists the features' names in model.json order.
+func FeatureNames() []string {
+	out := make([]string, numFeatures)
+	for i, f := range features {
+		out[i] = f.Name
+	}
+	return out
+}
+
+// Firm is the rule weight from which evidence counts fully: a category's
+// strength is its strongest rule weight divided by Firm, capped at 1. Rules
+// of weight 0.8 and above name a category unambiguously (rules.json).
+const Firm = 0.8
+
+// vector is one container's feature values.
+type vector [numFeatures]float64
+
+// s is a category's strength in [0, 1]: its strongest weight over Firm.
+func (a *assessment) s(cat int) float64 {
+	return math.Min(1, math.Abs(a.cats[cat].w)/Firm)
+}
+
+// signal is what a container tells its siblings: how clearly it belongs to
+// a messaging or telephony product. It reads only evidence, never a score.
+func (a *assessment) signal(x *vector) float64 {
+	return max(x[fMessagingName], x[fTelephonyName], x[fMessages], x[fCallRecords], x[fMembershipContacts])
+}
+
+// features computes a container's features; sib is the store-context
+// signal of its siblings (0 when scored alone), keyPattern and fields say
+// what kind of container it is.
+func (a *assessment) features(x *vector, sib float64, keyPattern bool, fields int) {
+	s := a.s
+	party := max(s(catSenderRecipient), s(catUserID), s(catPhone), s(catEmail))
+	account := party
+	who := max(party, s(catDeviceID))
+	msgName, telName := s(catMessagingContext), s(catTelephonyContext)
+	positiveName := max(msgName, telName, s(catContactContext), s(catLocationContext), s(catDeviceContext), s(catChildContext))
+
+	x[fMessages] = s(catMessageBody) * party
+	x[fCallRecords] = s(catCallRecord) * max(party, s(catTimestamp))
+	x[fMembershipContacts] = max(s(catContactList), s(catMembership)) * who
+	x[fLocation] = s(catGeolocation) * who
+	x[fChildren] = s(catChild)
+	x[fPhoneNumbers] = max(s(catVirtualNumber), s(catPhone)*max(msgName, telName, sib))
+	x[fDeviceTokens] = max(s(catPushToken), s(catDeviceID)*account)
+	x[fCommProfiles] = max(s(catPhone), s(catEmail)) * s(catPresence)
+
+	x[fMessageBody] = s(catMessageBody)
+	x[fMessageInNamed] = s(catMessageBody) * msgName
+	x[fMessageMeta] = s(catSenderRecipient) * s(catConversation)
+	x[fParty] = party
+	x[fTimestamp] = s(catTimestamp)
+	x[fConversation] = s(catConversation)
+	x[fPhone] = s(catPhone)
+	x[fEmail] = s(catEmail)
+	x[fPersonName] = s(catPersonName)
+	x[fPresence] = s(catPresence)
+	x[fGeolocation] = s(catGeolocation)
+	x[fOtherPII] = max(s(catBirthdate), s(catPostalAddress), s(catPayment), s(catNationalID))
+	x[fAuthSecret] = s(catAuthSecret)
+	n, fieldsHit := 0, 0
+	for _, c := range breadthCategories {
+		if a.cats[c].w > 0 {
+			n++
+			fieldsHit += a.cats[c].n
+		}
+	}
+	x[fBreadth] = math.Min(1, float64(n)/6)
+	x[fEvidenceCount] = math.Min(1, math.Log2(1+float64(fieldsHit))/5)
+
+	x[fMessagingName] = msgName
+	x[fTelephonyName] = telName
+	x[fContactName] = s(catContactContext)
+	x[fPeopleName] = s(catPeopleContext)
+	x[fLocationName] = s(catLocationContext)
+	x[fDeviceName] = s(catDeviceContext)
+	x[fChildName] = s(catChildContext)
+	x[fNonPIIName] = s(catNonPIIContext) * (1 - positiveName)
+	x[fStatsName] = s(catStatsContext) * (1 - positiveName)
+	x[fContentName] = s(catContentContext)
+	x[fCommerceName] = s(catCommerceContext)
+
+	x[fKeyPattern], x[fKeyOnly] = 0, 0
+	if keyPattern {
+		x[fKeyPattern] = 1
+		if fields == 0 {
+			x[fKeyOnly] = 1
+		}
+	}
+	people := max(party, s(catPersonName), s(catPresence), s(catPushToken), s(catDeviceID),
+		s(catContactList), s(catMembership), s(catGeolocation), s(catPeopleContext))
+	x[fSiblings] = sib
+	x[fSiblingPeople] = sib * people
+}
+
+// breadthCategories are the evidence categories of messaging data whose
+// number in one container is the breadth feature.
+var breadthCategories = [...]int{
+	catMessageBody, catCallRecord, catSenderRecipient, catConversation, catMembership,
+	catContactList, catPresence, catPushToken, catChild, catVirtualNumber,
+}

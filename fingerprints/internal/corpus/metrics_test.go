@@ -1,0 +1,49 @@
+package corpus
+
+import "testing"
+
+func pred(project string, positive bool, l int, high bool) Prediction {
+	v := 0
+	if positive {
+		v = 1
+	}
+	return Prediction{Entry: &Entry{Project: project, Labels: Labels{Messaging: &v}}, Likelihood: l, High: high}
+}
+
+func TestMeasure(t *testing.T) {
+	ps := []Prediction{
+		pred("a", true, 90, true),
+		pred("a", true, 50, false),
+		pred("b", false, 50, false),
+		pred("b", false, 10, false),
+		pred("c", false, 80, true),
+	}
+	m := Measure(ps)
+	// pairs: 90 beats 50,10,80 (3); 50 ties 50 (0.5), beats 10 (1), loses to 80: 4.5/6
+	if m.AUC != 0.75 || m.Precision != 0.5 || m.Recall != 0.5 || m.TP != 1 || m.FP != 1 || m.FN != 1 {
+		t.Errorf("Measure = %+v, want AUC=0.75 P=0.5 R=0.5 TP=1 FP=1 FN=1", m)
+	}
+	ci := Bootstrap(ps)
+	if ci.AUC.Lo > m.AUC || ci.AUC.Hi < m.AUC || ci.Recall.Lo > ci.Recall.Hi {
+		t.Errorf("bootstrap interval %+v does not hold the point estimate %v", ci, m.AUC)
+	}
+	if again := Bootstrap(ps); again != ci {
+		t.Errorf("bootstrap is not deterministic: %+v then %+v", ci, again)
+	}
+}
+
+// TestFoldsGroupProjects: a project's entries share one fold, and the
+// assignment is a fixed function of the name.
+func TestFoldsGroupProjects(t *testing.T) {
+	seen := map[int]bool{}
+	for _, p := range []string{"RocketChat/Rocket.Chat", "twilio:api", "element-hq/synapse", "zulip/zulip", "a", "b", "c", "d"} {
+		f := Fold(p)
+		if f < 0 || f >= Folds || Fold(p) != f {
+			t.Errorf("Fold(%q) = %d", p, f)
+		}
+		seen[f] = true
+	}
+	if len(seen) < 3 {
+		t.Errorf("8 projects fell into %d folds", len(seen))
+	}
+}

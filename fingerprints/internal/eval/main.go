@@ -1,0 +1,60 @@
+// Command eval cross-validates the model on the labeled corpus by project
+// and writes the figures into docs/scoring.md and the corpus index into
+// testdata/corpus/README.md, each between its markers: `make eval`, or
+//
+//	go run ./fingerprints/internal/eval [-corpus DIR] [-docs FILE] [-index FILE]
+//
+// It prints the corpus requirements of issue 17 that are not met yet.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+
+	"github.com/spillcheck/spillcheck/fingerprints"
+	"github.com/spillcheck/spillcheck/fingerprints/internal/corpus"
+)
+
+func main() {
+	dir := flag.String("corpus", "testdata/corpus", "corpus `DIR`")
+	docs := flag.String("docs", "docs/scoring.md", "`FILE` whose eval block to rewrite")
+	index := flag.String("index", "testdata/corpus/README.md", "`FILE` whose index block to rewrite")
+	flag.Parse()
+	if err := run(*dir, *docs, *index); err != nil {
+		fmt.Fprintln(os.Stderr, "eval:", err)
+		os.Exit(1)
+	}
+}
+
+func run(dir, docs, index string) error {
+	e, err := fingerprints.LoadWithModel(fingerprints.BlankModel())
+	if err != nil {
+		return err
+	}
+	entries, probs, err := corpus.Load(dir)
+	if err != nil {
+		return err
+	}
+	for _, p := range probs {
+		fmt.Println("corpus problem:", p)
+	}
+	ev, err := corpus.Evaluate(e, entries, probs)
+	if err != nil {
+		return err
+	}
+	for _, m := range []corpus.Mode{corpus.Alone, corpus.WithDatabase} {
+		x := corpus.Measure(ev.Preds(m))
+		fmt.Printf("%-18s AUC %.3f  precision %.3f (%d/%d)  recall %.3f (%d/%d)\n", m.String()+":", x.AUC,
+			x.Precision, x.TP, x.TP+x.FP, x.Recall, x.TP, x.TP+x.FN)
+	}
+	for _, r := range corpus.Requirements(entries) {
+		if !r.Met {
+			fmt.Printf("not met yet: %s: %s\n", r.Text, r.Have)
+		}
+	}
+	if err := corpus.ReplaceBlock(docs, "eval", ev.Markdown(corpus.TestFloors)); err != nil {
+		return err
+	}
+	return corpus.ReplaceBlock(index, "index", corpus.Index(entries, probs))
+}

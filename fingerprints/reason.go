@@ -1,0 +1,129 @@
+package fingerprints
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/spillcheck/spillcheck/scanner"
+)
+
+// containerReason is one line: the verdict, the likelihood with every
+// feature's contribution in log-odds, the fields behind each evidence
+// category, the store context and the exposure.
+func (e *Engine) containerReason(a *assessment, l, p int, status scanner.Status, docs *int64) string {
+	var b strings.Builder
+	b.Grow(512)
+	switch {
+	case l >= LikelyMessaging:
+		b.WriteString("likely messaging PII")
+	case l >= PossibleMessaging:
+		b.WriteString("possible messaging PII")
+	case p >= PersonalData:
+		b.WriteString("personal data, not messaging")
+	default:
+		b.WriteString("no personal data recognized in names")
+	}
+	fmt.Fprintf(&b, " (likelihood %d", l)
+	if p >= PersonalData && l < PossibleMessaging {
+		fmt.Fprintf(&b, ", PII %d", p)
+	}
+	fmt.Fprintf(&b, "; log-odds %+.2f = %+.2f intercept", a.z, e.intercept)
+	writeContributions(&b, a)
+	b.WriteString(")")
+	if parts := evidenceSummary(a); parts != "" {
+		b.WriteString(": " + parts)
+	}
+	if len(a.sib) > 0 {
+		b.WriteString("; context: sibling containers " + strings.Join(a.sib, ", "))
+	}
+	b.WriteString("; " + exposureReason(status))
+	if docs != nil {
+		fmt.Fprintf(&b, ", %d docs", *docs)
+	}
+	return b.String()
+}
+
+// writeContributions appends each non-zero contribution, largest first:
+// " +2.91 messages".
+func writeContributions(b *strings.Builder, a *assessment) {
+	var idx [numFeatures]int
+	n := 0
+	for i, v := range a.contrib {
+		if math.Abs(v) >= 0.005 {
+			idx[n] = i
+			n++
+		}
+	}
+	order := idx[:n]
+	slices.SortStableFunc(order, func(x, y int) int { return cmp.Compare(math.Abs(a.contrib[y]), math.Abs(a.contrib[x])) })
+	for _, i := range order {
+		fmt.Fprintf(b, " %+.2f %s", a.contrib[i], features[i].Name)
+	}
+}
+
+// evidenceSummary names each category with up to two fields, strongest
+// first.
+func evidenceSummary(a *assessment) string {
+	var b strings.Builder
+	b.Grow(256)
+	for i, c := range categories {
+		f := a.top[i]
+		if a.cats[i].w == 0 || f[0] == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(c.Name)
+		b.WriteString(" [")
+		b.WriteString(f[0])
+		if f[1] != "" {
+			b.WriteString(", ")
+			b.WriteString(f[1])
+		}
+		b.WriteString("]")
+	}
+	return b.String()
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func exposureReason(s scanner.Status) string {
+	switch s {
+	case scanner.StatusOpen:
+		return "readable without credentials"
+	case scanner.StatusPartial:
+		return "partly readable without credentials"
+	case "":
+		return "status unknown"
+	}
+	if r, ok := closedReasons[s]; ok {
+		return r
+	}
+	return notReadable(s)
+}
+
+func notReadable(s scanner.Status) string {
+	return "not readable without credentials (" + string(s) + ")"
+}
+
+// closedReasons holds exposureReason's answer for every status a store can
+// end in without exposure, built once: most targets of a scan end closed.
+var closedReasons = func() map[scanner.Status]string {
+	m := map[scanner.Status]string{}
+	for _, s := range []scanner.Status{scanner.StatusAuthRequired, scanner.StatusProtected, scanner.StatusTLSRequired,
+		scanner.StatusProtocolError, scanner.StatusTimeout, scanner.StatusClosed, scanner.StatusError} {
+		m[s] = notReadable(s)
+	}
+	return m
+}()

@@ -1,0 +1,222 @@
+package fingerprints
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/spillcheck/spillcheck/scanner"
+)
+
+// ScoreResult sets Score on every container of r and on r itself.
+//
+// Containers of the same database (the MongoDB database, the Redis db, or,
+// for Elasticsearch, which has none, the cluster's indices together) inform
+// each other: each container's store-context features read the strongest
+// messaging signal among its siblings (signal in features.go), so a users
+// collection beside messages, rooms and subscriptions is read as a
+// messaging product's user table. The evidence names those siblings.
+//
+// The target's likelihood is its highest container likelihood; its severity
+// is the highest container severity, or the exposure alone when no
+// container was sampled; its reason is the worst container's.
+func (e *Engine) ScoreResult(r *scanner.Result) {
+	as := make([]*assessment, len(r.Containers))
+	for i := range r.Containers {
+		as[i] = e.assess(&r.Containers[i])
+	}
+	e.storeContext(r.Containers, as)
+	best := -1
+	var bestSev scanner.Severity
+	bestL, maxL := -1, 0
+	catSeen := map[string]bool{}
+	for i := range r.Containers {
+		c := &r.Containers[i]
+		c.Score = e.score(c, as[i], r.Status)
+		for _, name := range c.Score.Categories {
+			catSeen[name] = true
+		}
+		maxL = max(maxL, c.Score.Likelihood)
+		if c.Score.Severity > bestSev || (c.Score.Severity == bestSev && c.Score.Likelihood > bestL) || best < 0 {
+			best, bestSev, bestL = i, c.Score.Severity, c.Score.Likelihood
+		}
+	}
+	s := &scanner.Score{}
+	switch {
+	case best >= 0:
+		bc := r.Containers[best].Score
+		s.Likelihood, s.Severity = maxL, bc.Severity
+		s.Reason = fmt.Sprintf("%s %q: %s", r.Containers[best].Kind, r.Containers[best].Name, bc.Reason)
+		if len(r.Containers) > 1 {
+			s.Reason += fmt.Sprintf(" (worst of %d containers)", len(r.Containers))
+		}
+		s.Evidence = targetEvidence(r.Containers, bestSev)
+	default:
+		s.Severity = SeverityFor(r.Status, 0, 0, nil)
+		s.Reason = exposureReason(r.Status)
+	}
+	for _, c := range Categories() {
+		if catSeen[c.Name] {
+			s.Categories = append(s.Categories, c.Name)
+		}
+	}
+	r.Score = s
+}
+
+// storeContext gives each container the strongest signal of the other
+// containers of its database, names up to three of them, and computes the
+// model's log-odds. It is linear in the number of containers: per database
+// it keeps the two strongest signals.
+func (e *Engine) storeContext(cs []scanner.Container, as []*assessment) {
+	type top2 struct{ i, j int } // indices of the strongest and second strongest, -1 if none
+	sig := make([]float64, len(cs))
+	groups := map[string]*top2{}
+	for i, a := range as {
+		sig[i] = a.signal(&a.x)
+		g := groups[cs[i].Database]
+		if g == nil {
+			g = &top2{-1, -1}
+			groups[cs[i].Database] = g
+		}
+		switch {
+		case g.i < 0 || sig[i] > sig[g.i]:
+			g.i, g.j = i, g.i
+		case g.j < 0 || sig[i] > sig[g.j]:
+			g.j = i
+		}
+	}
+	for i, a := range as {
+		g := groups[cs[i].Database]
+		other := g.i
+		if other == i {
+			other = g.j
+		}
+		sib := 0.0
+		if other >= 0 {
+			sib = sig[other]
+		}
+		e.apply(a, &cs[i], sib)
+		if sib > 0 && a.contrib[fSiblings]+a.contrib[fSiblingPeople]+a.contrib[fPhoneNumbers] != 0 {
+			a.sib = siblingNames(cs, sig, i)
+		}
+	}
+}
+
+// siblingNames names up to maxSiblingNames containers of i's database with
+// a signal of at least half, strongest first.
+func siblingNames(cs []scanner.Container, sig []float64, i int) []string {
+	var idx []int
+	for j := range cs {
+		if j != i && cs[j].Database == cs[i].Database && sig[j] >= 0.5 {
+			idx = append(idx, j)
+		}
+	}
+	slices.SortStableFunc(idx, func(x, y int) int { return cmp.Compare(sig[y], sig[x]) })
+	var names []string
+	for _, j := range idx[:min(len(idx), maxSiblingNames)] {
+		names = append(names, cs[j].Name)
+	}
+	return names
+}
+
+// ScoreContainer scores one container alone, as found at a target of the
+// given status: without siblings, store context adds nothing.
+func (e *Engine) ScoreContainer(c *scanner.Container, status scanner.Status) *scanner.Score {
+	a := e.assess(c)
+	e.apply(a, c, 0)
+	return e.score(c, a, status)
+}
+
+func (e *Engine) score(c *scanner.Container, a *assessment, status scanner.Status) *scanner.Score {
+	l, p := a.likelihood(), a.piiLevel()
+	return &scanner.Score{
+		Likelihood: l,
+		Severity:   SeverityFor(status, l, p, c.Docs),
+		Categories: a.categoryNames(),
+		Evidence:   e.explain(c, a),
+		Reason:     e.containerReason(a, l, p, status, c.Docs),
+	}
+}
+
+// Evidence categories of the model's own lines.
+const (
+	// EvidenceFeature lines carry one feature: Field is "name=value",
+	// Weight its contribution in log-odds (weight × value); the intercept
+	// is the line "intercept".
+	EvidenceFeature = "feature"
+	// EvidenceContext is the store-context line: Field names the sibling
+	// containers, Weight is their signal.
+	EvidenceContext = "store_context"
+)
+
+// explain is a container's evidence: the model's contributions, strongest
+// first, the store context, then the fields, within maxEvidence.
+func (e *Engine) explain(c *scanner.Container, a *assessment) []scanner.Evidence {
+	type fc struct {
+		i int
+		v float64
+	}
+	var fs []fc
+	for i, v := range a.contrib {
+		if math.Abs(v) >= 0.005 {
+			fs = append(fs, fc{i, v})
+		}
+	}
+	slices.SortStableFunc(fs, func(x, y fc) int { return cmp.Compare(math.Abs(y.v), math.Abs(x.v)) })
+	out := make([]scanner.Evidence, 0, min(maxEvidence, len(fs)+2+len(a.evidence)))
+	out = append(out, scanner.Evidence{Container: c.Name, Field: "intercept", Category: EvidenceFeature, Rule: "model", Weight: round2(e.intercept)})
+	for _, f := range fs {
+		out = append(out, scanner.Evidence{Container: c.Name, Field: features[f.i].Name + "=" + strconv.FormatFloat(a.x[f.i], 'f', 2, 64),
+			Category: EvidenceFeature, Rule: "model", Weight: round2(f.v)})
+	}
+	if len(a.sib) > 0 {
+		out = append(out, scanner.Evidence{Container: c.Name, Field: "context: sibling containers " + strings.Join(a.sib, ", "),
+			Category: EvidenceContext, Rule: "siblings", Weight: round2(a.x[fSiblings])})
+	}
+	for _, ev := range a.evidence {
+		if len(out) == maxEvidence {
+			break
+		}
+		out = append(out, ev)
+	}
+	return out
+}
+
+func round2(x float64) float64 { return math.Round(100*x) / 100 }
+
+// targetEvidence keeps the evidence of the containers at the target's
+// severity, in container order, each container's strongest first, bounded.
+func targetEvidence(cs []scanner.Container, sev scanner.Severity) []scanner.Evidence {
+	var out []scanner.Evidence
+	for _, c := range cs {
+		if c.Score.Severity != sev {
+			continue
+		}
+		for _, ev := range c.Score.Evidence {
+			if len(out) == maxTargetEvents {
+				return out
+			}
+			out = append(out, ev)
+		}
+	}
+	return out
+}
+
+// ContainerFeatures returns each container's feature values as ScoreResult
+// computes them, store context included: the fitter and the evaluation
+// read them. It sets no score.
+func (e *Engine) ContainerFeatures(r *scanner.Result) [][]float64 {
+	as := make([]*assessment, len(r.Containers))
+	for i := range r.Containers {
+		as[i] = e.assess(&r.Containers[i])
+	}
+	e.storeContext(r.Containers, as)
+	out := make([][]float64, len(as))
+	for i, a := range as {
+		out[i] = append([]float64(nil), a.x[:]...)
+	}
+	return out
+}
