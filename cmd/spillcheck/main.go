@@ -14,9 +14,6 @@ import (
 	"syscall"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
-
 // gcPercent is the garbage collector's target when GOGC is not set. A scan
 // keeps little alive: results stream out as they finish. Go's default of 100
 // then collects every few MB allocated; 200 halves that work for a few MB
@@ -67,9 +64,8 @@ func commands() []command {
 		{"rules", "list the PII rules, their categories and weights", runRules},
 		{"baseline", "write a baseline of accepted findings from a scan or a result file", runBaseline},
 		{"merge", "combine JSONL results (shards, resumed runs) into one report", runMerge},
-		{"version", "print the version", func(_ context.Context, c *cli, _ []string) error {
-			_, err := fmt.Fprintln(c.stdout, "spillcheck", version)
-			return err
+		{"version", "print the version, commit and Go toolchain (also --version)", func(_ context.Context, c *cli, _ []string) error {
+			return printVersion(c.stdout)
 		}},
 	}
 }
@@ -83,6 +79,9 @@ func run(ctx context.Context, args []string, c *cli) int {
 			<-ctx.Done()
 			stop() // a second Ctrl-C kills the process the usual way
 		}()
+	}
+	if len(args) > 0 && (args[0] == "--version" || args[0] == "-version" || args[0] == "-V") {
+		return exitCode(c.stderr, printVersion(c.stdout))
 	}
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		usage(c.stdout)

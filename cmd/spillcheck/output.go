@@ -88,7 +88,7 @@ func newResultWriter(c *cli, f *outputFlags, lf logFlags, log *gologger.Logger) 
 	case f.jsonl:
 		rw.sink = output.NewJSONL(w)
 	case f.json:
-		rw.sink = output.NewJSON(w, version)
+		rw.sink = output.NewJSON(w, buildVersion())
 	default:
 		t := output.NewTable(w)
 		t.All, t.Explain = lf.verbose, f.explain

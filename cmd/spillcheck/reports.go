@@ -80,7 +80,7 @@ func (rs *reportSet) write(sum *scanner.Summary) error {
 		path string
 		w    report.Writer
 	}{
-		{rs.flags.sarif, report.SARIF(version)},
+		{rs.flags.sarif, report.SARIF(buildVersion())},
 		{rs.flags.markdown, report.Markdown()},
 		{rs.flags.html, report.HTML()},
 	} {
