@@ -29,8 +29,17 @@ type Summary struct {
 	Accepted    int            `json:"accepted,omitempty"`
 	FailOn      Severity       `json:"fail_on"`
 	Failing     int            `json:"failing"` // findings at or above FailOn, not accepted
-	Interrupted bool           `json:"interrupted,omitempty"`
+	// Unassessed counts targets that timed out or failed with an error:
+	// nothing is known about them, so a clean run must not hide them.
+	Unassessed  int  `json:"unassessed,omitempty"`
+	Interrupted bool `json:"interrupted,omitempty"`
+
+	probed int // results of network targets, not offline schemas
 }
+
+// Probed reports whether any counted result came from probing a network
+// target rather than from scoring a schema file offline.
+func (s *Summary) Probed() bool { return s.probed > 0 }
 
 // NewSummary returns an empty summary for a run that fails on failOn.
 func NewSummary(failOn Severity) *Summary {
@@ -46,6 +55,12 @@ func NewSummary(failOn Severity) *Summary {
 func (s *Summary) Add(r *Result) {
 	s.Targets++
 	s.ByStatus[r.Status]++
+	if !r.Status.Assessed() {
+		s.Unassessed++
+	}
+	if r.Target.Port != 0 {
+		s.probed++
+	}
 	if r.Severity() == SeverityNone {
 		return
 	}

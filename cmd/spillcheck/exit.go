@@ -13,15 +13,18 @@ const (
 	exitOK          = 0   // nothing at or above --fail-on
 	exitFindings    = 1   // findings at or above --fail-on
 	exitUsage       = 2   // bad flags or input
-	exitScanError   = 3   // the scan itself failed (every target failed, output unwritable)
+	exitScanError   = 3   // no target assessed, --fail-on-unassessed, or results unwritable
 	exitInterrupted = 130 // stopped by Ctrl-C or SIGTERM; results so far were written
 )
 
 const exitCodesHelp = `Exit codes:
-  0    no finding at or above --fail-on
+  0    every target assessed (or some, without --fail-on-unassessed) and no
+       finding at or above --fail-on
   1    findings at or above --fail-on (default high), not accepted by a baseline
   2    usage or input error (bad flag, bad target line, unreadable file)
-  3    scan error (every target failed, or results could not be written)
+  3    incomplete: no target could be assessed (all timed out or errored), or
+       with --fail-on-unassessed any target was not, or results could not be
+       written
   130  interrupted (Ctrl-C); every result finished before it was written
 `
 

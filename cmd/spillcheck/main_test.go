@@ -16,7 +16,8 @@ import (
 	"github.com/spillcheck/spillcheck/scanner"
 )
 
-// fakeProbe answers by port: 1xxxx open with a high finding, others closed.
+// fakeProbe answers by port: 1xxxx open with a high finding, 2xxxx timeout,
+// others closed.
 // It never dials, except when dial is set.
 type fakeProbe struct {
 	name   string
@@ -45,6 +46,9 @@ func (p *fakeProbe) Probe(ctx context.Context, t scanner.Target, env *scanner.En
 				Score: &scanner.Score{Likelihood: 91, Severity: scanner.SeverityHigh, Categories: []string{"phone"},
 					Evidence: []scanner.Evidence{{Field: "chat:<phone>:inbox", Category: "phone", Rule: "phone-placeholder", Weight: 0.9}}}}},
 			Score: &scanner.Score{Likelihood: 91, Severity: scanner.SeverityHigh, Reason: "chat keys with phone numbers"}}, nil
+	}
+	if t.Port >= 20000 && t.Port < 30000 {
+		return scanner.Result{Status: scanner.StatusTimeout, Error: "i/o timeout"}, nil
 	}
 	return scanner.Result{Status: scanner.StatusClosed, Error: "connection refused"}, nil
 }
@@ -98,7 +102,12 @@ func TestExitCodes(t *testing.T) {
 		{"bad line goes on", []string{"scan", "127.0.0.1:12345", "not a host"}, exitUsage, "127.0.0.1:12345", "argument 2: bad target"},
 		{"strict stops", []string{"scan", "--strict", "not a host", "127.0.0.1:12345"}, exitUsage, "", "argument 1: bad target"},
 		{"out of scope", []string{"scan", "--scope", "10.0.0.0/8", "127.0.0.1:12345"}, exitUsage, "", "outside the scope"},
-		{"unresolvable", []string{"scan", "nowhere.test:6379"}, exitScanError, "cannot resolve nowhere.test", "every target failed"},
+		{"unresolvable", []string{"scan", "nowhere.test:6379"}, exitScanError, "cannot resolve nowhere.test", "no target could be assessed: 0 timed out, 1 failed with an error"},
+		{"every target timed out", []string{"scan", "127.0.0.1:20001", "127.0.0.1:20002"}, exitScanError, "2 timed out, 0 errors", "no target could be assessed: 2 timed out"},
+		{"some timed out", []string{"scan", "127.0.0.1:20001", "127.0.0.1:6379"}, exitOK, "1 closed; 1 timed out, 0 errors, 0 refused", ""},
+		{"fail-on-unassessed", []string{"scan", "--fail-on-unassessed", "127.0.0.1:20001", "127.0.0.1:6379"}, exitScanError, "1 timed out", "--fail-on-unassessed: 1 of 2 targets were not assessed"},
+		{"fail-on-unassessed, all assessed", []string{"scan", "--fail-on-unassessed", "127.0.0.1:6379"}, exitOK, "0 timed out, 0 errors", ""},
+		{"findings before unassessed", []string{"scan", "--fail-on-unassessed", "127.0.0.1:20001", "127.0.0.1:12345"}, exitFindings, "1 high", ""},
 		{"missing list", []string{"scan", "-l", "/nonexistent/hosts.txt"}, exitUsage, "", "/nonexistent/hosts.txt"},
 		{"targets", []string{"targets", "db.test:6379", "redis://127.0.0.1:16379"}, exitOK, "127.0.0.1:6379                 resolved db.test", ""},
 	}

@@ -68,10 +68,7 @@ func runMerge(ctx context.Context, c *cli, args []string) error {
 	if err := rw.close(); err != nil {
 		return &scanError{err}
 	}
-	if rw.summary.Failing > 0 {
-		return errFindings
-	}
-	return nil
+	return rw.gate()
 }
 
 func readResultFile(path string, fn func(scanner.Result)) (int, error) {

@@ -156,7 +156,7 @@ func scan(ctx context.Context, c *cli, targets []string, inf *inputFlags, sf *sc
 }
 
 // scanOutcome picks the error that decides the exit code: interrupted, then
-// bad input, then a failed scan, then findings.
+// bad input, then the gate (rw.gate).
 func scanOutcome(ctx context.Context, rw *resultWriter, in *inputs) error {
 	sum := rw.summary
 	switch {
@@ -168,10 +168,6 @@ func scanOutcome(ctx context.Context, rw *resultWriter, in *inputs) error {
 		return &inputError{fmt.Errorf("every target (%d) was outside the scope; nothing was probed", in.refused.Load())}
 	case sum.Targets == 0 && !rw.resumed:
 		return &inputError{errors.New("no targets to probe")}
-	case sum.Targets > 0 && sum.ByStatus[scanner.StatusError] == sum.Targets:
-		return &scanError{fmt.Errorf("every target failed (%d); see the errors above or in the results", sum.Targets)}
-	case sum.Failing > 0:
-		return errFindings
 	}
-	return nil
+	return rw.gate()
 }

@@ -84,13 +84,10 @@ func runScore(ctx context.Context, c *cli, args []string) error {
 	if err := rw.close(); err != nil {
 		return &scanError{err}
 	}
-	switch {
-	case readErr != nil:
+	if readErr != nil {
 		return readErr
-	case rw.summary.Failing > 0:
-		return errFindings
 	}
-	return nil
+	return rw.gate()
 }
 
 // scoreFile reads one schema file, scores each result and hands it on.
