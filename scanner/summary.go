@@ -19,16 +19,16 @@ type Acceptance struct {
 
 // Summary counts what a scan or a re-scoring saw. Reports print it.
 type Summary struct {
-	Started     time.Time      `json:"started"`
-	Duration    Duration       `json:"duration_ms"`
-	Targets     int            `json:"targets"`             // results written
-	Refused     int            `json:"refused,omitempty"`   // out of scope, never connected to
-	BadInput    int            `json:"bad_input,omitempty"` // input lines that did not parse
-	ByStatus    map[Status]int `json:"by_status"`
-	Findings    map[string]int `json:"findings"` // by severity name, accepted ones excluded
-	Accepted    int            `json:"accepted,omitempty"`
-	FailOn      Severity       `json:"fail_on"`
-	Failing     int            `json:"failing"` // findings at or above FailOn, not accepted
+	Started  time.Time      `json:"started"`
+	Duration Duration       `json:"duration_ms"`
+	Targets  int            `json:"targets"`             // results written
+	Refused  int            `json:"refused,omitempty"`   // out of scope, never connected to
+	BadInput int            `json:"bad_input,omitempty"` // input lines that did not parse
+	ByStatus map[Status]int `json:"by_status"`
+	Findings map[string]int `json:"findings"` // by severity name, accepted ones excluded
+	Accepted int            `json:"accepted,omitempty"`
+	FailOn   Severity       `json:"fail_on"`
+	Failing  int            `json:"failing"` // findings at or above FailOn, not accepted
 	// Unassessed counts targets that timed out or failed with an error:
 	// nothing is known about them, so a clean run must not hide them.
 	Unassessed  int  `json:"unassessed,omitempty"`
