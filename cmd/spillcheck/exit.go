@@ -34,12 +34,21 @@ var (
 	errInterrupted = errors.New("interrupted")
 )
 
-// usageError is a bad flag or argument.
-type usageError struct{ msg string }
+// usageError is a bad flag or argument. cmd names the command whose help
+// the hint points to; empty for the top level.
+type usageError struct{ msg, cmd string }
 
 func (e *usageError) Error() string { return e.msg }
 
-func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
+func usagef(format string, args ...any) error { return &usageError{msg: fmt.Sprintf(format, args...)} }
+
+// hint is the line after a usage error: where the help is.
+func (e *usageError) hint() string {
+	if e.cmd == "" {
+		return "Run 'spillcheck --help' for the commands, or 'spillcheck <command> -h' for a command's flags."
+	}
+	return fmt.Sprintf("Run 'spillcheck %s -h' for its flags and examples.", e.cmd)
+}
 
 // inputError is input that could not be read or parsed (after the scan of
 // everything else finished).
@@ -71,7 +80,7 @@ func exitCode(stderr io.Writer, err error) int {
 		fmt.Fprintln(stderr, "spillcheck: interrupted; every result finished before the interrupt was written")
 		return exitInterrupted
 	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "spillcheck: %v\nRun 'spillcheck <command> -h' for help.\n", err)
+		fmt.Fprintf(stderr, "spillcheck: %v\n%s\n", err, ue.hint())
 		return exitUsage
 	case errors.As(err, &ie):
 		fmt.Fprintf(stderr, "spillcheck: %v\n", err)

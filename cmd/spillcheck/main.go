@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 )
 
@@ -32,7 +33,8 @@ func main() {
 	tuneGC(os.Getenv)
 	os.Exit(run(context.Background(), os.Args[1:], &cli{
 		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr,
-		signals: true, tty: isTerminal(os.Stderr),
+		signals: true, tty: isTerminal(os.Stderr), stdoutTTY: isTerminal(os.Stdout),
+		getenv: os.Getenv,
 	}))
 }
 
@@ -42,6 +44,8 @@ type cli struct {
 	stdout, stderr io.Writer
 	signals        bool // stop on SIGINT/SIGTERM
 	tty            bool // stderr is a terminal
+	stdoutTTY      bool // stdout is a terminal
+	getenv         func(string) string
 	// probes overrides the registered probes (tests).
 	probes func() []scannerProbe
 	// resolver overrides DNS (tests).
@@ -70,6 +74,12 @@ func commands() []command {
 	}
 }
 
+// noColor reports whether colours are off: --no-color, or NO_COLOR set to
+// anything (https://no-color.org).
+func (c *cli) noColor(lf logFlags) bool {
+	return lf.noColor || (c.getenv != nil && c.getenv("NO_COLOR") != "")
+}
+
 func run(ctx context.Context, args []string, c *cli) int {
 	if c.signals {
 		var stop context.CancelFunc
@@ -83,21 +93,38 @@ func run(ctx context.Context, args []string, c *cli) int {
 	if len(args) > 0 && (args[0] == "--version" || args[0] == "-version" || args[0] == "-V") {
 		return exitCode(c.stderr, printVersion(c.stdout))
 	}
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 {
+		return exitCode(c.stderr, usagef("no command given ('spillcheck scan' scans this machine)"))
+	}
+	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		usage(c.stdout)
-		if len(args) == 0 {
-			return exitUsage
-		}
 		return exitOK
 	}
+	var names []string
 	for _, cmd := range commands() {
 		if cmd.name == args[0] {
 			return exitCode(c.stderr, cmd.run(ctx, c, args[1:]))
 		}
+		names = append(names, cmd.name)
 	}
-	fmt.Fprintf(c.stderr, "spillcheck: unknown command %q\n\n", args[0])
-	usage(c.stderr)
-	return exitUsage
+	msg := fmt.Sprintf("unknown command %q", args[0])
+	if strings.HasPrefix(args[0], "-") {
+		msg = fmt.Sprintf("%s before a command; flags follow the command, as in 'spillcheck scan %s ...'", args[0], args[0])
+	} else if s := closestWord(args[0], names); s != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	return exitCode(c.stderr, usagef("%s", msg))
+}
+
+// closestWord is the word nearest to w, if near enough to be a typo.
+func closestWord(w string, words []string) string {
+	best, bestD := "", 3
+	for _, x := range words {
+		if d := editDistance(w, x); d < bestD {
+			best, bestD = x, d
+		}
+	}
+	return best
 }
 
 func usage(w io.Writer) {

@@ -35,7 +35,7 @@ func runMerge(ctx context.Context, c *cli, args []string) error {
 	if err := of.validate(); err != nil {
 		return err
 	}
-	log := newLogger(lf, &stderrLine{w: c.stderr}, c.tty)
+	log := newLogger(lf, &stderrLine{w: c.stderr}, c.tty && !c.noColor(lf))
 	byKey := map[string]scanner.Result{}
 	for _, f := range files {
 		if ctx.Err() != nil {

@@ -97,6 +97,7 @@ func newResultWriter(c *cli, f *outputFlags, lf logFlags, log *gologger.Logger) 
 	default:
 		t := output.NewTable(w)
 		t.All, t.Explain = lf.verbose, f.explain
+		t.Color = f.out == "" && c.stdoutTTY && !c.noColor(lf)
 		rw.sink = t
 	}
 	reports, err := f.reports.open()

@@ -26,8 +26,8 @@ func (f *scanFlags) register(fs *flag.FlagSet) {
 	fs.Float64Var(&f.rate, "rate", 100, "new connections per second across the scan (0: no cap, for your own lab)")
 	fs.Float64Var(&f.perHostRate, "per-host-rate", 5, "requests per second to one host, deep sampling included (0: no cap)")
 	fs.IntVar(&f.concurrency, "concurrency", 64, "targets probed at once")
-	fs.DurationVar(&f.timeout, "timeout", 5*time.Second, "bound on a connect and on each request, as a Go duration (5s, 500ms)")
-	fs.DurationVar(&f.targetTimeout, "target-timeout", 60*time.Second, "bound on all the work on one target, sampling included")
+	durationVar(fs, &f.timeout, "timeout", 5*time.Second, "bound on a connect and on each request: a `DURATION` with a unit, 5s or 500ms")
+	durationVar(fs, &f.targetTimeout, "target-timeout", 60*time.Second, "bound on all the work on one target, sampling included (a `DURATION`)")
 	fs.IntVar(&f.limits.MaxDBs, "max-dbs", d.MaxDBs, "MongoDB databases or Redis dbs sampled per target")
 	fs.IntVar(&f.limits.MaxCollections, "max-collections", d.MaxCollections, "MongoDB collections sampled per database")
 	fs.IntVar(&f.limits.MaxIndices, "max-indices", d.MaxIndices, "Elasticsearch indices or index patterns sampled per target, largest first")
@@ -87,7 +87,7 @@ func runScan(ctx context.Context, c *cli, args []string) error {
 func scan(ctx context.Context, c *cli, targets []string, inf *inputFlags, sf *scanFlags, of *outputFlags, lf logFlags,
 	collect func(*scanner.Result)) (*resultWriter, *inputs, error) {
 	line := &stderrLine{w: c.stderr}
-	log := newLogger(lf, line, c.tty)
+	log := newLogger(lf, line, c.tty && !c.noColor(lf))
 	if len(targets) == 0 && len(inf.lists) == 0 {
 		targets = []string{"localhost"}
 		log.Info().Msg("no targets given: scanning localhost (pass targets or -l FILE to scan others)")

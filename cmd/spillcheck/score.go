@@ -64,7 +64,7 @@ func runScore(ctx context.Context, c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	log := newLogger(lf, &stderrLine{w: c.stderr}, c.tty)
+	log := newLogger(lf, &stderrLine{w: c.stderr}, c.tty && !c.noColor(lf))
 	opts := fingerprints.SchemaOptions{Store: sf.store, Container: sf.container}
 	rw, err := newResultWriter(c, &of, lf, log)
 	if err != nil {
