@@ -65,6 +65,7 @@ func runMerge(ctx context.Context, c *cli, args []string) error {
 		r := byKey[k]
 		rw.add(&r)
 	}
+	rw.reports.warnBaseline(log)
 	if err := rw.close(); err != nil {
 		return &scanError{err}
 	}

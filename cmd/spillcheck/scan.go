@@ -146,9 +146,7 @@ func scan(ctx context.Context, c *cli, targets []string, inf *inputFlags, sf *sc
 	rw.summary.Refused = int(in.refused.Load())
 	rw.summary.BadInput = int(in.bad.Load())
 	rw.summary.Interrupted = ctx.Err() != nil || (inf.strict && in.bad.Load() > 0)
-	for _, e := range rw.reports.unused() {
-		log.Warning().Msgf("--baseline: entry %q accepted nothing in this run; is it stale?", e.Pattern())
-	}
+	rw.reports.warnBaseline(log)
 	if err := rw.close(); err != nil {
 		return nil, nil, &scanError{err}
 	}

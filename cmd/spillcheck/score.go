@@ -81,6 +81,7 @@ func runScore(ctx context.Context, c *cli, args []string) error {
 			break
 		}
 	}
+	rw.reports.warnBaseline(log)
 	if err := rw.close(); err != nil {
 		return &scanError{err}
 	}
