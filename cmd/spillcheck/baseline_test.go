@@ -144,7 +144,9 @@ func TestBaselinePrune(t *testing.T) {
 		name string
 		args func(b string) []string
 	}{
-		{"fresh scan", func(b string) []string { return []string{"baseline", "--prune", b, "127.0.0.1:12345", "127.0.0.1:6379"} }},
+		{"fresh scan", func(b string) []string {
+			return []string{"baseline", "--prune", b, "127.0.0.1:12345", "127.0.0.1:6379"}
+		}},
 		{"from results", func(b string) []string {
 			res := filepath.Join(dir, "res.jsonl")
 			if got := runCLI(t, context.Background(), &fakeProbe{name: "redis"}, "scan", "--jsonl", "-o", res, "127.0.0.1:12345", "127.0.0.1:6379"); got.code != exitFindings {
