@@ -20,7 +20,14 @@ type flagSet struct {
 	// help is set when -h or --help was given; the flag package calls
 	// Usage on every parse error too, and only help prints the usage.
 	help bool
+
+	c                  *cli
+	synopsis, examples string
 }
+
+// errFlagsCollected stops a command right after its flags are defined,
+// when cli.collect asked for them (completion scripts, the man page).
+var errFlagsCollected = errors.New("flags collected")
 
 // shortFlags are the aliases users of nuclei, naabu and httpx type, added
 // to every command that has the flag they stand for.
@@ -38,7 +45,7 @@ type flagGroup struct {
 // exited on, with usage text made of a synopsis, the flag groups and
 // examples.
 func newFlagSet(c *cli, name, synopsis, examples string) *flagSet {
-	fs := &flagSet{FlagSet: flag.NewFlagSet(name, flag.ContinueOnError)}
+	fs := &flagSet{FlagSet: flag.NewFlagSet(name, flag.ContinueOnError), c: c, synopsis: synopsis, examples: examples}
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() { fs.help = true }
 	fs.printUsage = func() {
@@ -188,6 +195,10 @@ func printFlag(w io.Writer, f *flag.Flag, aliases []string) {
 func parseArgs(fs *flagSet, args []string) ([]string, error) {
 	var pos []string
 	fs.addAliases()
+	if fs.c != nil && fs.c.collect != nil {
+		fs.c.collect(fs)
+		return nil, errFlagsCollected
+	}
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {

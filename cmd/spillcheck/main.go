@@ -52,6 +52,9 @@ type cli struct {
 	resolver resolver
 	// noScorer keeps the probes' own scores (tests).
 	noScorer bool
+	// collect, when set, receives each command's flags instead of the
+	// command running (see commandFlags).
+	collect func(*flagSet)
 }
 
 type command struct {
@@ -71,6 +74,8 @@ func commands() []command {
 		{"version", "print the version, commit and Go toolchain (also --version)", func(_ context.Context, c *cli, _ []string) error {
 			return printVersion(c.stdout)
 		}},
+		{"completion", "print a shell completion script: bash, zsh or fish", runCompletion},
+		{"man", "print the manual page (roff), built from the commands' own help", runMan},
 	}
 }
 
