@@ -248,7 +248,7 @@ func TestPlanSRV(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("planned %q, want %q", got, want)
 	}
-	if len(refused) != 2 || !strings.Contains(refused[0], "outside the scan scope") || !strings.Contains(refused[1], "outside the domain") {
+	if len(refused) != 2 || !strings.Contains(refused[0], "outside the scan scope") || !strings.Contains(refused[1], "outside the domain example.net") || !errors.Is(lastErrs[1], ErrOutOfScope) {
 		t.Errorf("refused %q", refused)
 	}
 }

@@ -49,7 +49,7 @@ func (p *Planner) resolveSRV(ctx context.Context, pe *pending) {
 			tt.Origins[i] = o
 		}
 		if tt.Host != parent && !strings.HasSuffix(tt.Host, "."+parent) {
-			pe.refuse(tt, fmt.Errorf("%s names %s, outside the domain %s; not probed", record, tt.Host, parent))
+			pe.refuse(tt, fmt.Errorf("%w: %s names %s, outside the domain %s", ErrOutOfScope, record, tt.Host, parent))
 			continue
 		}
 		if tt.Port < 1 {
