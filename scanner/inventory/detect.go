@@ -63,7 +63,8 @@ func detectJSON(b []byte) (string, bool) {
 		return "aws-elasticache", true
 	case h.has("DBClusters"), h.has("DBInstances"):
 		return "aws-docdb", true
-	case h.has("format_version") && (h.has("values") || h.has("terraform_version") || h.has("prior_state") || h.has("planned_values")):
+	case h.has("format_version") && (h.has("values") || h.has("terraform_version") || h.has("prior_state") || h.has("planned_values")),
+		h.has("lineage") && (h.has("serial") || h.has("resources")), h.has("terraform_version", "serial"):
 		return "terraform", true
 	case h.has("items") && (h.has("kind") || h.has("apiVersion")),
 		!h.array && h.keys["kind"] == "Service" && (h.has("apiVersion") || h.has("spec")):
