@@ -8,6 +8,7 @@ require (
 	github.com/projectdiscovery/gologger v1.1.12
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3
 	go.mongodb.org/mongo-driver v1.17.10
+	go.yaml.in/yaml/v3 v3.0.6
 	golang.org/x/net v0.40.0
 	golang.org/x/sys v0.50.0
 	golang.org/x/term v0.48.0

@@ -26,8 +26,14 @@ func Detect(head []byte) (format string, ok bool) {
 			return "nmap-xml", true
 		}
 		return "", false
-	case '{', '[':
+	case '{':
 		return detectJSON(trimmed)
+	case '[':
+		if inner := bytes.TrimLeft(trimmed[1:], " \t\r\n"); len(inner) == 0 || bytes.IndexByte([]byte("{[\"]"), inner[0]) >= 0 {
+			return detectJSON(trimmed)
+		}
+		// not a JSON array of objects: an INI section ([webservers]) or a
+		// list's [v6]:port
 	}
 	if bytes.IndexByte(head, 0) >= 0 {
 		return "", false
@@ -79,6 +85,20 @@ func detectJSON(b []byte) (string, bool) {
 		return "azure-vm", true
 	case h.has("networkInterfaces"), h.keys["kind"] == "compute#instance":
 		return "gcp-compute", true
+	case h.has("_meta"):
+		return "ansible", true
+	case h.has("ip_str"), h.has("_shodan"), h.has("matches", "total"):
+		return "shodan", true
+	case h.has("ip", "services"), h.has("code", "status", "result"), h.has("host") && !h.has("port") && !h.has("ip"):
+		return "censys", true
+	case h.has("ID", "Image", "Names"):
+		return "docker-ps", true
+	case h.has("Id") && (h.has("NetworkSettings") || h.has("Config")):
+		return "docker-inspect", true
+	case !h.array && h.has("services") && !h.has("ip"):
+		return "docker-compose", true
+	case h.has("ServiceName"), h.has("ServicePort"), h.has("Node", "Service", "Checks"), h.has("Node", "Address", "Datacenter"):
+		return "consul", true
 	case h.has("ip", "ports"):
 		return "masscan-json", true
 	case h.has("provider") && (h.has("id") || h.has("public")):
@@ -160,6 +180,13 @@ func detectText(head []byte) string {
 	if first == "" {
 		return "list"
 	}
+	switch {
+	case composeHead(head):
+		return "docker-compose"
+	case ansibleYAMLHead(head) && (bytes.Contains(head, []byte("hosts:")) || bytes.Contains(head, []byte("children:"))),
+		ansibleINIHead(head):
+		return "ansible"
+	}
 	delim := csvDelimiter(first)
 	if delim == 0 {
 		return "list"
@@ -195,3 +222,9 @@ func headerKey(s string) string {
 	}
 	return b.String()
 }
+
+var composeServices = regexp.MustCompile(`(?m)^services:\s*$`)
+
+// composeHead reports whether YAML text is a compose model: a top-level
+// services mapping.
+func composeHead(head []byte) bool { return composeServices.Match(head) }

@@ -101,6 +101,13 @@ func FuzzMasscanJSON(f *testing.F)    { fuzzFormat(f, "masscan-json") }
 func FuzzMasscanList(f *testing.F)    { fuzzFormat(f, "masscan-list") }
 func FuzzNaabu(f *testing.F)          { fuzzFormat(f, "naabu") }
 func FuzzCSV(f *testing.F)            { fuzzFormat(f, "csv") }
+func FuzzAnsible(f *testing.F)        { fuzzFormat(f, "ansible") }
+func FuzzDockerPS(f *testing.F)       { fuzzFormat(f, "docker-ps") }
+func FuzzDockerInspect(f *testing.F)  { fuzzFormat(f, "docker-inspect") }
+func FuzzDockerCompose(f *testing.F)  { fuzzFormat(f, "docker-compose") }
+func FuzzConsul(f *testing.F)         { fuzzFormat(f, "consul") }
+func FuzzShodan(f *testing.F)         { fuzzFormat(f, "shodan") }
+func FuzzCensys(f *testing.F)         { fuzzFormat(f, "censys") }
 
 // FuzzReadAuto reads arbitrary bytes with detection, as the CLI does.
 func FuzzReadAuto(f *testing.F) {

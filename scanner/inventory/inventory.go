@@ -112,6 +112,13 @@ var parsers = map[string]parser{
 	"masscan-list":    readMasscanList,
 	"naabu":           readNaabu,
 	"csv":             readCSV,
+	"ansible":         readAnsible,
+	"docker-ps":       readDockerPS,
+	"docker-inspect":  readDockerInspect,
+	"docker-compose":  readCompose,
+	"consul":          readConsul,
+	"shodan":          readShodan,
+	"censys":          readCensys,
 }
 
 // Formats lists the format names Read accepts, sorted; "list" (plain host
