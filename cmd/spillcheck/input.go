@@ -273,7 +273,8 @@ func (in *inputs) readFile(ctx context.Context, c *cli, file string, emit func(s
 		return scanner.ReadList(br, file, emit, bad)
 	}
 	addr, _ := inventory.ParseAddressFilter(in.flags.address)
-	st, err := inventory.Read(ctx, br, file, format, inventory.Options{Address: addr}, func(t scanner.Target) error {
+	srv := func(e scanner.Entry) { _ = emit(e) }
+	st, err := inventory.Read(ctx, br, file, format, inventory.Options{Address: addr, SRV: srv}, func(t scanner.Target) error {
 		return emit(scanner.Entry{Target: t})
 	})
 	if err != nil {

@@ -156,6 +156,11 @@ func csvRow(s *sink, c *csvColumns, head, rec []string, line int) bool {
 	hint := serviceFromName(cell(c.service))
 	found := false
 	for n, col := range c.hosts {
+		if v := cell(col); strings.Contains(strings.ToLower(v), "mongodb") && strings.Contains(v, "://") {
+			found = true
+			csvMongoURL(s, v, line, strings.TrimSpace(head[col]), c.exposure[n])
+			continue
+		}
 		for _, v := range strings.FieldsFunc(cell(col), func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\t' }) {
 			found = true
 			host, port, svc, tls := hostValue(v)
@@ -210,4 +215,24 @@ func hostValue(v string) (host string, port int, service string, tls bool) {
 		return pfx.Addr().String(), 0, "", false // an address with its prefix length; a network stays a bad host
 	}
 	return v, 0, "", false
+}
+
+// csvMongoURL reads a MongoDB connection string in a cell: each host of a
+// mongodb:// host list is a target; a mongodb+srv:// name goes to
+// Options.SRV (the planner resolves it only with --resolve-srv) or, without
+// one, is counted in a warning.
+func csvMongoURL(s *sink, v string, line int, col, exposure string) {
+	es, err := scanner.ParseEntries(v)
+	if err != nil {
+		s.problemAt(line, col, "not a MongoDB connection string: "+strings.TrimPrefix(err.Error(), scanner.ErrBadTarget.Error()+": "))
+		return
+	}
+	for _, e := range es {
+		if e.SRV != "" {
+			s.srv(e, line, col)
+			continue
+		}
+		s.add(endpoint{host: e.Target.Host, port: e.Target.Port, service: e.Target.Service, tls: e.Target.TLS,
+			exposure: exposure, line: line, path: col, anyHost: true})
+	}
 }

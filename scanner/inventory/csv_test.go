@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/spillcheck/spillcheck/scanner"
 )
 
 func TestReadCSV(t *testing.T) {
@@ -70,5 +72,24 @@ func TestCSVOriginLine(t *testing.T) {
 	}
 	if got[0].Origins[0].Line != 4 || got[1].Origins[0].Line != 6 || got[0].Origins[0].Path != "ip" {
 		t.Errorf("origins %+v %+v", got[0].Origins, got[1].Origins)
+	}
+}
+
+// TestCSVMongoURLs: a connection string in a cell lists each of its hosts;
+// a mongodb+srv:// name goes to Options.SRV, never to a target.
+func TestCSVMongoURLs(t *testing.T) {
+	in := "name,Connection String\norders,\"mongodb://app:pw@10.0.0.5:27017,10.0.0.6:27018/orders?replicaSet=rs0\"\nchat,mongodb+srv://chat.cluster0.example.net/app\n"
+	var srv []string
+	got, st, err := readAll(t, "", in, Options{SRV: func(e scanner.Entry) { srv = append(srv, e.SRV+" "+e.Target.Origins[0].Path) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantTargets(t, got, "mongodb 10.0.0.5:27017 private", "mongodb 10.0.0.6:27018 private")
+	if strings.Join(srv, "|") != "chat.cluster0.example.net Connection String" || len(st.Problems) != 0 {
+		t.Errorf("srv %q problems %q", srv, st.Problems)
+	}
+	_, st, _ = readAll(t, "", in, Options{})
+	if !strings.Contains(strings.Join(st.Warnings, ";"), "1 mongodb+srv:// URLs were not resolved") {
+		t.Errorf("warnings %q", st.Warnings)
 	}
 }

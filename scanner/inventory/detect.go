@@ -160,7 +160,7 @@ func scanHead(b []byte) headShape {
 var (
 	masscanLine = regexp.MustCompile(`^(open|closed|banner) (tcp|udp|sctp|icmp) \d+ \S+ \d+`)
 	csvHostCell = regexp.MustCompile(`^(ips?|ipaddress(es)?|ipv[46](address(es)?)?|address(es)?|hosts?|hostnames?|fqdn|dnsname|` +
-		`(private|public|primary|management|mgmt)(ip|ipaddress|ipv4|ipv6|ip4|ip6)|endpoints?|server|servername)$`)
+		`(private|public|primary|management|mgmt)(ip|ipaddress|ipv4|ipv6|ip4|ip6)|endpoints?|server|servername|connectionstring|connectionuri|uri|url)$`)
 )
 
 // detectText tells masscan list output and CSV with a recognisable header

@@ -40,6 +40,10 @@ const DefaultMaxLineBytes = 16 << 20
 type Options struct {
 	// Address keeps private addresses, public ones, or both (the zero value).
 	Address AddressFilter
+	// SRV, when set, takes the mongodb+srv:// URLs an export holds (the
+	// Entry's SRV field names the record's host), for the planner to resolve
+	// or refuse; without it they are counted in a warning.
+	SRV func(scanner.Entry)
 	// MaxLineBytes bounds one line (JSON lines, masscan), one CSV record,
 	// one JSON value decoded whole or skipped (an instance, a resource, a
 	// string), and one nmap <host>; zero means DefaultMaxLineBytes. A longer

@@ -33,6 +33,17 @@ type sink struct {
 	src     uint16 // the set's code for this file and format
 	stats   Stats
 	unknown int // dropped by a private/public filter for unknown exposure
+	srvLeft int // mongodb+srv:// names with no Options.SRV to take them
+}
+
+// srv hands a mongodb+srv:// entry to Options.SRV with its origin.
+func (s *sink) srv(e scanner.Entry, line int, path string) {
+	if s.opts.SRV == nil {
+		s.srvLeft++
+		return
+	}
+	e.Target.Origins = []scanner.Origin{{File: s.file, Format: s.format, Line: line, Path: path}}
+	s.opts.SRV(e)
 }
 
 // MaxProblems bounds the problems a Read keeps in Stats.Problems; Stats.Bad
@@ -132,6 +143,9 @@ func (s *sink) finish() {
 			s.file, s.format, s.stats.Records, s.stats.Skipped)
 	case s.stats.Found == 0:
 		s.stats.warnf("%s parsed as %s but held no addresses (%d records read)", s.file, s.format, s.stats.Records)
+	}
+	if s.srvLeft > 0 {
+		s.stats.warnf("%d mongodb+srv:// URLs were not resolved (their SRV records name hosts not listed here)", s.srvLeft)
 	}
 	if d := s.set.DroppedOrigins(); d > 0 {
 		s.stats.warnf("%d repeated origins left out (a target keeps at most %d)", d, MaxOrigins)
