@@ -121,19 +121,26 @@ func readShodan(ctx context.Context, r *bufio.Reader, s *sink) error {
 		var rec struct {
 			shodanBanner
 			Matches []shodanBanner `json:"matches"`
-			Data    []shodanBanner `json:"data"`
-			Ports   []int          `json:"ports"`
+			// Data is a host's banners, or a banner's own text
+			Data  json.RawMessage `json:"data"`
+			Ports []int           `json:"ports"`
 		}
 		if err := decode(&rec); err != nil {
 			return err
+		}
+		var data []shodanBanner
+		if len(rec.Data) > 0 && rec.Data[0] == '[' {
+			if err := json.Unmarshal(rec.Data, &data); err != nil {
+				return err
+			}
 		}
 		switch {
 		case rec.Matches != nil:
 			for i, b := range rec.Matches {
 				shodanAdd(s, b, line, joinPath(path, "matches")+"["+itoa(i)+"]")
 			}
-		case rec.Data != nil:
-			for i, b := range rec.Data {
+		case data != nil:
+			for i, b := range data {
 				b.IPStr, b.IPv6 = firstNonEmpty(b.IPStr, rec.IPStr), firstNonEmpty(b.IPv6, rec.IPv6)
 				shodanAdd(s, b, line, joinPath(path, "data")+"["+itoa(i)+"]")
 			}
@@ -175,9 +182,7 @@ type censysHost struct {
 		TransportProtocol   string `json:"transport_protocol"`
 		TLS                 any    `json:"tls"`
 	} `json:"services"`
-	DNS struct {
-		Names []string `json:"names"`
-	} `json:"dns"`
+	DNS json.RawMessage `json:"dns"` // {"names": [...]}, read leniently
 }
 
 // readCensys reads Censys JSON of one's own assets: `censys search -o`
@@ -219,7 +224,11 @@ func readCensys(ctx context.Context, r *bufio.Reader, s *sink) error {
 }
 
 func censysAdd(s *sink, h censysHost, line int, path string) {
-	res := strings.Join(h.DNS.Names, " ")
+	var dns struct {
+		Names []string `json:"names"`
+	}
+	_ = json.Unmarshal(h.DNS, &dns) // names only label the origin
+	res := strings.Join(dns.Names, " ")
 	for i, sv := range h.Services {
 		if sv.TransportProtocol != "" && !strings.EqualFold(sv.TransportProtocol, "tcp") {
 			s.stats.Skipped++

@@ -38,7 +38,7 @@ func TestReadNewExports(t *testing.T) {
 			`{"_meta":{"hostvars":{"db1":{"ansible_host":"10.0.2.5","mongodb_port":27018},"web1":{}}},"all":{"children":["ungrouped","dbs"]},"dbs":{"hosts":["db1"]},"ungrouped":{"hosts":["web1"]}}`,
 			[]string{"mongodb 10.0.2.5:27018 private", "- web1:0"}},
 		{"shodan banner lines", "shodan",
-			`{"ip_str":"203.0.113.5","port":6379,"transport":"tcp","product":"Redis key-value store","_shodan":{"module":"redis"},"hostnames":["cache.example.com"]}` + "\n" +
+			`{"ip_str":"203.0.113.5","port":6379,"transport":"tcp","product":"Redis key-value store","_shodan":{"module":"redis"},"hostnames":["cache.example.com"],"data":"# Server\r\nredis_version:7.2.4\r\n"}` + "\n" +
 				`{"ipv6":"2001:db8::5","port":9200,"transport":"tcp","_shodan":{"module":"elastic"},"ssl":{"versions":["TLSv1.2"]}}` + "\n" +
 				`{"ip_str":"203.0.113.6","port":161,"transport":"udp","_shodan":{"module":"snmp"}}` + "\n",
 			[]string{"redis 203.0.113.5:6379 public", "elasticsearch 2001:db8::5:9200 tls public"}},
