@@ -39,7 +39,7 @@ func runTargets(ctx context.Context, c *cli, args []string) error {
 		return err
 	}
 	line := &stderrLine{w: c.stderr}
-	log := newLogger(lf, line, c.tty)
+	log := newLogger(lf, line, c.tty && !c.noColor(lf))
 	if len(targets) == 0 && len(inf.lists) == 0 {
 		targets = []string{"localhost"}
 		log.Info().Msg("no targets given: planning localhost")
