@@ -18,7 +18,7 @@ import (
 // does not name: such ports are planned on localhost, and a warning says so.
 const dockerAnyHost = "localhost"
 
-// dockerHost maps a published port's host address to the target host.
+// host maps a published port's host address to the target host.
 func (d *dockerState) host(ip string) string {
 	switch strings.Trim(ip, "[]") {
 	case "", "0.0.0.0", "::":
