@@ -86,6 +86,9 @@ func runScan(ctx context.Context, c *cli, args []string) error {
 // result (after the baseline).
 func scan(ctx context.Context, c *cli, targets []string, inf *inputFlags, sf *scanFlags, of *outputFlags, lf logFlags,
 	collect func(*scanner.Result)) (*resultWriter, *inputs, error) {
+	if err := checkOutputs(of); err != nil {
+		return nil, nil, err
+	}
 	line := &stderrLine{w: c.stderr}
 	log := newLogger(lf, line, c.tty && !c.noColor(lf))
 	if len(targets) == 0 && len(inf.lists) == 0 {
