@@ -1,11 +1,14 @@
 # spillcheck: make build | make test | make lint | make bench
 GO ?= go
-VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+# A tagged checkout is built as that tag; otherwise `spillcheck version`
+# reports the commit from the build info (-buildvcs=true: some machines set
+# GOFLAGS=-buildvcs=false).
+VERSION ?= $(shell git describe --tags --exact-match 2>/dev/null)
 
 .PHONY: build test services unit lint bench fuzz eval fit clean
 
 build:
-	$(GO) build -ldflags "-X main.version=$(VERSION)" -o spillcheck ./cmd/spillcheck
+	$(GO) build -buildvcs=true $(if $(VERSION),-ldflags "-X main.version=$(VERSION)") -o spillcheck ./cmd/spillcheck
 
 # The test command from the README: installs and starts the real servers the
 # integration tests need (redis-server, OpenSearch, nginx, chromium), then

@@ -83,8 +83,13 @@ func TestParseEntryBad(t *testing.T) {
 		{"[2001:db8::zz]", "not an IPv6"},
 		{"[::1]:99999", "1 to 65535"},
 		{"ftp://host", "unknown scheme"},
-		{"mongodb+srv://cluster0.example.net", "mongodb+srv"},
-		{"mongodb://a:27017,b:27017", "several hosts"},
+		{"mongodb+srv://cluster0.example.net:27017", "without a port"},
+		{"mongodb+srv://a.example.net,b.example.net", "without a port"},
+		{"mongodb://a:27017,b:27017", "lists 2 hosts"},
+		{"mongodb://a:27017,b:99999", "1 to 65535"},
+		{"mongodb://%2Ftmp%2Fmongodb-27017.sock", "Unix socket"},
+		{"mongodb:///db", "without a host"},
+		{"redis://a:1,b:2", "names one host"},
 		{"exa$mple.com", "not a host name"},
 		{"redis://user:p%zzss@cache", "malformed URL"},
 		{strings.Repeat("a", 64) + ".com", "not a host name"},
@@ -139,15 +144,20 @@ func FuzzParseEntry(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		e, err := ParseEntry(s)
+		es, err := ParseEntries(s)
 		if err != nil {
+			if len(err.Error()) > 3*MaxEcho+60 {
+				t.Fatalf("error of %d bytes for an input of %d", len(err.Error()), len(s))
+			}
 			return
 		}
-		if !e.Prefix.IsValid() && e.Target.Host == "" {
-			t.Fatalf("ParseEntry(%q) gave neither a host nor a prefix", s)
-		}
-		if e.Target.Port < 0 || e.Target.Port > 65535 {
-			t.Fatalf("port %d", e.Target.Port)
+		for _, e := range es {
+			if !e.Prefix.IsValid() && e.Target.Host == "" && e.SRV == "" {
+				t.Fatalf("ParseEntries(%q) gave neither a host, a prefix nor an SRV name", s)
+			}
+			if e.Target.Port < 0 || e.Target.Port > 65535 {
+				t.Fatalf("port %d", e.Target.Port)
+			}
 		}
 	})
 }

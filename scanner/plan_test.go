@@ -67,8 +67,10 @@ func TestPlanExpandsPortsAndServices(t *testing.T) {
 func TestPlanRanges(t *testing.T) {
 	p := &Planner{Registry: testRegistry(t), Services: []string{Redis}}
 	keys, _ := planAll(t, p, "127.0.0.0/30")
-	// 127.0.0.0/30 has 4 addresses; network and broadcast are skipped.
-	want := []string{"redis://127.0.0.1:6379", "redis://127.0.0.1:6380", "redis://127.0.0.2:6379", "redis://127.0.0.2:6380"}
+	// 127.0.0.0/30 has 4 addresses, network and broadcast included (as
+	// nmap and masscan count them).
+	want := []string{"redis://127.0.0.0:6379", "redis://127.0.0.0:6380", "redis://127.0.0.1:6379", "redis://127.0.0.1:6380",
+		"redis://127.0.0.2:6379", "redis://127.0.0.2:6380", "redis://127.0.0.3:6379", "redis://127.0.0.3:6380"}
 	if !slices.Equal(keys, want) {
 		t.Errorf("planned %v, want %v", keys, want)
 	}
@@ -95,8 +97,8 @@ func TestPlanRefusesLargeRanges(t *testing.T) {
 	for range out {
 		n++
 	}
-	if n != 2*(65536-2) {
-		t.Errorf("a /16 planned %d targets, want %d", n, 2*(65536-2))
+	if n != 2*65536 {
+		t.Errorf("a /16 planned %d targets, want %d", n, 2*65536)
 	}
 }
 
@@ -117,19 +119,21 @@ func TestPlanScope(t *testing.T) {
 	p := &Planner{Registry: testRegistry(t), Scope: scope, Resolver: res, Services: []string{Redis}}
 	keys, refused := planAll(t, p, "127.0.0.1:6379", "127.0.0.9:6379", "cache.internal:6379", "db.internal:6379",
 		"split.internal:6379", "v6.internal:6379", "nowhere.internal:6379", "127.0.0.0/29")
+	// 127.0.0.1:6379 is listed, is v6.internal's IPv4 address and is in the
+	// /29: one target. db.internal is 127.0.0.2, also in the /29.
 	want := []string{
-		"redis://127.0.0.1:6379", "redis://127.0.0.1:6379", "redis://127.0.0.1:6380",
-		"redis://127.0.0.2:6379", "redis://127.0.0.2:6380",
+		"redis://127.0.0.0:6379", "redis://127.0.0.0:6380",
+		"redis://127.0.0.1:6379", "redis://127.0.0.1:6380",
+		"redis://127.0.0.2:6380",
 		"redis://127.0.0.3:6379", "redis://127.0.0.3:6380",
 		"redis://cache.internal:6379", "redis://db.internal:6379",
 		"redis://nowhere.internal:6379 !cannot resolve nowhere.internal: lookup nowhere.internal: no such host",
-		"redis://v6.internal:6379",
 	}
 	if !slices.Equal(keys, want) {
 		t.Errorf("planned\n%s\nwant\n%s", strings.Join(keys, "\n"), strings.Join(want, "\n"))
 	}
-	// 127.0.0.9, split.internal (one address outside), and 127.0.0.4..6 of the /29.
-	if len(refused) != 5 {
+	// 127.0.0.9, split.internal (one address outside), and 127.0.0.4..7 of the /29.
+	if len(refused) != 6 {
 		t.Errorf("refused %d: %v", len(refused), refused)
 	}
 	for _, r := range refused {

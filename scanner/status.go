@@ -31,6 +31,11 @@ const (
 // credentials.
 func (s Status) Exposed() bool { return s == StatusOpen || s == StatusPartial }
 
+// Assessed reports whether the status says something about the target:
+// every status but timeout and error (no answer, or a failure that left
+// nothing known). A CI gate must not pass on unassessed targets unseen.
+func (s Status) Assessed() bool { return s != StatusTimeout && s != StatusError }
+
 // Sentinel errors that probes wrap so that Classify can name the status.
 var (
 	ErrProtocol      = errors.New("not the expected protocol")

@@ -19,18 +19,27 @@ type Acceptance struct {
 
 // Summary counts what a scan or a re-scoring saw. Reports print it.
 type Summary struct {
-	Started     time.Time      `json:"started"`
-	Duration    Duration       `json:"duration_ms"`
-	Targets     int            `json:"targets"`             // results written
-	Refused     int            `json:"refused,omitempty"`   // out of scope, never connected to
-	BadInput    int            `json:"bad_input,omitempty"` // input lines that did not parse
-	ByStatus    map[Status]int `json:"by_status"`
-	Findings    map[string]int `json:"findings"` // by severity name, accepted ones excluded
-	Accepted    int            `json:"accepted,omitempty"`
-	FailOn      Severity       `json:"fail_on"`
-	Failing     int            `json:"failing"` // findings at or above FailOn, not accepted
-	Interrupted bool           `json:"interrupted,omitempty"`
+	Started  time.Time      `json:"started"`
+	Duration Duration       `json:"duration_ms"`
+	Targets  int            `json:"targets"`             // results written
+	Refused  int            `json:"refused,omitempty"`   // out of scope, never connected to
+	BadInput int            `json:"bad_input,omitempty"` // input lines that did not parse
+	ByStatus map[Status]int `json:"by_status"`
+	Findings map[string]int `json:"findings"` // by severity name, accepted ones excluded
+	Accepted int            `json:"accepted,omitempty"`
+	FailOn   Severity       `json:"fail_on"`
+	Failing  int            `json:"failing"` // findings at or above FailOn, not accepted
+	// Unassessed counts targets that timed out or failed with an error:
+	// nothing is known about them, so a clean run must not hide them.
+	Unassessed  int  `json:"unassessed,omitempty"`
+	Interrupted bool `json:"interrupted,omitempty"`
+
+	probed int // results of network targets, not offline schemas
 }
+
+// Probed reports whether any counted result came from probing a network
+// target rather than from scoring a schema file offline.
+func (s *Summary) Probed() bool { return s.probed > 0 }
 
 // NewSummary returns an empty summary for a run that fails on failOn.
 func NewSummary(failOn Severity) *Summary {
@@ -46,6 +55,12 @@ func NewSummary(failOn Severity) *Summary {
 func (s *Summary) Add(r *Result) {
 	s.Targets++
 	s.ByStatus[r.Status]++
+	if !r.Status.Assessed() {
+		s.Unassessed++
+	}
+	if r.Target.Port != 0 {
+		s.probed++
+	}
 	if r.Severity() == SeverityNone {
 		return
 	}

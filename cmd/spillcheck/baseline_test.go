@@ -40,9 +40,13 @@ func TestFailOnAndBaseline(t *testing.T) {
 		{"container accepted", []string{"--baseline", accept("redis://127.0.0.1:*", "db0/chat:*", "2999-01-01")}, exitOK,
 			"1 accepted by the baseline", ""},
 		{"expired", []string{"--baseline", accept("redis://127.0.0.1:12345", "", "2020-01-31")}, exitFindings,
-			"1 high (1 at or above --fail-on high)", ""},
-		{"other target", []string{"--baseline", accept("redis://127.0.0.9:6379", "", "")}, exitFindings,
-			"1 high", "accepted nothing in this run"},
+			"1 high (1 at or above --fail-on high)", `entry "redis://127.0.0.1:12345" expired on 2020-01-31; the findings of 1 target it matched count again`},
+		{"expired, matches nothing", []string{"--baseline", accept("redis://127.0.0.9:6379", "", "2020-01-31")}, exitFindings,
+			"1 high", `entry "redis://127.0.0.9:6379" expired on 2020-01-31 and matches nothing any more; remove it`},
+		{"other target", []string{"--baseline", accept("redis://127.0.0.9:6379", "", "2999-01-01")}, exitFindings,
+			"1 high", `entry "redis://127.0.0.9:6379" accepted nothing in this run; is it stale? (spillcheck baseline --prune`},
+		{"no expiry", []string{"--baseline", accept("redis://127.0.0.1:12345", "", "")}, exitOK,
+			"1 accepted", `1 entry never expires: "redis://127.0.0.1:12345"; add "expires"`},
 		{"other container", []string{"--baseline", accept("redis://127.0.0.1:12345", "db1/*", "")}, exitFindings, "1 high", ""},
 		{"below threshold", []string{"--fail-on", "critical"}, exitOK, "1 high (0 at or above --fail-on critical)", ""},
 		{"low threshold", []string{"--fail-on", "low"}, exitFindings, "(1 at or above --fail-on low)", ""},
@@ -115,5 +119,57 @@ func TestReportsWritten(t *testing.T) {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("%s lacks %q", filepath.Base(path), want)
 		}
+	}
+}
+
+// TestBaselineExpiredIsNotUnused: an expired entry is never called unused.
+func TestBaselineExpiredIsNotUnused(t *testing.T) {
+	dir := t.TempDir()
+	b := writeFile(t, dir, "b.json", `{"accept":[{"target":"redis://127.0.0.1:12345","reason":"r","expires":"2020-01-31"}]}`)
+	got := runCLI(t, context.Background(), &fakeProbe{name: "redis"}, "scan", "127.0.0.1:12345", "--baseline", b)
+	if strings.Contains(got.stderr, "accepted nothing") || !strings.Contains(got.stderr, "expired on 2020-01-31") {
+		t.Errorf("stderr:\n%s", got.stderr)
+	}
+}
+
+// TestBaselinePrune: --prune rewrites the accept list without the entries
+// that match no finding, from a result file or a fresh scan.
+func TestBaselinePrune(t *testing.T) {
+	dir := t.TempDir()
+	list := `{"version":1,"accept":[
+ {"target":"redis://127.0.0.1:12345","container":"db0/chat:*","reason":"kept","expires":"2999-01-01"},
+ {"target":"redis://127.0.0.1:6379","reason":"clean now","expires":"2999-01-01"},
+ {"target":"redis://10.9.9.9:6379","reason":"gone"}]}`
+	for _, tc := range []struct {
+		name string
+		args func(b string) []string
+	}{
+		{"fresh scan", func(b string) []string {
+			return []string{"baseline", "--prune", b, "127.0.0.1:12345", "127.0.0.1:6379"}
+		}},
+		{"from results", func(b string) []string {
+			res := filepath.Join(dir, "res.jsonl")
+			if got := runCLI(t, context.Background(), &fakeProbe{name: "redis"}, "scan", "--jsonl", "-o", res, "127.0.0.1:12345", "127.0.0.1:6379"); got.code != exitFindings {
+				t.Fatalf("%+v", got)
+			}
+			return []string{"baseline", "--prune", b, "--from", res}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := writeFile(t, dir, "accept.json", list)
+			got := runCLI(t, context.Background(), &fakeProbe{name: "redis"}, tc.args(b)...)
+			if got.code != exitOK || !strings.Contains(got.stderr, "kept 1 of 3 baseline entries") ||
+				!strings.Contains(got.stderr, `removing "redis://10.9.9.9:6379" (gone)`) {
+				t.Fatalf("%+v", got)
+			}
+			body, _ := os.ReadFile(b)
+			if !strings.Contains(string(body), `"reason": "kept"`) || strings.Contains(string(body), "clean now") || strings.Contains(string(body), "gone") {
+				t.Errorf("pruned file:\n%s", body)
+			}
+		})
+	}
+	res := writeFile(t, dir, "results-as-baseline.jsonl", "")
+	if got := runCLI(t, context.Background(), &fakeProbe{name: "redis"}, "baseline", "--prune", filepath.Join(dir, "missing.json"), "--from", res); got.code != exitUsage {
+		t.Errorf("missing file: %+v", got)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/netip"
 	"os"
@@ -31,6 +32,7 @@ type inputFlags struct {
 	strict     bool
 	services   string
 	shard      string
+	resolveSRV bool
 }
 
 func (f *inputFlags) register(fs *flag.FlagSet) {
@@ -43,6 +45,7 @@ func (f *inputFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.strict, "strict", false, "stop at the first bad input line instead of reporting it at the end")
 	fs.StringVar(&f.services, "services", "", "probe only these `services` (comma-separated: elasticsearch, mongodb, redis)")
 	fs.StringVar(&f.shard, "shard", "", "probe only part `K/N` of the targets (stable hash; N runs cover every target once)")
+	fs.BoolVar(&f.resolveSRV, "resolve-srv", false, "look up the SRV record of mongodb+srv:// targets and probe the hosts it names that are within --scope (needs --scope)")
 }
 
 // resolver looks up names; net.DefaultResolver is one.
@@ -59,6 +62,7 @@ type inputs struct {
 	refused  atomic.Int64
 	bad      atomic.Int64
 	warnings atomic.Int64
+	folded   atomic.Int64 // duplicates merged inside inventory files (the planner counts the rest)
 	firstBad atomic.Pointer[error]
 	stop     context.CancelFunc // set with --strict
 }
@@ -114,19 +118,46 @@ func newInputs(ctx context.Context, c *cli, f *inputFlags, reg *scanner.Registry
 	if f.format != "" && f.format != "list" && !contains(inventory.Formats(), f.format) {
 		return nil, usagef("--input-format %q is not one of list, %s", f.format, strings.Join(inventory.Formats(), ", "))
 	}
+	if f.resolveSRV && scope.Empty() {
+		return nil, usagef("--resolve-srv needs --scope or --scope-file: the hosts an SRV record names were not listed by you, so only those within a scope you give are probed")
+	}
 	in.planner = &scanner.Planner{
 		Registry: reg, Scope: scope, Resolver: res, Services: services,
-		AllowLargeRanges: f.allowLarge, Shard: shard,
+		AllowLargeRanges: f.allowLarge, Shard: shard, ResolveSRV: f.resolveSRV,
 		Refused: func(t scanner.Target, err error) {
-			if errors.Is(err, scanner.ErrOutOfScope) {
+			switch {
+			case errors.Is(err, scanner.ErrOutOfScope):
 				in.refused.Add(1)
 				log.Warning().Msgf("refused %s: %v", describe(t), err)
-				return
+			case errors.Is(err, scanner.ErrSRVNotResolved):
+				in.warnings.Add(1)
+				log.Warning().Msgf("mongodb+srv://%s not probed: %v; pass --resolve-srv (with --scope) to look it up and probe the hosts it names within the scope", describe(t), err)
+			default:
+				in.badInput(fmt.Errorf("%s: %w", describe(t), err))
 			}
-			in.badInput(err)
 		},
 	}
 	return in, nil
+}
+
+// openInput opens a -l file, with errors that name the file and the problem
+// in a few words: "FILE: no such file", "FILE: permission denied", "FILE:
+// is a directory".
+func openInput(file string) (*os.File, error) {
+	fh, err := os.Open(file)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("%s: no such file", file)
+	case errors.Is(err, fs.ErrPermission):
+		return nil, fmt.Errorf("%s: permission denied", file)
+	case err != nil:
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	if st, err := fh.Stat(); err == nil && st.IsDir() {
+		fh.Close()
+		return nil, fmt.Errorf("%s: is a directory, not a file", file)
+	}
+	return fh, nil
 }
 
 func contains(list []string, s string) bool {
@@ -139,13 +170,14 @@ func contains(list []string, s string) bool {
 }
 
 func describe(t scanner.Target) string {
-	if t.Host == "" {
-		return "range"
+	h := t.Host
+	if h == "" {
+		h = "range"
 	}
 	if len(t.Origins) > 0 && t.Origins[0].Line > 0 {
-		return fmt.Sprintf("%s (%s:%d)", t.Host, t.Origins[0].File, t.Origins[0].Line)
+		return fmt.Sprintf("%s (%s:%d)", h, t.Origins[0].File, t.Origins[0].Line)
 	}
-	return t.Host
+	return h
 }
 
 func (in *inputs) badInput(err error) {
@@ -187,16 +219,18 @@ func (in *inputs) read(ctx context.Context, c *cli, args []string, out chan<- sc
 		return ctx.Err()
 	}
 	for i, a := range args {
-		e, err := scanner.ParseEntry(a)
+		es, err := scanner.ParseEntries(a)
 		if err != nil {
 			if bad(&scanner.LineError{Line: i + 1, Err: err}) != nil {
 				return
 			}
 			continue
 		}
-		e.Target.Origins = []scanner.Origin{{Format: "argument"}}
-		if emit(e) != nil {
-			return
+		for _, e := range es {
+			e.Target.Origins = []scanner.Origin{{Format: "argument"}}
+			if emit(e) != nil {
+				return
+			}
 		}
 	}
 	for _, file := range in.flags.lists {
@@ -212,7 +246,7 @@ func (in *inputs) read(ctx context.Context, c *cli, args []string, out chan<- sc
 func (in *inputs) readFile(ctx context.Context, c *cli, file string, emit func(scanner.Entry) error, bad func(error) error) error {
 	var r io.Reader = c.stdin
 	if file != "-" {
-		fh, err := os.Open(file)
+		fh, err := openInput(file)
 		if err != nil {
 			return err
 		}
@@ -220,9 +254,15 @@ func (in *inputs) readFile(ctx context.Context, c *cli, file string, emit func(s
 		r = fh
 	}
 	br := bufio.NewReaderSize(r, 64<<10)
+	head, err := br.Peek(inventory.DetectBytes)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	if off, utf16 := scanner.BinaryAt(head); off >= 0 {
+		return &scanner.BinaryError{File: file, Offset: int64(off), UTF16: utf16}
+	}
 	format := in.flags.format
 	if format == "" {
-		head, _ := br.Peek(inventory.DetectBytes)
 		if f, ok := inventory.Detect(head); ok {
 			format = f
 		} else {
@@ -233,11 +273,20 @@ func (in *inputs) readFile(ctx context.Context, c *cli, file string, emit func(s
 		return scanner.ReadList(br, file, emit, bad)
 	}
 	addr, _ := inventory.ParseAddressFilter(in.flags.address)
-	st, err := inventory.Read(ctx, br, file, format, inventory.Options{Address: addr}, func(t scanner.Target) error {
+	srv := func(e scanner.Entry) { _ = emit(e) }
+	st, err := inventory.Read(ctx, br, file, format, inventory.Options{Address: addr, SRV: srv}, func(t scanner.Target) error {
 		return emit(scanner.Entry{Target: t})
 	})
 	if err != nil {
 		return err
+	}
+	in.folded.Add(int64(st.Duplicates))
+	for _, p := range st.Problems {
+		in.badInput(errors.New(p))
+	}
+	if more := st.Bad - len(st.Problems); more > 0 {
+		in.badInput(fmt.Errorf("%s: %d more bad values or lines not listed", file, more))
+		in.bad.Add(int64(more - 1))
 	}
 	in.log.Info().Msgf("%s: %s inventory, %d records, %d targets", file, st.Format, st.Records, st.Emitted)
 	for role, cols := range st.Columns {

@@ -21,7 +21,7 @@ type logFlags struct {
 func (l *logFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&l.silent, "silent", false, "print only results; no log lines on stderr")
 	fs.BoolVar(&l.verbose, "v", false, "verbose: log every target and list closed ones in the table")
-	fs.BoolVar(&l.noColor, "no-color", false, "no colors in log lines")
+	fs.BoolVar(&l.noColor, "no-color", false, "no colours in log lines or the table (also NO_COLOR=1)")
 }
 
 // stderrLine serializes writes to stderr between the logger and the
@@ -65,9 +65,11 @@ func (w logWriter) Write(data []byte, _ levels.Level) { w.line.writeLog(data) }
 
 // newLogger configures the one logger of a run. Library packages never log;
 // only cmd/ does.
-func newLogger(f logFlags, line *stderrLine, tty bool) *gologger.Logger {
+// color is whether log lines may be coloured: stderr is a terminal and
+// neither --no-color nor NO_COLOR says otherwise.
+func newLogger(f logFlags, line *stderrLine, color bool) *gologger.Logger {
 	l := &gologger.Logger{}
-	l.SetFormatter(formatter.NewCLI(f.noColor || !tty))
+	l.SetFormatter(formatter.NewCLI(!color))
 	l.SetWriter(logWriter{line})
 	switch {
 	case f.silent:

@@ -11,11 +11,9 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 )
-
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
 
 // gcPercent is the garbage collector's target when GOGC is not set. A scan
 // keeps little alive: results stream out as they finish. Go's default of 100
@@ -35,7 +33,8 @@ func main() {
 	tuneGC(os.Getenv)
 	os.Exit(run(context.Background(), os.Args[1:], &cli{
 		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr,
-		signals: true, tty: isTerminal(os.Stderr),
+		signals: true, tty: isTerminal(os.Stderr), stdoutTTY: isTerminal(os.Stdout),
+		getenv: os.Getenv,
 	}))
 }
 
@@ -45,12 +44,17 @@ type cli struct {
 	stdout, stderr io.Writer
 	signals        bool // stop on SIGINT/SIGTERM
 	tty            bool // stderr is a terminal
+	stdoutTTY      bool // stdout is a terminal
+	getenv         func(string) string
 	// probes overrides the registered probes (tests).
 	probes func() []scannerProbe
 	// resolver overrides DNS (tests).
 	resolver resolver
 	// noScorer keeps the probes' own scores (tests).
 	noScorer bool
+	// collect, when set, receives each command's flags instead of the
+	// command running (see commandFlags).
+	collect func(*flagSet)
 }
 
 type command struct {
@@ -67,11 +71,18 @@ func commands() []command {
 		{"rules", "list the PII rules, their categories and weights", runRules},
 		{"baseline", "write a baseline of accepted findings from a scan or a result file", runBaseline},
 		{"merge", "combine JSONL results (shards, resumed runs) into one report", runMerge},
-		{"version", "print the version", func(_ context.Context, c *cli, _ []string) error {
-			_, err := fmt.Fprintln(c.stdout, "spillcheck", version)
-			return err
+		{"version", "print the version, commit and Go toolchain (also --version)", func(_ context.Context, c *cli, _ []string) error {
+			return printVersion(c.stdout)
 		}},
+		{"completion", "print a shell completion script: bash, zsh or fish", runCompletion},
+		{"man", "print the manual page (roff), built from the commands' own help", runMan},
 	}
+}
+
+// noColor reports whether colours are off: --no-color, or NO_COLOR set to
+// anything (https://no-color.org).
+func (c *cli) noColor(lf logFlags) bool {
+	return lf.noColor || (c.getenv != nil && c.getenv("NO_COLOR") != "")
 }
 
 func run(ctx context.Context, args []string, c *cli) int {
@@ -84,21 +95,41 @@ func run(ctx context.Context, args []string, c *cli) int {
 			stop() // a second Ctrl-C kills the process the usual way
 		}()
 	}
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) > 0 && (args[0] == "--version" || args[0] == "-version" || args[0] == "-V") {
+		return exitCode(c.stderr, printVersion(c.stdout))
+	}
+	if len(args) == 0 {
+		return exitCode(c.stderr, usagef("no command given ('spillcheck scan' scans this machine)"))
+	}
+	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		usage(c.stdout)
-		if len(args) == 0 {
-			return exitUsage
-		}
 		return exitOK
 	}
+	var names []string
 	for _, cmd := range commands() {
 		if cmd.name == args[0] {
 			return exitCode(c.stderr, cmd.run(ctx, c, args[1:]))
 		}
+		names = append(names, cmd.name)
 	}
-	fmt.Fprintf(c.stderr, "spillcheck: unknown command %q\n\n", args[0])
-	usage(c.stderr)
-	return exitUsage
+	msg := fmt.Sprintf("unknown command %q", args[0])
+	if strings.HasPrefix(args[0], "-") {
+		msg = fmt.Sprintf("%s before a command; flags follow the command, as in 'spillcheck scan %s ...'", args[0], args[0])
+	} else if s := closestWord(args[0], names); s != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	return exitCode(c.stderr, usagef("%s", msg))
+}
+
+// closestWord is the word nearest to w, if near enough to be a typo.
+func closestWord(w string, words []string) string {
+	best, bestD := "", 3
+	for _, x := range words {
+		if d := editDistance(w, x); d < bestD {
+			best, bestD = x, d
+		}
+	}
+	return best
 }
 
 func usage(w io.Writer) {

@@ -16,7 +16,8 @@ import (
 	"github.com/spillcheck/spillcheck/scanner"
 )
 
-// fakeProbe answers by port: 1xxxx open with a high finding, others closed.
+// fakeProbe answers by port: 1xxxx open with a high finding, 2xxxx timeout,
+// others closed.
 // It never dials, except when dial is set.
 type fakeProbe struct {
 	name   string
@@ -45,6 +46,9 @@ func (p *fakeProbe) Probe(ctx context.Context, t scanner.Target, env *scanner.En
 				Score: &scanner.Score{Likelihood: 91, Severity: scanner.SeverityHigh, Categories: []string{"phone"},
 					Evidence: []scanner.Evidence{{Field: "chat:<phone>:inbox", Category: "phone", Rule: "phone-placeholder", Weight: 0.9}}}}},
 			Score: &scanner.Score{Likelihood: 91, Severity: scanner.SeverityHigh, Reason: "chat keys with phone numbers"}}, nil
+	}
+	if t.Port >= 20000 && t.Port < 30000 {
+		return scanner.Result{Status: scanner.StatusTimeout, Error: "i/o timeout"}, nil
 	}
 	return scanner.Result{Status: scanner.StatusClosed, Error: "connection refused"}, nil
 }
@@ -83,10 +87,10 @@ func TestExitCodes(t *testing.T) {
 		stdout string
 		stderr string
 	}{
-		{"no command", nil, exitUsage, "Commands:", ""},
+		{"no command", nil, exitUsage, "", "no command given"},
 		{"help", []string{"--help"}, exitOK, "Exit codes:", ""},
 		{"unknown command", []string{"scna"}, exitUsage, "", `unknown command "scna"`},
-		{"bad flag", []string{"scan", "--rat", "5"}, exitUsage, "", "flag provided but not defined: -rat"},
+		{"bad flag", []string{"scan", "--rat", "5"}, exitUsage, "", "unknown flag --rat (did you mean --rate?)"},
 		{"bad fail-on", []string{"scan", "--fail-on", "severe", "127.0.0.1"}, exitUsage, "", "unknown severity"},
 		{"json and jsonl", []string{"scan", "--json", "--jsonl", "127.0.0.1"}, exitUsage, "", "exclude each other"},
 		{"bad rate", []string{"scan", "--rate", "-1", "127.0.0.1"}, exitUsage, "", "--rate must be 0"},
@@ -98,7 +102,12 @@ func TestExitCodes(t *testing.T) {
 		{"bad line goes on", []string{"scan", "127.0.0.1:12345", "not a host"}, exitUsage, "127.0.0.1:12345", "argument 2: bad target"},
 		{"strict stops", []string{"scan", "--strict", "not a host", "127.0.0.1:12345"}, exitUsage, "", "argument 1: bad target"},
 		{"out of scope", []string{"scan", "--scope", "10.0.0.0/8", "127.0.0.1:12345"}, exitUsage, "", "outside the scope"},
-		{"unresolvable", []string{"scan", "nowhere.test:6379"}, exitScanError, "cannot resolve nowhere.test", "every target failed"},
+		{"unresolvable", []string{"scan", "nowhere.test:6379"}, exitScanError, "cannot resolve nowhere.test", "no target could be assessed: 0 timed out, 1 failed with an error"},
+		{"every target timed out", []string{"scan", "127.0.0.1:20001", "127.0.0.1:20002"}, exitScanError, "2 timed out, 0 errors", "no target could be assessed: 2 timed out"},
+		{"some timed out", []string{"scan", "127.0.0.1:20001", "127.0.0.1:6379"}, exitOK, "1 closed; 1 timed out, 0 errors, 0 refused", ""},
+		{"fail-on-unassessed", []string{"scan", "--fail-on-unassessed", "127.0.0.1:20001", "127.0.0.1:6379"}, exitScanError, "1 timed out", "--fail-on-unassessed: 1 of 2 targets were not assessed"},
+		{"fail-on-unassessed, all assessed", []string{"scan", "--fail-on-unassessed", "127.0.0.1:6379"}, exitOK, "0 timed out, 0 errors", ""},
+		{"findings before unassessed", []string{"scan", "--fail-on-unassessed", "127.0.0.1:20001", "127.0.0.1:12345"}, exitFindings, "1 high", ""},
 		{"missing list", []string{"scan", "-l", "/nonexistent/hosts.txt"}, exitUsage, "", "/nonexistent/hosts.txt"},
 		{"targets", []string{"targets", "db.test:6379", "redis://127.0.0.1:16379"}, exitOK, "127.0.0.1:6379                 resolved db.test", ""},
 	}
@@ -188,5 +197,75 @@ func TestTuneGC(t *testing.T) {
 	tuneGC(env(map[string]string{"GOGC": "50"}))
 	if got := debug.SetGCPercent(50); got != 50 {
 		t.Errorf("with GOGC=50 the GC percent is %d, want the user's 50 kept", got)
+	}
+}
+
+// TestUsageErrors: a usage error is one line naming the problem and one
+// line of hint, on stderr, with exit 2 and nothing on stdout.
+func TestUsageErrors(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "spillcheck: no command given"},
+		{[]string{"scna"}, `spillcheck: unknown command "scna" (did you mean "scan"?)`},
+		{[]string{"--rate", "5"}, "spillcheck: --rate before a command"},
+		{[]string{"scan", "--timeout", "5"}, "spillcheck: scan: --timeout 5: no unit: write 5s (seconds) or 5ms (milliseconds)"},
+		{[]string{"scan", "--timeout", "soon"}, "spillcheck: scan: --timeout soon: not a duration"},
+		{[]string{"scan", "--timeout"}, "spillcheck: scan: --timeout needs a value"},
+		{[]string{"scan", "-c", "many"}, "spillcheck: scan: -c many: not a number"},
+		{[]string{"scan", "--concurency", "5"}, "spillcheck: scan: unknown flag --concurency (did you mean --concurrency?)"},
+		{[]string{"targets", "--jsonll"}, "spillcheck: targets: unknown flag --jsonll (did you mean --jsonl?)"},
+	} {
+		got := runCLI(t, context.Background(), &fakeProbe{name: scanner.Redis}, tt.args...)
+		lines := strings.Split(strings.TrimSuffix(got.stderr, "\n"), "\n")
+		if got.code != exitUsage || got.stdout != "" || len(lines) != 2 || !strings.HasPrefix(lines[0], tt.want) || !strings.HasPrefix(lines[1], "Run 'spillcheck ") {
+			t.Errorf("%q: exit %d, stdout %q, stderr:\n%s\nwant exit 2, no stdout, and a first line starting %q", tt.args, got.code, got.stdout, got.stderr, tt.want)
+		}
+	}
+}
+
+// TestShortFlags: the aliases nuclei and naabu users type set the same
+// flags as the long names.
+func TestShortFlags(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out.jsonl")
+	list := filepath.Join(dir, "hosts.txt")
+	if err := os.WriteFile(list, []byte("127.0.0.1:12345\n127.0.0.1:6379\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got := runCLI(t, context.Background(), &fakeProbe{name: scanner.Redis}, "scan", "-c", "2", "-rl", "50", "-j", "-o", out, "-l", list, "-silent", "-nc")
+	if got.code != exitFindings || got.stdout != "" || got.stderr != "" {
+		t.Fatalf("%+v", got)
+	}
+	if n := len(readLines(t, out)); n != 2 {
+		t.Errorf("-j -o wrote %d JSON lines, want 2", n)
+	}
+	help := runCLI(t, context.Background(), &fakeProbe{name: scanner.Redis}, "scan", "-h")
+	for _, want := range []string{"  -c, --concurrency int", "  -rl, --rate, --rate-limit float", "  -j, --jsonl", "  -o, --output FILE", "  -l, --list FILE"} {
+		if !strings.Contains(help.stdout, want) {
+			t.Errorf("scan -h lacks %q", want)
+		}
+	}
+}
+
+// TestColor: the table is coloured only on a terminal, and NO_COLOR or
+// --no-color turn it off.
+func TestColor(t *testing.T) {
+	for _, tt := range []struct {
+		tty   bool
+		env   string
+		flags []string
+		want  bool
+	}{{true, "", nil, true}, {false, "", nil, false}, {true, "1", nil, false}, {true, "", []string{"--no-color"}, false}} {
+		var out, errb bytes.Buffer
+		c := &cli{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, stdoutTTY: tt.tty,
+			getenv:   func(k string) string { return map[string]string{"NO_COLOR": tt.env}[k] },
+			probes:   func() []scannerProbe { return []scannerProbe{&fakeProbe{name: scanner.Redis}} },
+			noScorer: true}
+		run(context.Background(), append([]string{"scan", "127.0.0.1:12345"}, tt.flags...), c)
+		if got := strings.Contains(out.String(), "\x1b["); got != tt.want {
+			t.Errorf("tty %v NO_COLOR %q flags %v: colour %v, want %v\n%q", tt.tty, tt.env, tt.flags, got, tt.want, out.String())
+		}
 	}
 }

@@ -35,7 +35,7 @@ func runMerge(ctx context.Context, c *cli, args []string) error {
 	if err := of.validate(); err != nil {
 		return err
 	}
-	log := newLogger(lf, &stderrLine{w: c.stderr}, c.tty)
+	log := newLogger(lf, &stderrLine{w: c.stderr}, c.tty && !c.noColor(lf))
 	byKey := map[string]scanner.Result{}
 	for _, f := range files {
 		if ctx.Err() != nil {
@@ -65,13 +65,11 @@ func runMerge(ctx context.Context, c *cli, args []string) error {
 		r := byKey[k]
 		rw.add(&r)
 	}
+	rw.reports.warnBaseline(log)
 	if err := rw.close(); err != nil {
 		return &scanError{err}
 	}
-	if rw.summary.Failing > 0 {
-		return errFindings
-	}
-	return nil
+	return rw.gate()
 }
 
 func readResultFile(path string, fn func(scanner.Result)) (int, error) {

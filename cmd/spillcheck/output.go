@@ -22,6 +22,8 @@ type outputFlags struct {
 	explain     bool
 	progress    string
 	reports     reportFlags
+	// failUnassessed fails the run when any target timed out or errored.
+	failUnassessed bool
 
 	failSev scanner.Severity
 }
@@ -31,6 +33,7 @@ func (f *outputFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.jsonl, "jsonl", false, "write one JSON result per line as each target finishes")
 	fs.StringVar(&f.out, "o", "", "write results to `FILE` instead of stdout")
 	fs.StringVar(&f.failOn, "fail-on", "high", "exit 1 when a finding is at or above `SEVERITY`: none, low, medium, high, critical")
+	fs.BoolVar(&f.failUnassessed, "fail-on-unassessed", false, "exit 3 when any target timed out or failed with an error (a gate that must see every target)")
 	fs.BoolVar(&f.explain, "explain", false, "show the evidence behind each score in the table")
 	fs.StringVar(&f.progress, "progress", "auto", "progress line on stderr: `auto` (on a terminal, runs over 2s), always, never")
 	f.reports.register(fs)
@@ -68,12 +71,14 @@ type resultWriter struct {
 	err     error
 	// logSummary repeats the summary on stderr when stdout is not the table.
 	logSummary bool
+	// failUnassessed is --fail-on-unassessed.
+	failUnassessed bool
 	// collect, when set, sees every result after the baseline.
 	collect func(*scanner.Result)
 }
 
 func newResultWriter(c *cli, f *outputFlags, lf logFlags, log *gologger.Logger) (*resultWriter, error) {
-	rw := &resultWriter{summary: scanner.NewSummary(f.failSev), log: log, verbose: lf.verbose}
+	rw := &resultWriter{summary: scanner.NewSummary(f.failSev), log: log, verbose: lf.verbose, failUnassessed: f.failUnassessed}
 	w := c.stdout
 	if f.out != "" {
 		fh, err := os.Create(f.out)
@@ -88,10 +93,11 @@ func newResultWriter(c *cli, f *outputFlags, lf logFlags, log *gologger.Logger) 
 	case f.jsonl:
 		rw.sink = output.NewJSONL(w)
 	case f.json:
-		rw.sink = output.NewJSON(w, version)
+		rw.sink = output.NewJSON(w, buildVersion())
 	default:
 		t := output.NewTable(w)
 		t.All, t.Explain = lf.verbose, f.explain
+		t.Color = f.out == "" && c.stdoutTTY && !c.noColor(lf)
 		rw.sink = t
 	}
 	reports, err := f.reports.open()
@@ -100,6 +106,27 @@ func newResultWriter(c *cli, f *outputFlags, lf logFlags, log *gologger.Logger) 
 	}
 	rw.reports = reports
 	return rw, nil
+}
+
+// gate decides the exit code of a run whose results are all written: no
+// target assessed (every one timed out or errored) fails with exit 3, then
+// findings at or above --fail-on exit 1, then any unassessed target exits 3
+// with --fail-on-unassessed.
+func (rw *resultWriter) gate() error {
+	sum := rw.summary
+	switch {
+	case sum.Targets > 0 && sum.Unassessed == sum.Targets:
+		return &scanError{fmt.Errorf("no target could be assessed: %s; see the errors above or in the results", unassessedText(sum))}
+	case sum.Failing > 0:
+		return errFindings
+	case rw.failUnassessed && sum.Unassessed > 0:
+		return &scanError{fmt.Errorf("--fail-on-unassessed: %d of %d targets were not assessed (%s)", sum.Unassessed, sum.Targets, unassessedText(sum))}
+	}
+	return nil
+}
+
+func unassessedText(sum *scanner.Summary) string {
+	return fmt.Sprintf("%d timed out, %d failed with an error", sum.ByStatus[scanner.StatusTimeout], sum.ByStatus[scanner.StatusError])
 }
 
 // add handles one finished result; the runner calls it from one goroutine.

@@ -4,7 +4,10 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 	"time"
+
+	"github.com/projectdiscovery/gologger"
 
 	"github.com/spillcheck/spillcheck/scanner"
 	"github.com/spillcheck/spillcheck/scanner/baseline"
@@ -67,12 +70,38 @@ func (rs *reportSet) keep(r *scanner.Result) {
 	rs.results = append(rs.results, *r)
 }
 
-// unused lists baseline entries that accepted nothing in this run.
-func (rs *reportSet) unused() []baseline.Entry {
+// warnBaseline tells the operator, after a run, which baseline entries
+// expired (and whose findings count again), which accepted nothing, and
+// which never expire. Long lists are cut after a few names.
+func (rs *reportSet) warnBaseline(log *gologger.Logger) {
 	if rs.baseline == nil {
-		return nil
+		return
 	}
-	return rs.baseline.Unused()
+	rv := rs.baseline.Review(rs.now)
+	for _, e := range rv.Expired {
+		day := e.Until().Format(time.DateOnly)
+		if e.Matched > 0 {
+			log.Warning().Msgf("--baseline: entry %q expired on %s; the findings of %d %s it matched count again (renew it with a new \"expires\" or fix the store)",
+				e.Pattern(), day, e.Matched, plural(int64(e.Matched), "target", "targets"))
+		} else {
+			log.Warning().Msgf("--baseline: entry %q expired on %s and matches nothing any more; remove it (spillcheck baseline --prune %s)", e.Pattern(), day, rs.flags.baseline)
+		}
+	}
+	for _, e := range rv.Unused {
+		log.Warning().Msgf("--baseline: entry %q accepted nothing in this run; is it stale? (spillcheck baseline --prune %s removes such entries)", e.Pattern(), rs.flags.baseline)
+	}
+	if n := len(rv.NoExpiry); n > 0 {
+		var names []string
+		for _, e := range rv.NoExpiry[:min(n, 3)] {
+			names = append(names, fmt.Sprintf("%q", e.Pattern()))
+		}
+		more := ""
+		if n > 3 {
+			more = fmt.Sprintf(" and %d more", n-3)
+		}
+		log.Warning().Msgf("--baseline: %d %s never %s: %s%s; add \"expires\": \"%s\" (or any date) so accepted findings get reviewed again",
+			n, plural(int64(n), "entry", "entries"), plural(int64(n), "expires", "expire"), strings.Join(names, ", "), more, rs.now.AddDate(0, 3, 0).Format(time.DateOnly))
+	}
 }
 
 func (rs *reportSet) write(sum *scanner.Summary) error {
@@ -80,7 +109,7 @@ func (rs *reportSet) write(sum *scanner.Summary) error {
 		path string
 		w    report.Writer
 	}{
-		{rs.flags.sarif, report.SARIF(version)},
+		{rs.flags.sarif, report.SARIF(buildVersion())},
 		{rs.flags.markdown, report.Markdown()},
 		{rs.flags.html, report.HTML()},
 	} {

@@ -26,8 +26,8 @@ func (f *scanFlags) register(fs *flag.FlagSet) {
 	fs.Float64Var(&f.rate, "rate", 100, "new connections per second across the scan (0: no cap, for your own lab)")
 	fs.Float64Var(&f.perHostRate, "per-host-rate", 5, "requests per second to one host, deep sampling included (0: no cap)")
 	fs.IntVar(&f.concurrency, "concurrency", 64, "targets probed at once")
-	fs.DurationVar(&f.timeout, "timeout", 5*time.Second, "bound on a connect and on each request, as a Go duration (5s, 500ms)")
-	fs.DurationVar(&f.targetTimeout, "target-timeout", 60*time.Second, "bound on all the work on one target, sampling included")
+	durationVar(fs, &f.timeout, "timeout", 5*time.Second, "bound on a connect and on each request: a `DURATION` with a unit, 5s or 500ms")
+	durationVar(fs, &f.targetTimeout, "target-timeout", 60*time.Second, "bound on all the work on one target, sampling included (a `DURATION`)")
 	fs.IntVar(&f.limits.MaxDBs, "max-dbs", d.MaxDBs, "MongoDB databases or Redis dbs sampled per target")
 	fs.IntVar(&f.limits.MaxCollections, "max-collections", d.MaxCollections, "MongoDB collections sampled per database")
 	fs.IntVar(&f.limits.MaxIndices, "max-indices", d.MaxIndices, "Elasticsearch indices or index patterns sampled per target, largest first")
@@ -86,8 +86,11 @@ func runScan(ctx context.Context, c *cli, args []string) error {
 // result (after the baseline).
 func scan(ctx context.Context, c *cli, targets []string, inf *inputFlags, sf *scanFlags, of *outputFlags, lf logFlags,
 	collect func(*scanner.Result)) (*resultWriter, *inputs, error) {
+	if err := checkOutputs(of); err != nil {
+		return nil, nil, err
+	}
 	line := &stderrLine{w: c.stderr}
-	log := newLogger(lf, line, c.tty)
+	log := newLogger(lf, line, c.tty && !c.noColor(lf))
 	if len(targets) == 0 && len(inf.lists) == 0 {
 		targets = []string{"localhost"}
 		log.Info().Msg("no targets given: scanning localhost (pass targets or -l FILE to scan others)")
@@ -146,9 +149,7 @@ func scan(ctx context.Context, c *cli, targets []string, inf *inputFlags, sf *sc
 	rw.summary.Refused = int(in.refused.Load())
 	rw.summary.BadInput = int(in.bad.Load())
 	rw.summary.Interrupted = ctx.Err() != nil || (inf.strict && in.bad.Load() > 0)
-	for _, e := range rw.reports.unused() {
-		log.Warning().Msgf("--baseline: entry %q accepted nothing in this run; is it stale?", e.Pattern())
-	}
+	rw.reports.warnBaseline(log)
 	if err := rw.close(); err != nil {
 		return nil, nil, &scanError{err}
 	}
@@ -156,7 +157,7 @@ func scan(ctx context.Context, c *cli, targets []string, inf *inputFlags, sf *sc
 }
 
 // scanOutcome picks the error that decides the exit code: interrupted, then
-// bad input, then a failed scan, then findings.
+// bad input, then the gate (rw.gate).
 func scanOutcome(ctx context.Context, rw *resultWriter, in *inputs) error {
 	sum := rw.summary
 	switch {
@@ -168,10 +169,6 @@ func scanOutcome(ctx context.Context, rw *resultWriter, in *inputs) error {
 		return &inputError{fmt.Errorf("every target (%d) was outside the scope; nothing was probed", in.refused.Load())}
 	case sum.Targets == 0 && !rw.resumed:
 		return &inputError{errors.New("no targets to probe")}
-	case sum.Targets > 0 && sum.ByStatus[scanner.StatusError] == sum.Targets:
-		return &scanError{fmt.Errorf("every target failed (%d); see the errors above or in the results", sum.Targets)}
-	case sum.Failing > 0:
-		return errFindings
 	}
-	return nil
+	return rw.gate()
 }

@@ -64,7 +64,7 @@ func runScore(ctx context.Context, c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	log := newLogger(lf, &stderrLine{w: c.stderr}, c.tty)
+	log := newLogger(lf, &stderrLine{w: c.stderr}, c.tty && !c.noColor(lf))
 	opts := fingerprints.SchemaOptions{Store: sf.store, Container: sf.container}
 	rw, err := newResultWriter(c, &of, lf, log)
 	if err != nil {
@@ -81,16 +81,14 @@ func runScore(ctx context.Context, c *cli, args []string) error {
 			break
 		}
 	}
+	rw.reports.warnBaseline(log)
 	if err := rw.close(); err != nil {
 		return &scanError{err}
 	}
-	switch {
-	case readErr != nil:
+	if readErr != nil {
 		return readErr
-	case rw.summary.Failing > 0:
-		return errFindings
 	}
-	return nil
+	return rw.gate()
 }
 
 // scoreFile reads one schema file, scores each result and hands it on.

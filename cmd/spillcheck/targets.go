@@ -39,7 +39,7 @@ func runTargets(ctx context.Context, c *cli, args []string) error {
 		return err
 	}
 	line := &stderrLine{w: c.stderr}
-	log := newLogger(lf, line, c.tty)
+	log := newLogger(lf, line, c.tty && !c.noColor(lf))
 	if len(targets) == 0 && len(inf.lists) == 0 {
 		targets = []string{"localhost"}
 		log.Info().Msg("no targets given: planning localhost")
@@ -80,7 +80,7 @@ func runTargets(ctx context.Context, c *cli, args []string) error {
 	if err := w.Flush(); err != nil {
 		return &scanError{err}
 	}
-	log.Info().Msgf("%d targets planned; %d refused (out of scope)", n, in.refused.Load())
+	log.Info().Msgf("%d targets planned; %d duplicates folded; %d refused (out of scope)", n, in.planner.Folded()+in.folded.Load(), in.refused.Load())
 	switch {
 	case ctx.Err() != nil:
 		return errInterrupted

@@ -60,9 +60,13 @@ type file struct {
 // Baseline is a validated accept list. Apply is safe for concurrent use.
 type Baseline struct {
 	Entries []Entry
+	// AcceptList is set when the baseline was read from a hand-kept accept
+	// list rather than derived from a result file.
+	AcceptList bool
 
-	mu   sync.Mutex
-	used map[int]bool
+	mu      sync.Mutex
+	used    map[int]bool
+	expired map[int]int // entry to the results it matched after expiring
 }
 
 // New validates entries and returns a baseline of them.
@@ -130,8 +134,11 @@ func (b *Baseline) Apply(r *scanner.Result, now time.Time) {
 			continue
 		}
 		if e.expired(now) {
-			r.Notes = append(r.Notes, fmt.Sprintf("baseline entry %q expired on %s; its findings count again",
-				e.Pattern(), e.shown.Format(time.DateOnly)))
+			if len(report.FindingsOf(r)) > 0 {
+				r.Notes = append(r.Notes, fmt.Sprintf("baseline entry %q expired on %s; its findings count again",
+					e.Pattern(), e.shown.Format(time.DateOnly)))
+				b.markExpired(i)
+			}
 			continue
 		}
 		live = append(live, i)
@@ -187,18 +194,72 @@ func (b *Baseline) markUsed(i int) {
 	b.used[i] = true
 }
 
-// Unused returns the entries that have accepted nothing in any Apply so
-// far, so that a run can report a stale baseline.
-func (b *Baseline) Unused() []Entry {
+func (b *Baseline) markExpired(i int) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	var out []Entry
+	if b.expired == nil {
+		b.expired = map[int]int{}
+	}
+	b.expired[i]++
+}
+
+// Review is what a run should tell the operator about the baseline after
+// every Apply: entries that expired (with the results whose findings count
+// again), entries in force that accepted nothing, and, for an accept list,
+// entries that never expire.
+type Review struct {
+	Expired  []ExpiredEntry
+	Unused   []Entry // in force at now, and accepted nothing
+	NoExpiry []Entry // accept lists only: entries without "expires"
+}
+
+// ExpiredEntry is an entry past its expiry and the number of results with
+// findings it matched (whose findings therefore count again).
+type ExpiredEntry struct {
+	Entry
+	Matched int
+}
+
+// Until is the last day (or the instant) the entry was in force.
+func (e *Entry) Until() time.Time { return e.shown }
+
+// Review sorts the entries for the operator, as of now.
+func (b *Baseline) Review(now time.Time) Review {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var rv Review
 	for i, e := range b.Entries {
-		if !b.used[i] {
-			out = append(out, e)
+		switch {
+		case e.expired(now):
+			rv.Expired = append(rv.Expired, ExpiredEntry{e, b.expired[i]})
+		case !b.used[i]:
+			rv.Unused = append(rv.Unused, e)
+		}
+		if b.AcceptList && e.Expires == "" {
+			rv.NoExpiry = append(rv.NoExpiry, e)
 		}
 	}
-	return out
+	return rv
+}
+
+// Prune splits the entries into those that match a finding in results,
+// expired or not, and those that match nothing (or are shadowed by an
+// earlier entry that accepts the same findings). It does not change b.
+func (b *Baseline) Prune(results []scanner.Result) (kept, removed []Entry) {
+	probe := &Baseline{Entries: b.Entries}
+	for i := range results {
+		r := results[i] // Apply writes acceptances; work on a copy
+		r.Containers = slices.Clone(r.Containers)
+		probe.Apply(&r, time.Time{}) // the zero time: no entry has expired yet
+	}
+	for i, e := range b.Entries {
+		if probe.used[i] {
+			kept = append(kept, e)
+		} else {
+			removed = append(removed, e)
+		}
+	}
+	return kept, removed
 }
 
 // FromResults returns a baseline accepting every finding in results: one

@@ -144,13 +144,59 @@ func TestApplyClearsStaleAcceptance(t *testing.T) {
 	}
 }
 
-func TestUnused(t *testing.T) {
-	b := mustNew(t, Entry{Target: "redis://*:6379", Reason: "used"}, Entry{Target: "redis://gone:6379", Reason: "stale"})
+// TestReview: an expired entry is reported as expired (with the results
+// it matched), never as unused; an entry in force that accepted nothing is
+// unused; accept-list entries without an expiry are listed.
+func TestReview(t *testing.T) {
+	b := mustNew(t,
+		Entry{Target: "redis://*:6379", Reason: "used"},
+		Entry{Target: "redis://gone:6379", Reason: "stale", Expires: "2027-12-31"},
+		Entry{Target: "redis://cache-1*", Container: "db0/chat:*", Reason: "expired, matches", Expires: "2027-01-31"},
+		Entry{Target: "redis://gone:6379", Reason: "expired, matches nothing", Expires: "2026-12-31"})
+	b.AcceptList = true
 	r := openRedis()
 	b.Apply(&r, afterExpiry)
-	u := b.Unused()
-	if len(u) != 1 || u[0].Reason != "stale" {
-		t.Errorf("Unused = %+v, want the stale entry only", u)
+	rv := b.Review(afterExpiry)
+	if len(rv.Unused) != 1 || rv.Unused[0].Reason != "stale" {
+		t.Errorf("Unused = %+v, want the stale entry only", rv.Unused)
+	}
+	if len(rv.Expired) != 2 || rv.Expired[0].Reason != "expired, matches" || rv.Expired[0].Matched != 1 ||
+		rv.Expired[1].Matched != 0 || rv.Expired[0].Until().Format(time.DateOnly) != "2027-01-31" {
+		t.Errorf("Expired = %+v", rv.Expired)
+	}
+	if len(rv.NoExpiry) != 1 || rv.NoExpiry[0].Reason != "used" {
+		t.Errorf("NoExpiry = %+v, want the entry without expires", rv.NoExpiry)
+	}
+	derived := FromResults([]scanner.Result{openRedis()}, "from a file")
+	if n := len(derived.Review(afterExpiry).NoExpiry); n != 0 {
+		t.Errorf("a baseline derived from results lists %d entries without expiry; only accept lists should", n)
+	}
+}
+
+// TestPrune keeps the entries that match a finding, expired or not, and
+// removes those that match nothing or are shadowed.
+func TestPrune(t *testing.T) {
+	b := mustNew(t,
+		Entry{Target: "redis://cache-1.staging.internal:6379", Container: "db0/chat:*:messages", Reason: "kept"},
+		Entry{Target: "redis://cache-1*", Container: "db0/chat:*:members", Reason: "kept, expired", Expires: "2020-01-01"},
+		Entry{Target: "redis://cache-1*", Container: "db0/chat:*", Reason: "shadowed by the two above"},
+		Entry{Target: "redis://gone:6379", Reason: "matches nothing"},
+		Entry{Target: "redis://cache-1*", Container: "db0/session:*", Reason: "matches a container without a finding"})
+	kept, removed := b.Prune([]scanner.Result{openRedis()})
+	var k, rm []string
+	for _, e := range kept {
+		k = append(k, e.Reason)
+	}
+	for _, e := range removed {
+		rm = append(rm, e.Reason)
+	}
+	if strings.Join(k, "|") != "kept|kept, expired" || strings.Join(rm, "|") != "shadowed by the two above|matches nothing|matches a container without a finding" {
+		t.Errorf("kept %q, removed %q", k, rm)
+	}
+	r := openRedis()
+	b.Apply(&r, beforeExpiry)
+	if r.Containers[0].Accepted == nil || r.Containers[0].Accepted.Reason != "kept" {
+		t.Error("Prune changed what the baseline itself accepts")
 	}
 }
 

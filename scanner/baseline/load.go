@@ -81,5 +81,10 @@ func parseAcceptList(r io.Reader) (*Baseline, error) {
 	if f.Version > 1 {
 		return nil, fmt.Errorf("accept list version %d is newer than this spillcheck reads (1)", f.Version)
 	}
-	return New(f.Accept)
+	b, err := New(f.Accept)
+	if err != nil {
+		return nil, err
+	}
+	b.AcceptList = true
+	return b, nil
 }

@@ -12,14 +12,21 @@ var about = map[string]string{
 	"azure-vm":        "az vm list -d",
 	"azure-vm-ip":     "az vm list-ip-addresses",
 	"azure-redis":     "az redis list",
-	"terraform":       "terraform show -json (state or plan)",
+	"terraform":       "terraform show -json (state or plan), or the raw terraform.tfstate (format version 4)",
 	"kubernetes":      "kubectl get svc -A -o json (add nodes: kubectl get svc,nodes -A -o json), or kubectl get svc NAME -o json",
 	"cloudlist":       "cloudlist -json",
 	"nmap-xml":        "nmap -oX",
 	"masscan-json":    "masscan -oJ",
 	"masscan-list":    "masscan -oL",
 	"naabu":           "naabu -json",
-	"csv":             "CSV with a header naming host/IP and port columns",
+	"csv":             "CSV with a header naming host/IP and port columns (CMDB exports, NetBox IP address export)",
+	"ansible":         "Ansible inventory: INI, YAML, or ansible-inventory --list (ansible_host; ansible_port is SSH's and is not used)",
+	"docker-ps":       "docker ps --format json (published ports)",
+	"docker-inspect":  "docker inspect CONTAINER... (published ports, and exposed ports on container addresses)",
+	"docker-compose":  "docker compose config (YAML or --format json) or a compose file (published ports)",
+	"consul":          "Consul /v1/catalog/service/NAME, /v1/health/service/NAME or /v1/catalog/nodes JSON",
+	"shodan":          "Shodan JSON of your own assets: shodan download (gunzipped) / parse lines, search or host results",
+	"censys":          "Censys JSON of your own assets: censys search -o, search or host view results, Platform hosts",
 }
 
 // Describe returns the command that produces format, for help text; "" for

@@ -190,3 +190,17 @@ func TestGeneratedInventoriesParse(t *testing.T) {
 		}
 	}
 }
+
+// shodanLine returns one Shodan banner line (about 330 bytes) of a unique
+// Redis endpoint, as `shodan download` writes them (gunzipped).
+func shodanLine(i int) string {
+	return fmt.Sprintf(`{"ip_str":"100.%d.%d.%d","ip":%d,"port":6379,"transport":"tcp","product":"Redis key-value store","version":"7.2.4",`+
+		`"hostnames":["cache-%d.example.com"],"org":"Example","timestamp":"2024-05-01T10:00:00.000000","_shodan":{"module":"redis","crawler":"x","id":"%d"},"data":"# Server\r\nredis_version:7.2.4\r\n"}`,
+		i>>16&255, i>>8&255, i&255, 1677721600+i, i, i)
+}
+
+// BenchmarkReadShodan_100MB parses 100 MB of Shodan banner lines, every line
+// a new endpoint.
+func BenchmarkReadShodan_100MB(b *testing.B) {
+	benchRead(b, "", func(size int) *genReader { return &genReader{sep: "\n", tail: "\n", item: shodanLine, size: size} })
+}

@@ -5,14 +5,16 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"net/netip"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/spillcheck/spillcheck/scanner"
 )
 
 var (
@@ -70,18 +72,18 @@ func findColumns(header []string, stats *Stats) (csvColumns, error) {
 // separated by spaces, commas, semicolons or slashes.
 func readCSV(ctx context.Context, r *bufio.Reader, s *sink) error {
 	var header string
-	lr := newLineReader(r, s.opts.maxLine())
+	lr := scanner.NewListReader(r, s.opts.maxLine())
 	skipped := 0
 	for header == "" || strings.HasPrefix(header, "#") {
-		line, err := lr.next()
+		line, err := lr.Next()
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
 		if err != nil {
-			return atLine(lr.line, err)
+			return atLine(lr.Line, err) // a header too long to read is no header
 		}
 		header = strings.TrimSpace(strings.TrimPrefix(string(line), "\ufeff"))
-		skipped = lr.line
+		skipped = lr.Line
 	}
 	delim := csvDelimiter(header)
 	if delim == 0 {
@@ -97,7 +99,7 @@ func readCSV(ctx context.Context, r *bufio.Reader, s *sink) error {
 	if err != nil {
 		return atLine(skipped, err)
 	}
-	cr := csv.NewReader(&boundedLines{r: r, max: s.opts.maxLine()}) // the rest of the buffered input
+	cr := csv.NewReader(&lineFeed{lr: scanner.NewListReader(r, s.opts.maxLine()), s: s, skipped: skipped}) // the rest of the buffered input
 	cr.Comma, cr.LazyQuotes, cr.FieldsPerRecord, cr.ReuseRecord = delim, true, -1, true
 	cr.Comment = '#'
 	noHost, last := 0, skipped
@@ -144,9 +146,21 @@ func csvRow(s *sink, c *csvColumns, head, rec []string, line int) bool {
 		return true
 	}
 	ports := splitPorts(cell(c.port))
+	if slices.Contains(ports, -1) {
+		s.problemAt(line, strings.TrimSpace(head[c.port]), "not a port: "+scanner.Clip(cell(c.port)))
+		ports = slices.DeleteFunc(ports, func(p int) bool { return p < 0 })
+		if len(ports) == 0 {
+			return true
+		}
+	}
 	hint := serviceFromName(cell(c.service))
 	found := false
 	for n, col := range c.hosts {
+		if v := cell(col); strings.Contains(strings.ToLower(v), "mongodb") && strings.Contains(v, "://") {
+			found = true
+			csvMongoURL(s, v, line, strings.TrimSpace(head[col]), c.exposure[n])
+			continue
+		}
 		for _, v := range strings.FieldsFunc(cell(col), func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\t' }) {
 			found = true
 			host, port, svc, tls := hostValue(v)
@@ -203,22 +217,22 @@ func hostValue(v string) (host string, port int, service string, tls bool) {
 	return v, 0, "", false
 }
 
-// boundedLines fails a read once more than max bytes pass without a line
-// break, so that one endless CSV record cannot fill memory.
-type boundedLines struct {
-	r   io.Reader
-	max int
-	run int
-}
-
-func (b *boundedLines) Read(p []byte) (int, error) {
-	n, err := b.r.Read(p)
-	for _, c := range p[:n] {
-		if c == '\n' {
-			b.run = 0
-		} else if b.run++; b.run > b.max {
-			return 0, fmt.Errorf("line longer than %d bytes", b.max)
-		}
+// csvMongoURL reads a MongoDB connection string in a cell: each host of a
+// mongodb:// host list is a target; a mongodb+srv:// name goes to
+// Options.SRV (the planner resolves it only with --resolve-srv) or, without
+// one, is counted in a warning.
+func csvMongoURL(s *sink, v string, line int, col, exposure string) {
+	es, err := scanner.ParseEntries(v)
+	if err != nil {
+		s.problemAt(line, col, "not a MongoDB connection string: "+strings.TrimPrefix(err.Error(), scanner.ErrBadTarget.Error()+": "))
+		return
 	}
-	return n, err
+	for _, e := range es {
+		if e.SRV != "" {
+			s.srv(e, line, col)
+			continue
+		}
+		s.add(endpoint{host: e.Target.Host, port: e.Target.Port, service: e.Target.Service, tls: e.Target.TLS,
+			exposure: exposure, line: line, path: col, anyHost: true})
+	}
 }

@@ -26,8 +26,14 @@ func Detect(head []byte) (format string, ok bool) {
 			return "nmap-xml", true
 		}
 		return "", false
-	case '{', '[':
+	case '{':
 		return detectJSON(trimmed)
+	case '[':
+		if inner := bytes.TrimLeft(trimmed[1:], " \t\r\n"); len(inner) == 0 || bytes.IndexByte([]byte("{[\"]"), inner[0]) >= 0 {
+			return detectJSON(trimmed)
+		}
+		// not a JSON array of objects: an INI section ([webservers]) or a
+		// list's [v6]:port
 	}
 	if bytes.IndexByte(head, 0) >= 0 {
 		return "", false
@@ -63,7 +69,8 @@ func detectJSON(b []byte) (string, bool) {
 		return "aws-elasticache", true
 	case h.has("DBClusters"), h.has("DBInstances"):
 		return "aws-docdb", true
-	case h.has("format_version") && (h.has("values") || h.has("terraform_version") || h.has("prior_state") || h.has("planned_values")):
+	case h.has("format_version") && (h.has("values") || h.has("terraform_version") || h.has("prior_state") || h.has("planned_values")),
+		h.has("lineage") && (h.has("serial") || h.has("resources")), h.has("terraform_version", "serial"):
 		return "terraform", true
 	case h.has("items") && (h.has("kind") || h.has("apiVersion")),
 		!h.array && h.keys["kind"] == "Service" && (h.has("apiVersion") || h.has("spec")):
@@ -78,6 +85,20 @@ func detectJSON(b []byte) (string, bool) {
 		return "azure-vm", true
 	case h.has("networkInterfaces"), h.keys["kind"] == "compute#instance":
 		return "gcp-compute", true
+	case h.has("_meta"):
+		return "ansible", true
+	case h.has("ip_str"), h.has("_shodan"), h.has("matches", "total"):
+		return "shodan", true
+	case h.has("ip", "services"), h.has("code", "status", "result"), h.has("host") && !h.has("port") && !h.has("ip"):
+		return "censys", true
+	case h.has("ID", "Image", "Names"):
+		return "docker-ps", true
+	case h.has("Id") && (h.has("NetworkSettings") || h.has("Config")):
+		return "docker-inspect", true
+	case !h.array && h.has("services") && !h.has("ip"):
+		return "docker-compose", true
+	case h.has("ServiceName"), h.has("ServicePort"), h.has("Node", "Service", "Checks"), h.has("Node", "Address", "Datacenter"):
+		return "consul", true
 	case h.has("ip", "ports"):
 		return "masscan-json", true
 	case h.has("provider") && (h.has("id") || h.has("public")):
@@ -139,7 +160,7 @@ func scanHead(b []byte) headShape {
 var (
 	masscanLine = regexp.MustCompile(`^(open|closed|banner) (tcp|udp|sctp|icmp) \d+ \S+ \d+`)
 	csvHostCell = regexp.MustCompile(`^(ips?|ipaddress(es)?|ipv[46](address(es)?)?|address(es)?|hosts?|hostnames?|fqdn|dnsname|` +
-		`(private|public|primary|management|mgmt)(ip|ipaddress|ipv4|ipv6|ip4|ip6)|endpoints?|server|servername)$`)
+		`(private|public|primary|management|mgmt)(ip|ipaddress|ipv4|ipv6|ip4|ip6)|endpoints?|server|servername|connectionstring|connectionuri|uri|url)$`)
 )
 
 // detectText tells masscan list output and CSV with a recognisable header
@@ -158,6 +179,13 @@ func detectText(head []byte) string {
 	}
 	if first == "" {
 		return "list"
+	}
+	switch {
+	case composeHead(head):
+		return "docker-compose"
+	case ansibleYAMLHead(head) && (bytes.Contains(head, []byte("hosts:")) || bytes.Contains(head, []byte("children:"))),
+		ansibleINIHead(head):
+		return "ansible"
 	}
 	delim := csvDelimiter(first)
 	if delim == 0 {
@@ -194,3 +222,9 @@ func headerKey(s string) string {
 	}
 	return b.String()
 }
+
+var composeServices = regexp.MustCompile(`(?m)^services:\s*$`)
+
+// composeHead reports whether YAML text is a compose model: a top-level
+// services mapping.
+func composeHead(head []byte) bool { return composeServices.Match(head) }

@@ -75,7 +75,7 @@ func TestDetectLongHead(t *testing.T) {
 
 func TestFormatsSortedAndComplete(t *testing.T) {
 	f := Formats()
-	if len(f) != len(parsers) || len(f) != 17 {
+	if len(f) != len(parsers) || len(f) != 24 {
 		t.Fatalf("Formats() has %d names, parsers %d", len(f), len(parsers))
 	}
 	for i := 1; i < len(f); i++ {

@@ -17,12 +17,19 @@ type ParseError struct {
 	Err    error
 }
 
+// Error reads "FILE:LINE: FORMAT: reason" for line formats and "FILE:
+// FORMAT: offset N (at PATH): reason" for JSON documents.
 func (e *ParseError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %s", e.File, e.Format)
-	if e.Line > 0 {
-		fmt.Fprintf(&b, ": line %d", e.Line)
+	f := e.File
+	if f == "-" {
+		f = "stdin"
 	}
+	b.WriteString(f)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d", e.Line)
+	}
+	fmt.Fprintf(&b, ": %s", e.Format)
 	if e.Offset >= 0 && e.Line == 0 {
 		fmt.Fprintf(&b, ": offset %d", e.Offset)
 	}

@@ -55,10 +55,11 @@ func fuzzFormat(f *testing.F, format string) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var got []scanner.Target
 		var err error
+		var st Stats
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
-			_, err = Read(context.Background(), bytes.NewReader(data), "fuzz", format, Options{MaxLineBytes: 1 << 16},
+			st, err = Read(context.Background(), bytes.NewReader(data), "fuzz", format, Options{MaxLineBytes: 1 << 16},
 				func(tg scanner.Target) error { got = append(got, tg); return nil })
 		}()
 		select {
@@ -68,10 +69,19 @@ func fuzzFormat(f *testing.F, format string) {
 		}
 		if err != nil {
 			var pe *ParseError
-			if !errorsAs(err, &pe) {
-				t.Fatalf("error %v (%T) is not a *ParseError", err, err)
+			var be *scanner.BinaryError
+			if !errorsAs(err, &pe) && !errorsAs(err, &be) {
+				t.Fatalf("error %v (%T) is not a *ParseError or *scanner.BinaryError", err, err)
+			}
+			if len(err.Error()) > 1000 {
+				t.Fatalf("error of %d bytes: bad input must get a bounded message", len(err.Error()))
 			}
 			return
+		}
+		for _, p := range st.Problems {
+			if len(p) > 600 {
+				t.Fatalf("problem of %d bytes: %.200q", len(p), p)
+			}
 		}
 		for _, tg := range got {
 			if tg.Host == "" || strings.ContainsAny(tg.Host, " /\t\n") || tg.Port < 0 || tg.Port > 65535 {
@@ -101,6 +111,13 @@ func FuzzMasscanJSON(f *testing.F)    { fuzzFormat(f, "masscan-json") }
 func FuzzMasscanList(f *testing.F)    { fuzzFormat(f, "masscan-list") }
 func FuzzNaabu(f *testing.F)          { fuzzFormat(f, "naabu") }
 func FuzzCSV(f *testing.F)            { fuzzFormat(f, "csv") }
+func FuzzAnsible(f *testing.F)        { fuzzFormat(f, "ansible") }
+func FuzzDockerPS(f *testing.F)       { fuzzFormat(f, "docker-ps") }
+func FuzzDockerInspect(f *testing.F)  { fuzzFormat(f, "docker-inspect") }
+func FuzzDockerCompose(f *testing.F)  { fuzzFormat(f, "docker-compose") }
+func FuzzConsul(f *testing.F)         { fuzzFormat(f, "consul") }
+func FuzzShodan(f *testing.F)         { fuzzFormat(f, "shodan") }
+func FuzzCensys(f *testing.F)         { fuzzFormat(f, "censys") }
 
 // FuzzReadAuto reads arbitrary bytes with detection, as the CLI does.
 func FuzzReadAuto(f *testing.F) {

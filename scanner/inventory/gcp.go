@@ -121,6 +121,9 @@ func readGCPAsset(ctx context.Context, r *bufio.Reader, s *sink) error {
 					}
 					continue
 				}
+				if service == scanner.Redis && port == 0 {
+					port = memorystorePort(tls)
+				}
 				s.add(endpoint{host: h, port: port, service: service, tls: tls, exposure: exposure, line: line, path: at, resource: name})
 			}
 		})
@@ -221,4 +224,14 @@ func joinPath(base, field string) string {
 		return field
 	}
 	return base + "." + field
+}
+
+// memorystorePort is the port of a Memorystore for Redis endpoint that does
+// not say: 6378 with in-transit encryption, 6379 without (Google's
+// "In-transit encryption" page).
+func memorystorePort(tls bool) int {
+	if tls {
+		return 6378
+	}
+	return 6379
 }

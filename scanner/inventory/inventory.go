@@ -12,6 +12,7 @@ package inventory
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -39,6 +40,10 @@ const DefaultMaxLineBytes = 16 << 20
 type Options struct {
 	// Address keeps private addresses, public ones, or both (the zero value).
 	Address AddressFilter
+	// SRV, when set, takes the mongodb+srv:// URLs an export holds (the
+	// Entry's SRV field names the record's host), for the planner to resolve
+	// or refuse; without it they are counted in a warning.
+	SRV func(scanner.Entry)
 	// MaxLineBytes bounds one line (JSON lines, masscan), one CSV record,
 	// one JSON value decoded whole or skipped (an instance, a resource, a
 	// string), and one nmap <host>; zero means DefaultMaxLineBytes. A longer
@@ -65,6 +70,16 @@ type Stats struct {
 	// services and forwarding rules on other ports).
 	Skipped int `json:"skipped"`
 	Emitted int `json:"emitted"` // unique targets passed to emit
+	// Duplicates counts endpoints folded into a target already found (the
+	// same host, port and service from another field, record or line).
+	Duplicates int `json:"duplicates,omitempty"`
+	// Bad counts values that are not a host or a port, and lines too long
+	// to read; Problems names the first MaxProblems of them with their
+	// place ("FILE:LINE: not a host: \"...\" (at COLUMN)"), each echoing at
+	// most scanner.MaxEcho characters. They are input errors: the rest of
+	// the file is still read.
+	Bad      int      `json:"bad,omitempty"`
+	Problems []string `json:"problems,omitempty"`
 	// Columns maps a role ("host", "port", "service") to the CSV headers used
 	// for it, in column order.
 	Columns map[string][]string `json:"columns,omitempty"`
@@ -101,6 +116,13 @@ var parsers = map[string]parser{
 	"masscan-list":    readMasscanList,
 	"naabu":           readNaabu,
 	"csv":             readCSV,
+	"ansible":         readAnsible,
+	"docker-ps":       readDockerPS,
+	"docker-inspect":  readDockerInspect,
+	"docker-compose":  readCompose,
+	"consul":          readConsul,
+	"shodan":          readShodan,
+	"censys":          readCensys,
 }
 
 // Formats lists the format names Read accepts, sorted; "list" (plain host
@@ -114,6 +136,8 @@ func Formats() []string {
 	return names
 }
 
+const bom = "\ufeff"
+
 // Read parses one inventory file and calls emit once for each unique target,
 // in the order first seen, after the whole file is read (so that every origin
 // of a target is merged into it). file names the input in origins and errors
@@ -121,15 +145,24 @@ func Formats() []string {
 //
 // A malformed file yields a *ParseError naming the file, the format and the
 // line or JSON offset and path where it broke; the targets found before it
-// are not emitted. A file that parses but holds no address is not an error:
-// Stats.Warnings says so. An error from emit stops Read and is returned.
+// are not emitted. Binary data in the first DetectBytes gives a
+// *scanner.BinaryError; a UTF-8 byte order mark is skipped. Values that are
+// no host or port, and lines too long, are not errors: Stats.Problems names
+// them and the rest is read. A file that parses but holds no address is not
+// an error either: Stats.Warnings says so. An error from emit stops Read and is returned.
 func Read(ctx context.Context, r io.Reader, file, format string, opts Options, emit func(scanner.Target) error) (Stats, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
+	head, err := br.Peek(DetectBytes)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		return Stats{}, fmt.Errorf("%s: %w", file, err)
+	}
+	if off, utf16 := scanner.BinaryAt(head); off >= 0 {
+		return Stats{}, &scanner.BinaryError{File: file, Offset: int64(off), UTF16: utf16}
+	}
+	if bytes.HasPrefix(head, []byte(bom)) {
+		br.Discard(len(bom)) // a UTF-8 byte order mark, as Excel and PowerShell write
+	}
 	if format == "" {
-		head, err := br.Peek(DetectBytes)
-		if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
-			return Stats{}, fmt.Errorf("%s: %w", file, err)
-		}
 		f, ok := Detect(head)
 		if !ok {
 			return Stats{}, fmt.Errorf("%s: %w: the content matches none of %s", file, ErrUnknownFormat, strings.Join(Formats(), ", "))
@@ -151,7 +184,8 @@ func Read(ctx context.Context, r io.Reader, file, format string, opts Options, e
 		return s.stats, err
 	}
 	s.finish()
-	err := s.set.Each(func(t scanner.Target) error {
+	s.stats.Duplicates = s.stats.Found - s.stats.Filtered - s.set.Len()
+	err = s.set.Each(func(t scanner.Target) error {
 		if err := emit(t); err != nil {
 			return err
 		}

@@ -2,75 +2,64 @@ package inventory
 
 import (
 	"bufio"
-	"bytes"
 	"errors"
-	"fmt"
 	"io"
+
+	"github.com/spillcheck/spillcheck/scanner"
 )
 
-// lineReader reads lines of at most max bytes, counting them from 1. The
-// returned slice is valid until the next call.
-type lineReader struct {
-	r    *bufio.Reader
-	max  int
-	line int
-	buf  []byte
-}
-
-func newLineReader(r *bufio.Reader, max int) *lineReader { return &lineReader{r: r, max: max} }
-
-// eachLine calls fn with every line of r (at most max bytes, its number
-// counted from 1) until the end of r or fn's error. A line too long or a
-// read error is returned with its line number.
-func eachLine(r *bufio.Reader, max int, fn func(n int, line []byte) error) error {
-	lr := newLineReader(r, max)
+// eachLine calls fn with every line of r (its number counted from 1) until
+// the end of r or fn's error. A line longer than the sink's bound is a
+// problem named by its place ("FILE:LINE: line too long (N bytes)"), and
+// the lines after it are still read. A read error is returned with its line
+// number.
+func eachLine(r *bufio.Reader, s *sink, fn func(n int, line []byte) error) error {
+	lr := scanner.NewListReader(r, s.opts.maxLine())
 	for {
-		line, err := lr.next()
-		if errors.Is(err, io.EOF) {
+		line, err := lr.Next()
+		switch {
+		case errors.Is(err, io.EOF):
 			return nil
+		case errors.Is(err, scanner.ErrLineTooLong):
+			s.problemAt(lr.Line, "", err.Error())
+			continue
+		case err != nil:
+			return atLine(lr.Line, err)
 		}
-		if err != nil {
-			return atLine(lr.line, err)
-		}
-		if err := fn(lr.line, line); err != nil {
+		if err := fn(lr.Line, line); err != nil {
 			return err
 		}
 	}
 }
 
-// next returns the next line without its line ending, or io.EOF.
-func (l *lineReader) next() ([]byte, error) {
-	l.buf = l.buf[:0]
-	for {
-		chunk, err := l.r.ReadSlice('\n')
-		if len(l.buf) == 0 && err == nil && len(chunk) <= l.max {
-			l.line++
-			return trimEOL(chunk), nil
-		}
-		if len(l.buf)+len(chunk) > l.max {
-			l.line++
-			return nil, fmt.Errorf("line longer than %d bytes", l.max)
-		}
-		l.buf = append(l.buf, chunk...)
-		switch err {
-		case nil:
-			l.line++
-			return trimEOL(l.buf), nil
-		case bufio.ErrBufferFull:
-			continue
-		case io.EOF:
-			if len(l.buf) == 0 {
-				return nil, io.EOF
-			}
-			l.line++
-			return trimEOL(l.buf), nil
-		default:
-			return nil, err
-		}
-	}
+// lineFeed turns the rest of r into whole lines for encoding/csv, one line
+// at a time: a line longer than the sink's bound is replaced by an empty
+// line (so that csv's line numbers stay true) and reported as too long.
+type lineFeed struct {
+	lr      *scanner.ListReader
+	s       *sink
+	skipped int // lines read before the feed started, for the report
+	pending []byte
+	err     error
 }
 
-func trimEOL(b []byte) []byte {
-	b = bytes.TrimSuffix(b, []byte("\n"))
-	return bytes.TrimSuffix(b, []byte("\r"))
+func (f *lineFeed) Read(p []byte) (int, error) {
+	for len(f.pending) == 0 {
+		if f.err != nil {
+			return 0, f.err
+		}
+		line, err := f.lr.Next()
+		switch {
+		case errors.Is(err, scanner.ErrLineTooLong):
+			f.s.problemAt(f.lr.Line+f.skipped, "", err.Error())
+			f.pending = append(f.pending[:0], '\n')
+		case err != nil:
+			f.err = err
+		default:
+			f.pending = append(append(f.pending[:0], line...), '\n')
+		}
+	}
+	n := copy(p, f.pending)
+	f.pending = f.pending[n:]
+	return n, nil
 }

@@ -22,13 +22,13 @@ func TestReadErrorsNamePlace(t *testing.T) {
 			[]string{"in: aws-ec2: offset", "unexpected EOF"}, 0, "Reservations[0].Instances[1]"},
 		{"ec2 wrong type", "aws-ec2", `{"Reservations": [{"Instances": [{"InstanceId": 7}]}]}`,
 			[]string{"in: aws-ec2", "(at Reservations[0].Instances[0])", "InstanceId"}, 0, "Reservations[0].Instances[0]"},
-		{"naabu bad line", "naabu", "{\"ip\":\"192.0.2.1\",\"port\":80}\n{\"ip\":\n", []string{"in: naabu: line 2"}, 2, ""},
-		{"masscan list short", "masscan-list", "open tcp 80 192.0.2.1 1\nopen tcp\n", []string{"in: masscan-list: line 2", "open tcp PORT IP"}, 2, ""},
-		{"masscan list port", "masscan-list", "open tcp http 192.0.2.1 1\n", []string{"line 1", `"http" is not a number`}, 1, ""},
-		{"nmap broken", "nmap-xml", "<nmaprun>\n<host><address addr=\"192.0.2.1\"\n", []string{"in: nmap-xml: line"}, 3, ""},
-		{"csv no host column", "csv", "name,owner\na,b\n", []string{"in: csv: line 1", "no host or address column"}, 1, ""},
+		{"naabu bad line", "naabu", "{\"ip\":\"192.0.2.1\",\"port\":80}\n{\"ip\":\n", []string{"in:2: naabu: "}, 2, ""},
+		{"masscan list short", "masscan-list", "open tcp 80 192.0.2.1 1\nopen tcp\n", []string{"in:2: masscan-list: ", "open tcp PORT IP"}, 2, ""},
+		{"masscan list port", "masscan-list", "open tcp http 192.0.2.1 1\n", []string{"in:1: masscan-list: ", `"http" is not a number`}, 1, ""},
+		{"nmap broken", "nmap-xml", "<nmaprun>\n<host><address addr=\"192.0.2.1\"\n", []string{"in:3: nmap-xml: "}, 3, ""},
+		{"csv no host column", "csv", "name,owner\na,b\n", []string{"in:1: csv: ", "no host or address column"}, 1, ""},
 		{"trailing garbage", "terraform", `{"format_version":"1.0","values":{}} x`, []string{"in: terraform: offset"}, 0, ""},
-		{"json lines not json", "cloudlist", "{\"provider\":\"aws\"}\nnot json\n", []string{"in: cloudlist: line 2"}, 2, ""},
+		{"json lines not json", "cloudlist", "{\"provider\":\"aws\"}\nnot json\n", []string{"in:2: cloudlist: "}, 2, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -130,17 +130,43 @@ func TestReadHonoursCancel(t *testing.T) {
 	}
 }
 
+// TestReadLineTooLong: a line over the bound is one problem with its place
+// and length; the lines after it are still read.
 func TestReadLineTooLong(t *testing.T) {
-	_, _, err := readAll(t, "naabu", `{"ip":"192.0.2.1","port":80,"x":"`+strings.Repeat("a", 200)+`"}`, Options{MaxLineBytes: 100})
-	if err == nil || !strings.Contains(err.Error(), "line 1: line longer than 100 bytes") {
-		t.Errorf("err = %v", err)
+	long := `{"ip":"192.0.2.1","port":80,"x":"` + strings.Repeat("a", 200) + `"}`
+	for _, tt := range []struct{ format, in, want string }{
+		{"naabu", `{"ip":"192.0.2.2","port":81}` + "\n" + long + "\n" + `{"ip":"192.0.2.3","port":82}` + "\n", "- 192.0.2.2:81 public|- 192.0.2.3:82 public"},
+		{"csv", "ip,note\n192.0.2.1," + strings.Repeat("a", 500) + "\n192.0.2.5,b\n", "- 192.0.2.5:0 public"},
+		{"masscan-list", "open tcp 1 192.0.2.6 1\n" + strings.Repeat("#", 300) + "\nopen tcp 2 192.0.2.7 1\n", "- 192.0.2.6:1 public|- 192.0.2.7:2 public"},
+	} {
+		got, st, err := readAll(t, tt.format, tt.in, Options{MaxLineBytes: 100})
+		if err != nil {
+			t.Fatalf("%s: %v", tt.format, err)
+		}
+		if b := strings.Join(briefs(got), "|"); b != tt.want {
+			t.Errorf("%s: targets %s, want %s", tt.format, b, tt.want)
+		}
+		if len(st.Problems) != 1 || !strings.HasPrefix(st.Problems[0], "in:2: line too long (") {
+			t.Errorf("%s: problems %q", tt.format, st.Problems)
+		}
+	}
+	// 100 KiB JSON lines are read with the default bound.
+	big := `{"ip":"192.0.2.8","port":6379,"x":"` + strings.Repeat("b", 100<<10) + `"}`
+	got, st, err := readAll(t, "", big+"\n"+big+"\n", Options{})
+	if err != nil || len(got) != 1 || st.Records != 2 || st.Format != "naabu" {
+		t.Errorf("100 KiB lines: %v, %+v, %v", got, st, err)
 	}
 }
 
-func TestReadCSVLineTooLong(t *testing.T) {
-	_, _, err := readAll(t, "csv", "ip,note\n192.0.2.1,"+strings.Repeat("a", 500)+"\n", Options{MaxLineBytes: 100})
-	if err == nil || !strings.Contains(err.Error(), "line longer than 100 bytes") {
-		t.Errorf("err = %v", err)
+func TestReadBOMAndBinary(t *testing.T) {
+	got, _, err := readAll(t, "", "\ufeff"+`{"ip":"192.0.2.9","port":6379}`+"\n", Options{})
+	if err != nil || len(got) != 1 {
+		t.Errorf("BOM: %v %v", got, err)
+	}
+	_, _, err = readAll(t, "", "\x1f\x8b\x08\x00gzip", Options{})
+	var be *scanner.BinaryError
+	if !errors.As(err, &be) || err.Error() != "in: not a text inventory (binary data at byte 0)" {
+		t.Errorf("binary: %v", err)
 	}
 }
 

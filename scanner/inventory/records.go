@@ -28,7 +28,7 @@ func eachRecord(ctx context.Context, r *bufio.Reader, s *sink, fn func(line int,
 	if first == '{' && !firstLineIsJSON(r) {
 		return eachValue(ctx, r, s, fn)
 	}
-	return eachLine(r, s.opts.maxLine(), func(n int, line []byte) error {
+	return eachLine(r, s, func(n int, line []byte) error {
 		line = bytes.TrimSpace(line)
 		if len(line) == 0 {
 			return nil

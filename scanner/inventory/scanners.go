@@ -144,7 +144,7 @@ type masscanRecord struct {
 // ends or starts, with an old `{finished: 1}` trailer that is not JSON.
 // Open TCP ports only.
 func readMasscanJSON(ctx context.Context, r *bufio.Reader, s *sink) error {
-	return eachLine(r, s.opts.maxLine(), func(n int, line []byte) error {
+	return eachLine(r, s, func(n int, line []byte) error {
 		line = bytes.Trim(bytes.TrimSpace(line), ",[]")
 		line = bytes.TrimSpace(line)
 		if len(line) == 0 || bytes.HasPrefix(line, []byte("{finished")) {
@@ -175,7 +175,7 @@ func readMasscanJSON(ctx context.Context, r *bufio.Reader, s *sink) error {
 // readMasscanList reads masscan -oL output: "open tcp PORT IP TIMESTAMP"
 // lines; comments, closed ports, banners and other protocols are skipped.
 func readMasscanList(ctx context.Context, r *bufio.Reader, s *sink) error {
-	return eachLine(r, s.opts.maxLine(), func(n int, line []byte) error {
+	return eachLine(r, s, func(n int, line []byte) error {
 		text := strings.TrimSpace(string(line))
 		if text == "" || text[0] == '#' {
 			return nil
@@ -193,7 +193,7 @@ func readMasscanList(ctx context.Context, r *bufio.Reader, s *sink) error {
 		}
 		port, err := strconv.Atoi(f[2])
 		if err != nil {
-			return atLine(n, errors.New("port "+strconv.Quote(f[2])+" is not a number"))
+			return atLine(n, errors.New("port "+scanner.Clip(f[2])+" is not a number"))
 		}
 		s.add(endpoint{host: f[3], port: port, service: wellKnown(port), line: n})
 		return nil

@@ -3,7 +3,10 @@ package inventory
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
+
+	"github.com/spillcheck/spillcheck/scanner"
 )
 
 // endpoint is one address a parser found, with what the export says of it.
@@ -29,9 +32,42 @@ type sink struct {
 	set     *Set
 	src     uint16 // the set's code for this file and format
 	stats   Stats
-	bad     int    // values that were no host
-	badHost string // the first of them, for the warning
-	unknown int    // dropped by a private/public filter for unknown exposure
+	unknown int // dropped by a private/public filter for unknown exposure
+	srvLeft int // mongodb+srv:// names with no Options.SRV to take them
+}
+
+// srv hands a mongodb+srv:// entry to Options.SRV with its origin.
+func (s *sink) srv(e scanner.Entry, line int, path string) {
+	if s.opts.SRV == nil {
+		s.srvLeft++
+		return
+	}
+	e.Target.Origins = []scanner.Origin{{File: s.file, Format: s.format, Line: line, Path: path}}
+	s.opts.SRV(e)
+}
+
+// MaxProblems bounds the problems a Read keeps in Stats.Problems; Stats.Bad
+// counts them all.
+const MaxProblems = 20
+
+// problemAt records a bad value or line at its place: "FILE:LINE: msg (at
+// PATH)", or "FILE: msg (at PATH)" where the format has no lines.
+func (s *sink) problemAt(line int, path, msg string) {
+	s.stats.Bad++
+	if len(s.stats.Problems) >= MaxProblems {
+		return
+	}
+	place := s.file
+	if place == "-" {
+		place = "stdin"
+	}
+	if line > 0 {
+		place += ":" + strconv.Itoa(line)
+	}
+	if path != "" {
+		msg += " (at " + path + ")"
+	}
+	s.stats.Problems = append(s.stats.Problems, place+": "+msg)
 }
 
 func newSink(ctx context.Context, file, format string, opts Options) *sink {
@@ -58,18 +94,12 @@ func (s *sink) add(e endpoint) {
 	}
 	if host == "" {
 		if e.host != "" {
-			if s.bad == 0 {
-				s.badHost = e.host
-			}
-			s.bad++
+			s.problemAt(e.line, e.path, "not a host: "+scanner.Clip(e.host))
 		}
 		return
 	}
 	if e.port < 0 || e.port > 65535 {
-		s.bad++
-		if s.badHost == "" {
-			s.badHost = e.host
-		}
+		s.problemAt(e.line, e.path, "not a port number, for host "+scanner.Clip(e.host))
 		return
 	}
 	s.stats.Found++
@@ -114,8 +144,8 @@ func (s *sink) finish() {
 	case s.stats.Found == 0:
 		s.stats.warnf("%s parsed as %s but held no addresses (%d records read)", s.file, s.format, s.stats.Records)
 	}
-	if s.bad > 0 {
-		s.stats.warnf("%d values were not a host or port and were left out, the first %q", s.bad, s.badHost)
+	if s.srvLeft > 0 {
+		s.stats.warnf("%d mongodb+srv:// URLs were not resolved (their SRV records name hosts not listed here)", s.srvLeft)
 	}
 	if d := s.set.DroppedOrigins(); d > 0 {
 		s.stats.warnf("%d repeated origins left out (a target keeps at most %d)", d, MaxOrigins)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"strconv"
 )
 
 // tfResource is one resource of `terraform show -json` state.
@@ -14,12 +15,59 @@ type tfResource struct {
 	Values  map[string]any `json:"values"`
 }
 
+// tfStateResource is one resource of a raw state file (terraform.tfstate,
+// format version 4): its instances' attributes are what show -json calls
+// values.
+type tfStateResource struct {
+	Module    string `json:"module"`
+	Mode      string `json:"mode"`
+	Type      string `json:"type"`
+	Name      string `json:"name"`
+	Instances []struct {
+		IndexKey   any            `json:"index_key"`
+		Attributes map[string]any `json:"attributes"`
+	} `json:"instances"`
+}
+
+// address spells a state resource instance as Terraform does:
+// module.a.aws_instance.web[0], data.aws_instance.x["k"].
+func (r *tfStateResource) address(key any) string {
+	a := r.Type + "." + r.Name
+	if r.Mode == "data" {
+		a = "data." + a
+	}
+	if r.Module != "" {
+		a = r.Module + "." + a
+	}
+	switch k := key.(type) {
+	case json.Number:
+		a += "[" + k.String() + "]"
+	case float64:
+		a += "[" + strconv.FormatFloat(k, 'f', -1, 64) + "]"
+	case string:
+		a += "[" + strconv.Quote(k) + "]"
+	}
+	return a
+}
+
 // routeTerraform decodes each resource of the root module and of child
 // modules at any depth, under values (state), prior_state.values or
-// planned_values (plans).
+// planned_values (plans); and each element of resources (raw state).
 func routeTerraform(p jsonPath) step {
 	if len(p) == 0 {
 		return descend
+	}
+	if p[0].index < 0 && p[0].key == "version" && len(p) == 1 {
+		return decodeValue
+	}
+	if p[0].index < 0 && p[0].key == "resources" {
+		switch {
+		case len(p) == 1:
+			return descend
+		case len(p) == 2 && p[1].index >= 0:
+			return decodeValue
+		}
+		return skipValue
 	}
 	i := 0
 	key := func() string {
@@ -68,12 +116,26 @@ func routeTerraform(p jsonPath) step {
 	return descend
 }
 
-// readTerraform reads `terraform show -json` (state or plan): instances,
-// ElastiCache, OpenSearch/Elasticsearch domains, DocumentDB, Memorystore,
-// Azure Redis, Azure VMs and Kubernetes services, in every module. Data
-// sources are read too: they name existing infrastructure.
+// readTerraform reads `terraform show -json` (state or plan) and the raw
+// state file (terraform.tfstate, version 4): instances and their secondary
+// addresses, network interfaces, ElastiCache, MemoryDB, OpenSearch and
+// Elasticsearch domains, DocumentDB, Memorystore, Azure Cache for Redis,
+// Cosmos DB for MongoDB, Azure VMs and Kubernetes services, in every
+// module. Data sources are read too: they name existing infrastructure.
 func readTerraform(ctx context.Context, r *bufio.Reader, s *sink) error {
-	return walkJSON(ctx, r, s.opts.maxLine(), routeTerraform, func(p jsonPath, dec *json.Decoder) error {
+	version := ""
+	err := walkJSON(ctx, r, s.opts.maxLine(), routeTerraform, func(p jsonPath, dec *json.Decoder) error {
+		if p[0].key == "version" {
+			var v json.RawMessage
+			if err := dec.Decode(&v); err != nil {
+				return err
+			}
+			version = string(v)
+			return nil
+		}
+		if p[0].key == "resources" {
+			return readStateResource(s, p, dec)
+		}
 		var res tfResource
 		if err := dec.Decode(&res); err != nil {
 			return err
@@ -89,4 +151,32 @@ func readTerraform(ctx context.Context, r *bufio.Reader, s *sink) error {
 		fn(&tf, res.Values)
 		return nil
 	})
+	if err == nil && version != "" && version != "4" && s.stats.Records == 0 {
+		s.stats.warnf("%s is a Terraform state of format version %s; this reader knows version 4 (Terraform 0.12 and later) and `terraform show -json`", s.file, version)
+	}
+	return err
+}
+
+// readStateResource reads one resource of a raw state file: each instance's
+// attributes, with its address as the resource.
+func readStateResource(s *sink, p jsonPath, dec *json.Decoder) error {
+	var res tfStateResource
+	if err := dec.Decode(&res); err != nil {
+		return err
+	}
+	if err := s.record(); err != nil {
+		return err
+	}
+	fn, ok := tfResources[res.Type]
+	if !ok {
+		return nil
+	}
+	for i, inst := range res.Instances {
+		if inst.Attributes == nil {
+			continue
+		}
+		tf := tfEmitter{s: s, path: p.String() + "." + idx("instances", i) + ".attributes", res: res.address(inst.IndexKey)}
+		fn(&tf, inst.Attributes)
+	}
+	return nil
 }

@@ -49,16 +49,17 @@ func tfEngineOK(v map[string]any) bool {
 
 // tfResources maps a resource type to what reads its endpoints.
 var tfResources = map[string]func(t *tfEmitter, v map[string]any){
-	"aws_instance": func(t *tfEmitter, v map[string]any) {
-		t.add(tfStr(v, "private_ip"), 0, "", false, Private, "private_ip")
-		t.add(tfStr(v, "public_ip"), 0, "", false, Public, "public_ip")
-		for i, a := range anyStrings(v["ipv6_addresses"]) {
-			t.add(a, 0, "", false, "", idx("ipv6_addresses", i))
-		}
-	},
-	"aws_eip": func(t *tfEmitter, v map[string]any) {
-		t.add(tfStr(v, "public_ip"), 0, "", false, Public, "public_ip")
-	},
+	"aws_instance":                     tfAWSInstance,
+	"aws_spot_instance_request":        tfAWSInstance,
+	"aws_network_interface":            tfAWSNetworkInterface,
+	"aws_eip":                          tfAWSEIP,
+	"aws_eip_association":              tfAWSEIP,
+	"aws_memorydb_cluster":             tfMemoryDB,
+	"aws_docdb_elastic_cluster":        tfDocDBElastic,
+	"azurerm_cosmosdb_account":         tfCosmosMongo,
+	"azurerm_redis_enterprise_cluster": tfAzureRedisEnterprise,
+	"azurerm_managed_redis":            tfAzureRedisEnterprise,
+	"google_memorystore_instance":      tfMemorystoreValkey,
 	"aws_elasticache_cluster": func(t *tfEmitter, v map[string]any) {
 		if !tfEngineOK(v) {
 			t.s.stats.Skipped++
@@ -99,6 +100,10 @@ var tfResources = map[string]func(t *tfEmitter, v map[string]any){
 		for i, ni := range tfList(v, "network_interface") {
 			nic := idx("network_interface", i)
 			t.add(tfStr(ni, "network_ip"), 0, "", false, Private, nic+".network_ip")
+			t.add(tfStr(ni, "ipv6_address"), 0, "", false, "", nic+".ipv6_address")
+			for j, ac := range tfList(ni, "ipv6_access_config") {
+				t.add(tfStr(ac, "external_ipv6"), 0, "", false, Public, nic+"."+idx("ipv6_access_config", j)+".external_ipv6")
+			}
 			for j, ac := range tfList(ni, "access_config") {
 				t.add(tfStr(ac, "nat_ip"), 0, "", false, Public, nic+"."+idx("access_config", j)+".nat_ip")
 			}
@@ -113,8 +118,15 @@ var tfResources = map[string]func(t *tfEmitter, v map[string]any){
 	},
 	"google_redis_instance": func(t *tfEmitter, v map[string]any) {
 		tls := strings.Contains(tfStr(v, "transit_encryption_mode"), "SERVER_AUTH")
-		t.add(tfStr(v, "host"), tfInt(v, "port"), scanner.Redis, tls, Private, "host")
-		t.add(tfStr(v, "read_endpoint"), tfInt(v, "read_endpoint_port"), scanner.Redis, tls, Private, "read_endpoint")
+		port, readPort := tfInt(v, "port"), tfInt(v, "read_endpoint_port")
+		if port == 0 {
+			port = memorystorePort(tls)
+		}
+		if readPort == 0 {
+			readPort = memorystorePort(tls)
+		}
+		t.add(tfStr(v, "host"), port, scanner.Redis, tls, Private, "host")
+		t.add(tfStr(v, "read_endpoint"), readPort, scanner.Redis, tls, Private, "read_endpoint")
 	},
 	"google_redis_cluster": func(t *tfEmitter, v map[string]any) {
 		tls := strings.Contains(tfStr(v, "transit_encryption_mode"), "SERVER_AUTH")
@@ -138,6 +150,9 @@ var tfResources = map[string]func(t *tfEmitter, v map[string]any){
 	"azurerm_network_interface": func(t *tfEmitter, v map[string]any) {
 		for i, a := range anyStrings(v["private_ip_addresses"]) {
 			t.add(a, 0, "", false, Private, idx("private_ip_addresses", i))
+		}
+		for i, c := range tfList(v, "ip_configuration") {
+			t.add(tfStr(c, "private_ip_address"), 0, "", false, Private, idx("ip_configuration", i)+".private_ip_address")
 		}
 	},
 	"azurerm_public_ip": func(t *tfEmitter, v map[string]any) {

@@ -47,8 +47,8 @@ func TestReadTerraform(t *testing.T) {
 	if st.Records != 12 || st.Skipped != 2 {
 		t.Errorf("stats = %+v", st)
 	}
-	if !strings.Contains(strings.Join(st.Warnings, ";"), `"not-an-ip"`) {
-		t.Errorf("warnings = %q", st.Warnings)
+	if !strings.Contains(strings.Join(st.Problems, ";"), `not a host: "not-an-ip"`) {
+		t.Errorf("problems = %q", st.Problems)
 	}
 	for _, tg := range got {
 		if tg.Host == "10.2.0.4" && tg.Origins[0].Resource != "module.a.module.b.azurerm_linux_virtual_machine.l" {

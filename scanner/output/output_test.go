@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -128,3 +129,74 @@ func TestEmptyOutputs(t *testing.T) {
 }
 
 func mustAddr(s string) (a netip.Addr) { return netip.MustParseAddr(s) }
+
+// TestTableSortsAndNeverCuts: rows come out by severity, then target
+// (addresses numerically), whatever order they finished in, and long
+// target, product and container names are printed whole.
+func TestTableSortsAndNeverCuts(t *testing.T) {
+	long := "chat-archive-eu-west-1-tenant-0042-messages-2026.11.29-restored-from-snapshot"
+	host := "search-very-long-opensearch-domain-name-abcdefghijklmnop.eu-west-1.es.amazonaws.com"
+	res := func(h string, port int, sev scanner.Severity, container string) *scanner.Result {
+		r := &scanner.Result{Target: scanner.Target{Host: h, Port: port, Service: scanner.Elasticsearch}, Status: scanner.StatusOpen,
+			Product: "opensearch", Version: "2.19.6-with-a-long-build-suffix", Score: &scanner.Score{Likelihood: 50, Severity: sev}}
+		if container != "" {
+			r.Containers = []scanner.Container{{Kind: "index", Name: container, Score: &scanner.Score{Likelihood: 50, Severity: sev}}}
+		}
+		return r
+	}
+	var b bytes.Buffer
+	tab := NewTable(&b)
+	for _, r := range []*scanner.Result{
+		res("10.0.0.10", 9200, scanner.SeverityMedium, ""),
+		res("10.0.0.9", 9200, scanner.SeverityMedium, ""),
+		res(host, 9200, scanner.SeverityCritical, long),
+		res("10.0.0.2", 9200, scanner.SeverityHigh, ""),
+		res("10.0.0.1", 9200, scanner.SeverityNone, ""),
+	} {
+		if err := tab.Result(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tab.Close(scanner.NewSummary(scanner.SeverityHigh)); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{host + ":9200", long, "opensearch 2.19.6-with-a-long-build-suffix"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output cuts %q:\n%s", want, out)
+		}
+	}
+	var order []string
+	for _, l := range strings.Split(out, "\n")[1:6] {
+		f := strings.Fields(l)
+		order = append(order, f[0]+" "+f[1])
+	}
+	want := []string{"critical " + host + ":9200", "high 10.0.0.2:9200", "medium 10.0.0.9:9200", "medium 10.0.0.10:9200", "none 10.0.0.1:9200"}
+	if strings.Join(order, "|") != strings.Join(want, "|") {
+		t.Errorf("row order\n got %q\nwant %q", order, want)
+	}
+	// Columns line up: SERVICE starts at the same offset on every row.
+	lines := strings.Split(out, "\n")
+	col := strings.Index(lines[0], "SERVICE")
+	for _, l := range lines[1:6] {
+		if l[col:col+len("elasticsearch")] != "elasticsearch" {
+			t.Errorf("SERVICE column misaligned in %q", l)
+		}
+	}
+}
+
+func TestTableColor(t *testing.T) {
+	rs, sum := fixtures()
+	for _, color := range []bool{false, true} {
+		var b bytes.Buffer
+		tab := NewTable(&b)
+		tab.Color = color
+		for _, r := range rs {
+			_ = tab.Result(r)
+		}
+		_ = tab.Close(sum)
+		if got := strings.Contains(b.String(), "\x1b[1;35mcritical\x1b[0m"); got != color {
+			t.Errorf("Color %v: coloured critical cell present = %v\n%q", color, got, b.String())
+		}
+	}
+}

@@ -1,42 +1,56 @@
 package output
 
 import (
+	"bufio"
+	"cmp"
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/spillcheck/spillcheck/scanner"
 )
 
-// Table writes a row per result as it finishes, for a person at a terminal,
-// then a summary. Closed and timed-out targets are counted, not listed,
-// unless All is set.
+// Table writes a table for a person at a terminal: one row per result,
+// sorted by severity (worst first), then target, then a summary. It keeps
+// the rows until Close so that it can sort them and size each column to
+// its widest cell: a target, product or container name is never cut.
+// Closed and timed-out targets are counted, not listed, unless All is set.
+// Use JSONL for output that streams as targets finish.
 type Table struct {
 	w       io.Writer
 	All     bool // list closed and timed-out targets too
 	Explain bool // print the evidence under each scored row
-	header  bool
+	// Color marks the severity column with ANSI colours. Set it only when
+	// the writer is a terminal and NO_COLOR is not set.
+	Color bool
+	rows  []tableRow
 }
+
+// tableRow is one result's row, kept until Close.
+type tableRow struct {
+	rank    int // severityRank of the row's severity cell
+	target  scanner.Target
+	cells   [numCols]string
+	explain []string // lines printed under the row with --explain
+}
+
+const numCols = 7
+
+var header = [numCols]string{"SEVERITY", "TARGET", "SERVICE", "STATUS", "PRODUCT", "MSG-PII", "DETAIL"}
 
 // NewTable returns a table sink on w.
 func NewTable(w io.Writer) *Table { return &Table{w: w} }
-
-const rowFormat = "%-8s  %-28s  %-13s  %-14s  %-22s  %7s  %s\n"
 
 // Result implements Sink.
 func (t *Table) Result(r *scanner.Result) error {
 	if !t.All && (r.Status == scanner.StatusClosed || r.Status == scanner.StatusTimeout) {
 		return nil
-	}
-	if !t.header {
-		t.header = true
-		if _, err := fmt.Fprintf(t.w, rowFormat, "SEVERITY", "TARGET", "SERVICE", "STATUS", "PRODUCT", "MSG-PII", "DETAIL"); err != nil {
-			return err
-		}
 	}
 	sev, pii := "-", "-"
 	if r.Score != nil {
@@ -52,13 +66,98 @@ func (t *Table) Result(r *scanner.Result) error {
 	if product == "" {
 		product = "-"
 	}
-	row := fmt.Sprintf(rowFormat, sev, clip(hostPort(r.Target), 28), r.Target.Service,
-		statusText(r), clip(product, 22), pii, detail(r))
-	_, err := io.WriteString(t.w, strings.TrimRight(row, " \n")+"\n")
-	if err != nil || !t.Explain {
-		return err
+	row := tableRow{rank: severityRank(sev), target: r.Target,
+		cells: [numCols]string{sev, hostPort(r.Target), r.Target.Service, statusText(r), product, pii, detail(r)}}
+	if t.Explain {
+		row.explain = explainLines(r)
 	}
-	return t.explain(r)
+	t.rows = append(t.rows, row)
+	return nil
+}
+
+// severityRank orders the severity cell: findings worst first, then
+// accepted findings, then rows without a finding.
+func severityRank(sev string) int {
+	if r, ok := sevRanks[sev]; ok {
+		return r
+	}
+	return len(sevRanks)
+}
+
+var sevRanks = map[string]int{"critical": 0, "high": 1, "medium": 2, "low": 3, "accepted": 4, "none": 5, "-": 6}
+
+// compareTargets orders targets by address (numerically when both are IP
+// literals), then port, then service.
+func compareTargets(a, b scanner.Target) int {
+	ha, hb := a.Host, b.Host
+	if ia, err := netip.ParseAddr(ha); err == nil {
+		if ib, err := netip.ParseAddr(hb); err == nil {
+			if c := ia.Compare(ib); c != 0 {
+				return c
+			}
+		}
+	}
+	if c := cmp.Compare(ha, hb); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Port, b.Port); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Service, b.Service)
+}
+
+var colors = map[string]string{
+	"critical": "\x1b[1;35m", "high": "\x1b[1;31m", "medium": "\x1b[33m", "low": "\x1b[36m", "accepted": "\x1b[32m",
+}
+
+// writeRows sorts the rows and writes them with the header, each column as
+// wide as its widest cell; the last column is not padded.
+func (t *Table) writeRows() error {
+	slices.SortStableFunc(t.rows, func(a, b tableRow) int {
+		if c := cmp.Compare(a.rank, b.rank); c != 0 {
+			return c
+		}
+		return compareTargets(a.target, b.target)
+	})
+	var width [numCols]int
+	for i, h := range header {
+		width[i] = utf8.RuneCountInString(h)
+	}
+	for _, r := range t.rows {
+		for i, c := range r.cells {
+			width[i] = max(width[i], utf8.RuneCountInString(c))
+		}
+	}
+	bw := bufio.NewWriter(t.w)
+	line := func(cells [numCols]string, color string) {
+		var b strings.Builder
+		for i, c := range cells {
+			pad := strings.Repeat(" ", width[i]-utf8.RuneCountInString(c))
+			switch {
+			case i == numCols-1:
+				b.WriteString(c)
+			case i == 5: // MSG-PII is a number: right-aligned
+				b.WriteString(pad + c + "  ")
+			case i == 0 && color != "":
+				b.WriteString(color + c + "\x1b[0m" + pad + "  ")
+			default:
+				b.WriteString(c + pad + "  ")
+			}
+		}
+		bw.WriteString(strings.TrimRight(b.String(), " ") + "\n")
+	}
+	line(header, "")
+	for _, r := range t.rows {
+		color := ""
+		if t.Color {
+			color = colors[r.cells[0]]
+		}
+		line(r.cells, color)
+		for _, e := range r.explain {
+			bw.WriteString(e + "\n")
+		}
+	}
+	return bw.Flush()
 }
 
 // hostPort is the target as the operator wrote it; the address dialed is in
@@ -149,34 +248,29 @@ func Count(n int64) string {
 	return fmt.Sprint(n)
 }
 
-func (t *Table) explain(r *scanner.Result) error {
+// explainLines are the --explain lines under a row: the reason, the
+// baseline entry, and each scored container's evidence.
+func explainLines(r *scanner.Result) []string {
 	if r.Score == nil {
 		return nil
 	}
+	var out []string
 	if r.Score.Reason != "" {
-		if _, err := fmt.Fprintf(t.w, "          why: %s\n", r.Score.Reason); err != nil {
-			return err
-		}
+		out = append(out, "          why: "+r.Score.Reason)
 	}
 	if r.Accepted != nil {
-		if _, err := fmt.Fprintf(t.w, "          accepted by %q: %s\n", r.Accepted.Pattern, r.Accepted.Reason); err != nil {
-			return err
-		}
+		out = append(out, fmt.Sprintf("          accepted by %q: %s", r.Accepted.Pattern, r.Accepted.Reason))
 	}
 	for _, c := range r.Containers {
 		if c.Score == nil || len(c.Score.Evidence) == 0 {
 			continue
 		}
-		if _, err := fmt.Fprintf(t.w, "          %s: likelihood %d\n", containerLabel(c), c.Score.Likelihood); err != nil {
-			return err
-		}
+		out = append(out, fmt.Sprintf("          %s: likelihood %d", containerLabel(c), c.Score.Likelihood))
 		for _, e := range c.Score.Evidence {
-			if _, err := fmt.Fprintf(t.w, "            %-32s %-16s rule %s (%+.1f)\n", e.Field, e.Category, e.Rule, e.Weight); err != nil {
-				return err
-			}
+			out = append(out, fmt.Sprintf("            %-32s %-16s rule %s (%+.1f)", e.Field, e.Category, e.Rule, e.Weight))
 		}
 	}
-	return nil
+	return out
 }
 
 func clip(s string, n int) string {
@@ -186,12 +280,14 @@ func clip(s string, n int) string {
 	return s[:n-1] + "…"
 }
 
-// Close implements Sink: the summary lines.
+// Close implements Sink: the sorted rows, then the summary lines.
 func (t *Table) Close(sum *scanner.Summary) error {
-	if !t.header {
+	if len(t.rows) == 0 {
 		if _, err := fmt.Fprintln(t.w, "No open, protected or misbehaving stores found."); err != nil {
 			return err
 		}
+	} else if err := t.writeRows(); err != nil {
+		return err
 	}
 	_, err := fmt.Fprintf(t.w, "\n%s\n%s\n", SummaryLine(sum), FindingsLine(sum))
 	return err
@@ -200,8 +296,7 @@ func (t *Table) Close(sum *scanner.Summary) error {
 // SummaryLine says how many targets were scanned, in what time, by status.
 func SummaryLine(sum *scanner.Summary) string {
 	order := []scanner.Status{scanner.StatusOpen, scanner.StatusPartial, scanner.StatusAuthRequired,
-		scanner.StatusProtected, scanner.StatusTLSRequired, scanner.StatusProtocolError,
-		scanner.StatusError, scanner.StatusTimeout, scanner.StatusClosed}
+		scanner.StatusProtected, scanner.StatusTLSRequired, scanner.StatusProtocolError, scanner.StatusClosed}
 	var parts []string
 	for _, s := range order {
 		if n := sum.ByStatus[s]; n > 0 {
@@ -213,8 +308,11 @@ func SummaryLine(sum *scanner.Summary) string {
 	if len(parts) > 0 {
 		line += ": " + strings.Join(parts, ", ")
 	}
-	if sum.Refused > 0 {
-		line += fmt.Sprintf("; %d refused (out of scope)", sum.Refused)
+	// What was not assessed is always counted after a network scan, zeros
+	// included, so that a gate that passed says it looked at everything.
+	if sum.Probed() || sum.Refused > 0 || sum.Unassessed > 0 {
+		line += fmt.Sprintf("; %d timed out, %d %s, %d refused (out of scope)", sum.ByStatus[scanner.StatusTimeout],
+			sum.ByStatus[scanner.StatusError], plural(int64(sum.ByStatus[scanner.StatusError]), "error", "errors"), sum.Refused)
 	}
 	if sum.Interrupted {
 		line += " (interrupted)"

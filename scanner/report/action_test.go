@@ -84,7 +84,7 @@ func TestActionRunStep(t *testing.T) {
 		t.Errorf("spillcheck got\n  %s\nwant\n  %s", got, want)
 	}
 	outputs, _ := os.ReadFile(out)
-	if got := string(outputs); got != "exit-code=1\nsarif-written=true\n" {
+	if got := string(outputs); got != "exit-code=1\nmarkdown=spillcheck.md\nsarif=spillcheck.sarif\nsarif-written=true\n" {
 		t.Errorf("GITHUB_OUTPUT = %q", got)
 	}
 	if s, _ := os.ReadFile(summary); string(s) != "# report\n" {

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -81,6 +82,54 @@ func TestHTMLRendersInChromium(t *testing.T) {
 	}
 	if *update {
 		if err := os.WriteFile(filepath.Join(moduleRoot(t), "docs", "report.png"), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestHTMLReadableOnAPhone renders the report in a 390 px wide frame (an
+// iPhone 12 to 15 in portrait; headless chromium will not make a window
+// narrower than 500 px, but a frame's media queries follow the frame) in
+// real chromium: the page must not scroll sideways. The screenshot is kept
+// as docs/report-mobile.png with -update.
+func TestHTMLReadableOnAPhone(t *testing.T) {
+	bin := scantest.RequireBinary(t, "chromium")
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "report.html"), render(t, HTML()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	phone := `<!DOCTYPE html><html><body style="margin:0">` +
+		`<iframe id="f" src="report.html" style="width:390px;height:1600px;border:0;display:block"></iframe>` +
+		`<script>document.getElementById("f").addEventListener("load", function () {` +
+		`var d = this.contentDocument.documentElement;` +
+		`document.body.setAttribute("data-frame", d.getAttribute("data-scroll-width") + "x" + d.getAttribute("data-inner-width"));` +
+		`});</script></body></html>`
+	if err := os.WriteFile(filepath.Join(dir, "phone.html"), []byte(phone), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	url := "file://" + filepath.Join(dir, "phone.html")
+	dom, log := chromium(t, bin, url, "--dump-dom", "--allow-file-access-from-files", "--window-size=500,1600")
+	if m := consoleErrors.FindAllString(log, -1); len(m) > 0 {
+		t.Errorf("console errors:\n%s", strings.Join(m, "\n"))
+	}
+	m := regexp.MustCompile(`data-frame="(\d+)x(\d+)"`).FindStringSubmatch(dom)
+	if m == nil {
+		t.Fatalf("the frame did not report its widths; DOM:\n%.600s", dom)
+	}
+	if m[2] != "390" {
+		t.Fatalf("the frame's viewport is %s px wide, want 390", m[2])
+	}
+	if w, _ := strconv.Atoi(m[1]); w > 390 {
+		t.Errorf("at 390 px the report is %d px wide: it scrolls sideways", w)
+	}
+	shot := filepath.Join(dir, "mobile.png")
+	chromium(t, bin, url, "--screenshot="+shot, "--allow-file-access-from-files", "--window-size=500,1600", "--hide-scrollbars")
+	png, err := os.ReadFile(shot)
+	if err != nil || !bytes.HasPrefix(png, []byte("\x89PNG\r\n\x1a\n")) {
+		t.Fatalf("no screenshot: %v", err)
+	}
+	if *update {
+		if err := os.WriteFile(filepath.Join(moduleRoot(t), "docs", "report-mobile.png"), png, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}

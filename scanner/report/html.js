@@ -56,5 +56,9 @@
       root.setAttribute("data-selftest", first + " / " + last);
     }
   }
+  // The page must never scroll sideways, even on a 390 px phone; a headless
+  // browser reads these to check.
+  root.setAttribute("data-scroll-width", String(root.scrollWidth));
+  root.setAttribute("data-inner-width", String(window.innerWidth));
   root.setAttribute("data-ready", "1");
 })();

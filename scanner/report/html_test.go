@@ -14,8 +14,8 @@ func TestHTMLContent(t *testing.T) {
 	for _, want := range []string{
 		`<div class="gate failing">Gate failing: 2 targets at or above high</div>`,
 		`<h2>Accepted by the baseline (2)</h2>`,
-		`<td>public avatar URLs only, reviewed in SEC-142</td><td>2027-01-31</td>`,
-		`<tr><td><code>sender.phone</code></td><td>phone</td><td>phone-field</td><td class="num">0.30</td></tr>`,
+		`<td data-label="Reason">public avatar URLs only, reviewed in SEC-142</td><td data-label="Expires">2027-01-31</td>`,
+		`<tr><td><code>sender.phone</code></td><td data-label="Category">phone</td><td data-label="Rule">phone-field</td><td data-label="Weight" class="num">0.30</td></tr>`,
 		`<li><b>Enable authentication.</b> Set <code>requirepass</code>`,
 		`<code>&lt;img src=x onerror=alert(1)&gt;|`,
 		`<rect x="130" y="10" width="`,
