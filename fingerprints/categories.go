@@ -45,6 +45,7 @@ const (
 	catPostalAddress
 	catPayment
 	catNationalID
+	catCounter
 	catMessagingContext
 	catTelephonyContext
 	catContactContext
@@ -53,6 +54,7 @@ const (
 	catDeviceContext
 	catChildContext
 	catNonPIIContext
+	catConfigContext
 	catStatsContext
 	catContentContext
 	catCommerceContext
@@ -83,6 +85,7 @@ var categories = [numCategories]Category{
 	catPostalAddress:    {Name: "postal_address", Description: "street addresses, postcodes", PII: true},
 	catPayment:          {Name: "payment", Description: "card and bank account data", PII: true},
 	catNationalID:       {Name: "national_id", Description: "SSN, CPF, passport and ID card numbers", PII: true},
+	catCounter:          {Name: "counter", Description: "counters and aggregates: totals, counts, averages, rates (statistics tables)"},
 	catMessagingContext: {Name: "messaging_context", Description: "container named for messages, chats, SMS, inboxes, rooms", container: true},
 	catTelephonyContext: {Name: "telephony_context", Description: "container named for calls, CDRs, voicemail, numbers", container: true},
 	catContactContext:   {Name: "contact_context", Description: "container named for contacts, rosters, friends, memberships", container: true},
@@ -91,6 +94,7 @@ var categories = [numCategories]Category{
 	catDeviceContext:    {Name: "device_context", Description: "container named for devices, installations, push registrations", container: true},
 	catChildContext:     {Name: "child_context", Description: "container named for children, kids, parental links", container: true},
 	catNonPIIContext:    {Name: "nonpii_context", Description: "container named for logs, metrics, traces, queues, caches (negative weight)", container: true, negative: true},
+	catConfigContext:    {Name: "config_context", Description: "container named for settings, configuration, templates, migrations (negative weight)", container: true, negative: true},
 	catStatsContext:     {Name: "stats_context", Description: "container named for statistics, counters, analytics, reports (negative weight)", container: true, negative: true},
 	catContentContext:   {Name: "content_context", Description: "container named for published content: articles, blog posts, pages, reviews (negative weight)", container: true, negative: true},
 	catCommerceContext:  {Name: "commerce_context", Description: "container named for shop and CRM records: orders, products, customers, invoices (negative weight)", container: true, negative: true},

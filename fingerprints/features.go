@@ -12,10 +12,11 @@ type Feature struct {
 	// lowers a score), -1 at most 0 (a log, statistics, content or commerce
 	// name), 0 free.
 	Sign int
-	// Category marks the eight category features: the fit keeps the
-	// intercept plus each one's weight at or above the log-odds of
-	// HighProbability, so firm evidence of any one category makes an open
-	// store high on its own.
+	// Category marks the eight category features, one per category of
+	// the definition, in the order of definitions: the fit keeps the
+	// log-odds at each category's point (CategoryPoints) at or above the
+	// log-odds of HighProbability plus CategoryMargin, so firm evidence of
+	// any one category makes an open store high on its own.
 	Category bool
 }
 
@@ -32,7 +33,10 @@ const (
 	fCommProfiles
 	fMessageBody
 	fMessageInNamed
+	fMessageUser
 	fMessageMeta
+	fConversationUser
+	fDeviceAccount
 	fParty
 	fTimestamp
 	fConversation
@@ -45,6 +49,7 @@ const (
 	fAuthSecret
 	fBreadth
 	fEvidenceCount
+	fCounterShare
 	fMessagingName
 	fTelephonyName
 	fContactName
@@ -53,6 +58,7 @@ const (
 	fDeviceName
 	fChildName
 	fNonPIIName
+	fConfigName
 	fStatsName
 	fContentName
 	fCommerceName
@@ -64,17 +70,20 @@ const (
 )
 
 var features = [numFeatures]Feature{
-	fMessages:           {"messages", "message body × a party (sender, recipient, user id, phone, e-mail)", +1, true},
-	fCallRecords:        {"call_records", "call-record fields × a party or a time", +1, true},
+	fMessages:           {"messages", "message body × a sender or recipient", +1, true},
+	fCallRecords:        {"call_records", "call-record fields × a party (sender, recipient, user id, phone, e-mail) or a time", +1, true},
 	fMembershipContacts: {"membership_contacts", "contact list or room membership × a person (user id, party, phone, e-mail, device)", +1, true},
 	fLocation:           {"location", "coordinates or positions × a person", +1, true},
 	fChildren:           {"children", "children, minors, guardians, parental consent", +1, true},
 	fPhoneNumbers:       {"phone_numbers", "a virtual number, or a phone number × a messaging or telephony name (own or a sibling's)", +1, true},
-	fDeviceTokens:       {"device_tokens", "a push token, or a device id × an account id", +1, true},
+	fDeviceTokens:       {"device_tokens", "a push token", +1, true},
 	fCommProfiles:       {"comm_profiles", "a phone number or e-mail × presence, status, last seen or messaging settings", +1, true},
 	fMessageBody:        {"message_body", "message text or content, alone", +1, false},
 	fMessageInNamed:     {"message_in_named_container", "message body × a messaging container name", +1, false},
+	fMessageUser:        {"message_user", "message body × a user id, phone or e-mail", +1, false},
 	fMessageMeta:        {"message_metadata", "sender/recipient × conversation or delivery state", +1, false},
+	fConversationUser:   {"conversation_user", "conversation id × user id: who is in which room", +1, false},
+	fDeviceAccount:      {"device_account", "a device id or a device container name × an account id: registered devices", +1, false},
 	fParty:              {"party", "sender, recipient, user id, phone or e-mail", +1, false},
 	fTimestamp:          {"timestamp", "a time", +1, false},
 	fConversation:       {"conversation", "room, channel, thread ids; delivery and read state", +1, false},
@@ -87,6 +96,7 @@ var features = [numFeatures]Feature{
 	fAuthSecret:         {"auth_secret", "passwords, tokens, keys", 0, false},
 	fBreadth:            {"breadth", "how many messaging evidence categories appear, of 6", +1, false},
 	fEvidenceCount:      {"evidence_count", "how many fields carry messaging evidence, log scale to 32", +1, false},
+	fCounterShare:       {"counter_share", "the share of fields that are counters or aggregates (totals, counts, averages)", 0, false},
 	fMessagingName:      {"messaging_name", "container named for messages, chats, SMS, rooms", +1, false},
 	fTelephonyName:      {"telephony_name", "container named for calls, CDRs, voicemail", +1, false},
 	fContactName:        {"contact_name", "container named for contacts, rosters, memberships", 0, false},
@@ -94,12 +104,13 @@ var features = [numFeatures]Feature{
 	fLocationName:       {"location_name", "container named for locations, tracks, check-ins", +1, false},
 	fDeviceName:         {"device_name", "container named for devices, installations, push", +1, false},
 	fChildName:          {"child_name", "container named for children, kids, parental links", +1, false},
-	fNonPIIName:         {"nonpii_name", "container named for logs, metrics, queues, caches, unless also named for messaging, calls, contacts, locations, devices or children", -1, false},
+	fNonPIIName:         {"nonpii_name", "container named for logs, metrics, queues, caches, unless also named for messaging, calls, contacts, locations, devices or children (call_logs is no log)", -1, false},
+	fConfigName:         {"config_name", "container named for settings, configuration, templates", -1, false},
 	fStatsName:          {"stats_name", "container named for statistics, counters, analytics", -1, false},
 	fContentName:        {"content_name", "container named for articles, blog posts, pages, reviews", -1, false},
 	fCommerceName:       {"commerce_name", "container named for orders, products, customers, invoices", -1, false},
-	fKeyPattern:         {"key_pattern", "a Redis key pattern", 0, false},
-	fKeyOnly:            {"key_pattern_only", "a Redis key pattern with no fields seen", 0, false},
+	fKeyPattern:         {"key_pattern", "a Redis key pattern: its name's evidence counts, being a key does not, so the weight can only be negative", -1, false},
+	fKeyOnly:            {"key_pattern_only", "a Redis key pattern with no fields seen", -1, false},
 	fSiblings:           {"sibling_messaging", "store context: the strongest messaging, telephony or membership signal among sibling containers", 0, false},
 	fSiblingPeople:      {"sibling_messaging_people", "store context × people's data here (phone, e-mail, user id, name, presence, tokens, contacts, location)", +1, false},
 }
@@ -146,18 +157,21 @@ func (a *assessment) features(x *vector, sib float64, keyPattern bool, fields in
 	msgName, telName := s(catMessagingContext), s(catTelephonyContext)
 	positiveName := max(msgName, telName, s(catContactContext), s(catLocationContext), s(catDeviceContext), s(catChildContext))
 
-	x[fMessages] = s(catMessageBody) * party
+	x[fMessages] = s(catMessageBody) * s(catSenderRecipient)
 	x[fCallRecords] = s(catCallRecord) * max(party, s(catTimestamp))
 	x[fMembershipContacts] = max(s(catContactList), s(catMembership)) * who
 	x[fLocation] = s(catGeolocation) * who
 	x[fChildren] = s(catChild)
 	x[fPhoneNumbers] = max(s(catVirtualNumber), s(catPhone)*max(msgName, telName, sib))
-	x[fDeviceTokens] = max(s(catPushToken), s(catDeviceID)*account)
+	x[fDeviceTokens] = s(catPushToken)
 	x[fCommProfiles] = max(s(catPhone), s(catEmail)) * s(catPresence)
 
 	x[fMessageBody] = s(catMessageBody)
 	x[fMessageInNamed] = s(catMessageBody) * msgName
+	x[fMessageUser] = s(catMessageBody) * max(s(catUserID), s(catPhone), s(catEmail))
 	x[fMessageMeta] = s(catSenderRecipient) * s(catConversation)
+	x[fDeviceAccount] = max(s(catDeviceID), s(catDeviceContext)) * account
+	x[fConversationUser] = s(catConversation) * s(catUserID)
 	x[fParty] = party
 	x[fTimestamp] = s(catTimestamp)
 	x[fConversation] = s(catConversation)
@@ -177,6 +191,10 @@ func (a *assessment) features(x *vector, sib float64, keyPattern bool, fields in
 	}
 	x[fBreadth] = math.Min(1, float64(n)/6)
 	x[fEvidenceCount] = math.Min(1, math.Log2(1+float64(fieldsHit))/5)
+	x[fCounterShare] = 0
+	if fields > 0 {
+		x[fCounterShare] = math.Min(1, float64(a.cats[catCounter].n)/float64(fields))
+	}
 
 	x[fMessagingName] = msgName
 	x[fTelephonyName] = telName
@@ -186,7 +204,8 @@ func (a *assessment) features(x *vector, sib float64, keyPattern bool, fields in
 	x[fDeviceName] = s(catDeviceContext)
 	x[fChildName] = s(catChildContext)
 	x[fNonPIIName] = s(catNonPIIContext) * (1 - positiveName)
-	x[fStatsName] = s(catStatsContext) * (1 - positiveName)
+	x[fConfigName] = s(catConfigContext)
+	x[fStatsName] = s(catStatsContext)
 	x[fContentName] = s(catContentContext)
 	x[fCommerceName] = s(catCommerceContext)
 
@@ -208,4 +227,38 @@ func (a *assessment) features(x *vector, sib float64, keyPattern bool, fields in
 var breadthCategories = [...]int{
 	catMessageBody, catCallRecord, catSenderRecipient, catConversation, catMembership,
 	catContactList, catPresence, catPushToken, catChild, catVirtualNumber,
+}
+
+// categoryEvidence lists, per category of the definition, the evidence
+// categories whose firm evidence alone makes that category: a message body
+// and a party, a call record and a party, a contact list and a user id, a
+// position and a user id, a child, a virtual number beside a phone number,
+// a push token and a user id, a phone number beside presence.
+var categoryEvidence = [numDefinitions][]int{
+	defMessages:           {catMessageBody, catSenderRecipient},
+	defCallRecords:        {catCallRecord, catSenderRecipient},
+	defMembershipContacts: {catContactList, catUserID},
+	defLocation:           {catGeolocation, catUserID},
+	defChildren:           {catChild},
+	defPhoneNumbers:       {catVirtualNumber, catPhone},
+	defDeviceTokens:       {catPushToken, catUserID},
+	defCommProfiles:       {catPhone, catPresence},
+}
+
+// CategoryPoints returns, per category of the definition in order, the
+// feature values of a container holding firm evidence of that category and
+// nothing else (categoryEvidence, each at weight Firm in one field). The
+// fit keeps the model's log-odds at each point at or above the high
+// threshold plus CategoryMargin; ParseModel checks it.
+func CategoryPoints() [][]float64 {
+	out := make([][]float64, numDefinitions)
+	for d, cats := range categoryEvidence {
+		var a assessment
+		for _, c := range cats {
+			a.cats[c] = catAcc{w: Firm, n: 1}
+		}
+		a.features(&a.x, 0, false, len(cats))
+		out[d] = append([]float64(nil), a.x[:]...)
+	}
+	return out
 }

@@ -75,15 +75,16 @@ func (m *matcher) match(t *tokenizer, path string, hits []hit) []hit {
 }
 
 // follow checks that words i+1... equal rest, and returns the end of the
-// match. A term stays inside one segment, except that a placeholder may
-// follow in the next one: "user <int>" matches the key "user:<int>".
+// match. A term stays inside one segment, except that it may step into the
+// next one to or from a placeholder: "user <int>" matches the key
+// "user:<int>", "user <int> rooms" the key "user:<int>:rooms".
 func (t *tokenizer) follow(i int, rest []string) (int, bool) {
 	j := i + 1
 	for _, w := range rest {
 		if j >= len(t.ends) || string(t.word(j)) != w {
 			return 0, false
 		}
-		if t.segs[j] != t.segs[j-1] && (t.segs[j] != t.segs[j-1]+1 || w[0] != '<') {
+		if t.segs[j] != t.segs[j-1] && (t.segs[j] != t.segs[j-1]+1 || w[0] != '<' && t.word(j - 1)[0] != '<') {
 			return 0, false
 		}
 		j++

@@ -89,9 +89,20 @@ func ParseModel(data []byte) (*Model, error) {
 			return nil, fmt.Errorf("%w: feature %s: weight %v", ErrModel, f.Name, w)
 		case features[i].Sign > 0 && w < 0, features[i].Sign < 0 && w > 0:
 			return nil, fmt.Errorf("%w: feature %s: weight %v has the wrong sign", ErrModel, f.Name, w)
-		case features[i].Category && m.Intercept+w < logit(HighProbability)+CategoryMargin-1e-9:
-			return nil, fmt.Errorf("%w: category feature %s: intercept %+.3f plus weight %+.3f is below %.3f, so the category alone would not be high",
-				ErrModel, f.Name, m.Intercept, w, logit(HighProbability)+CategoryMargin)
+		}
+	}
+	if p0 := clamp100(sigmoid(m.Intercept)); p0 >= PossibleMessaging {
+		return nil, fmt.Errorf("%w: intercept %.3f: a container with no evidence would score %d, possible messaging PII", ErrModel, m.Intercept, p0)
+	}
+	floor := logit(HighProbability) + CategoryMargin
+	for d, x := range CategoryPoints() {
+		z := m.Intercept
+		for i, v := range x {
+			z += m.Features[i].Weight * v
+		}
+		if z < floor-1e-6 {
+			return nil, fmt.Errorf("%w: category %s alone scores log-odds %.3f, below %.3f: it would not be high on its own",
+				ErrModel, definitions[d].Name, z, floor)
 		}
 	}
 	return &m, nil

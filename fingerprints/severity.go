@@ -9,8 +9,10 @@ const (
 	// as likely holding messaging PII: the model's probability is at least
 	// HighProbability.
 	LikelyMessaging = 50
-	// PossibleMessaging is the likelihood from which it is possible.
-	PossibleMessaging = 25
+	// PossibleMessaging is the likelihood from which it is possible; a
+	// container with no evidence at all scores σ(intercept), below it
+	// (ParseModel checks).
+	PossibleMessaging = 35
 	// PersonalData is the PII level from which a container holds personal
 	// data of some kind.
 	PersonalData = 50
@@ -28,7 +30,7 @@ const (
 //	status            evidence                            severity
 //	not open/partial  anything                            none
 //	open or partial   likelihood >= 50                    high; critical from 10,000 docs
-//	open or partial   likelihood 25-49                    medium; high from 10,000 docs
+//	open or partial   likelihood 35-49                    medium; high from 10,000 docs
 //	open or partial   PII level >= 50                     medium; high from 100,000 docs
 //	open              no personal data in names           medium; low when known empty
 //	partially-open    no personal data in names           low

@@ -123,7 +123,8 @@ func (t *tokenizer) split(path string) int {
 // isIdeograph reports the scripts written without spaces between words:
 // Han, Hiragana, Katakana and Hangul.
 func isIdeograph(r rune) bool {
-	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul)
+	return r == 0x30FC || r == 0x3005 || // the kana length mark ー and the repeat mark 々
+		unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul)
 }
 
 // word returns word i; map lookups with string(t.word(i)) do not allocate.

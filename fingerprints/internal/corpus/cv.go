@@ -128,10 +128,13 @@ func merged(grp []*Entry) group {
 // corpus it read.
 func Fit(rows []Row, trained string) (*fingerprints.Model, error) {
 	fs := fingerprints.Features()
-	spec := logreg.Spec{L2: L2, FloorLogit: fingerprints.Logit(fingerprints.HighProbability) + fingerprints.CategoryMargin}
+	spec := logreg.Spec{L2: L2}
 	for _, f := range fs {
 		spec.Sign = append(spec.Sign, f.Sign)
-		spec.Floor = append(spec.Floor, f.Category)
+	}
+	floor := fingerprints.Logit(fingerprints.HighProbability) + fingerprints.CategoryMargin
+	for d, at := range fingerprints.CategoryPoints() {
+		spec.Floors = append(spec.Floors, logreg.Floor{At: at, Min: floor + 1e-6, Fix: d})
 	}
 	x := make([][]float64, len(rows))
 	y := make([]float64, len(rows))
@@ -154,17 +157,21 @@ func Fit(rows []Row, trained string) (*fingerprints.Model, error) {
 	m := &fingerprints.Model{
 		Version: 1, Trained: trained,
 		Corpus:    fingerprints.CorpusSize{Schemas: len(schemas), Positives: pos, Projects: len(projects), Rows: len(rows)},
-		Method:    fmt.Sprintf("L2-regularized logistic regression (λ=%g), coordinate descent, signs constrained, category floors at log-odds %.2f", L2, spec.FloorLogit),
+		Method:    fmt.Sprintf("L2-regularized logistic regression (λ=%g), coordinate descent, signs constrained, each category alone at log-odds >= %.2f", L2, floor),
 		L2:        L2,
 		Intercept: round6(f.Intercept),
 	}
 	for j, fe := range fs {
 		m.Features = append(m.Features, fingerprints.FeatureWeight{Name: fe.Name, Weight: round6(f.Weights[j])})
 	}
-	// Rounding may cross a floor by a hair; keep the guarantee exact.
-	for j, fe := range fs {
-		if fe.Category && m.Intercept+m.Features[j].Weight < spec.FloorLogit {
-			m.Features[j].Weight = round6(spec.FloorLogit - m.Intercept + 1e-6)
+	// Rounding may cross a floor by a hair: nudge the category's weight.
+	for d, at := range fingerprints.CategoryPoints() {
+		z := m.Intercept
+		for j, v := range at {
+			z += m.Features[j].Weight * v
+		}
+		if z < floor {
+			m.Features[d].Weight = round6(m.Features[d].Weight + floor - z + 2e-6)
 		}
 	}
 	return m, nil

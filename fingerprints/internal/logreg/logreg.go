@@ -1,16 +1,20 @@
 // Package logreg fits an L2-regularized logistic regression with sign
-// constraints on weights and a floor on chosen ones, by cyclic coordinate
-// descent with one-dimensional Newton steps. It is deterministic: the same
-// rows give the same weights, bit for bit, on any machine with IEEE floats.
+// constraints on weights and linear floors on the model's log-odds at given
+// points, by cyclic coordinate descent with one-dimensional Newton steps
+// and a backtracking line search. It is deterministic: the same rows give
+// the same weights, bit for bit, on any machine with IEEE floats.
 //
-// Floors: for each column marked Floor, the fit keeps intercept + weight at
-// or above Spec.FloorLogit, so that the feature at 1 alone reaches that
-// log-odds. It does so by reparametrizing w = (FloorLogit - b) + u with
-// u >= 0, which turns the coupled constraint into a box constraint:
+// A floor says: at point e (a feature vector), the log-odds b + w·e must be
+// at least Min. Each floor names a Fix feature that is 1 at its own point
+// and 0 at every other floor's point; the fit writes that feature's weight
+// as what the floor needs plus a slack u >= 0,
 //
-//	z = b·(1 - S) + FloorLogit·S + Σ_floor u·x + Σ_other w·x,  S = Σ_floor x
+//	w_fix = Min - b - Σ_{j not a fix} w_j·e_j + u,
 //
-// The penalty λ/2·Σ(u² + w²) leaves the intercept free.
+// which makes every floor hold exactly while the problem stays close to a
+// box-constrained one in (b, the other weights, the slacks): each step is
+// also kept from pushing a fix weight below 0. The ridge penalty λ/2
+// applies to the other weights and the slacks, not to the intercept.
 package logreg
 
 import (
@@ -19,14 +23,18 @@ import (
 	"math"
 )
 
+// Floor is one linear floor on the log-odds.
+type Floor struct {
+	At  []float64 // the point: one value per feature
+	Min float64
+	Fix int // the feature whose weight closes a remaining deficit
+}
+
 // Spec says how to fit.
 type Spec struct {
 	// Sign per column: +1 keeps the weight >= 0, -1 keeps it <= 0, 0 free.
-	Sign []int
-	// Floor marks columns whose weight plus the intercept must reach
-	// FloorLogit.
-	Floor      []bool
-	FloorLogit float64
+	Sign   []int
+	Floors []Floor
 	// L2 is λ, the ridge penalty on every weight but the intercept.
 	L2 float64
 	// MaxSweeps bounds the passes over the columns (default 20000); Tol
@@ -51,12 +59,26 @@ func (s Spec) Fit(x [][]float64, y, w []float64) (*Fit, error) {
 	if n == 0 {
 		return nil, errors.New("logreg: no rows")
 	}
-	if len(y) != n || (w != nil && len(w) != n) || len(s.Floor) != d {
-		return nil, errors.New("logreg: rows, labels, weights and spec disagree in length")
+	if len(y) != n || (w != nil && len(w) != n) {
+		return nil, errors.New("logreg: rows, labels and weights disagree in length")
 	}
 	for i, r := range x {
 		if len(r) != d {
 			return nil, fmt.Errorf("logreg: row %d has %d columns, want %d", i, len(r), d)
+		}
+	}
+	isFix := make([]int, d) // floor index + 1 of a fix feature, 0 otherwise
+	for k, f := range s.Floors {
+		if len(f.At) != d || f.Fix < 0 || f.Fix >= d || f.At[f.Fix] != 1 || s.Sign[f.Fix] < 0 || isFix[f.Fix] != 0 {
+			return nil, fmt.Errorf("logreg: floor %d: want a point of %d values whose own Fix feature is 1 and may grow", k, d)
+		}
+		isFix[f.Fix] = k + 1
+	}
+	for k, f := range s.Floors {
+		for l, g := range s.Floors {
+			if k != l && g.At[f.Fix] != 0 {
+				return nil, fmt.Errorf("logreg: floor %d's fix feature is not 0 at floor %d's point", k, l)
+			}
 		}
 	}
 	if w == nil {
@@ -72,24 +94,31 @@ func (s Spec) Fit(x [][]float64, y, w []float64) (*Fit, error) {
 	if tol == 0 {
 		tol = 1e-9
 	}
-	// Column 0 is the intercept's: 1 - S; columns 1..d are the features.
+	// Parameters: 0 the intercept, 1..d the weights of the features that
+	// are no fix and the slacks of those that are. Their columns fold the
+	// floors in; off is the part of the log-odds no parameter moves.
 	cols := make([][]float64, d+1)
 	off := make([]float64, n)
-	cols[0] = make([]float64, n)
-	for i := range n {
-		sum := 0.0
-		for j := range d {
-			if s.Floor[j] {
-				sum += x[i][j]
-			}
-		}
-		cols[0][i] = 1 - sum
-		off[i] = s.FloorLogit * sum
+	for t := range cols {
+		cols[t] = make([]float64, n)
 	}
-	for j := range d {
-		cols[j+1] = make([]float64, n)
-		for i := range n {
+	for i := range n {
+		cols[0][i] = 1
+		for j := range d {
 			cols[j+1][i] = x[i][j]
+		}
+		for _, f := range s.Floors {
+			xf := x[i][f.Fix]
+			if xf == 0 {
+				continue
+			}
+			off[i] += xf * f.Min
+			cols[0][i] -= xf
+			for j := range d {
+				if isFix[j] == 0 {
+					cols[j+1][i] -= xf * f.At[j]
+				}
+			}
 		}
 	}
 	theta := make([]float64, d+1)
@@ -98,14 +127,36 @@ func (s Spec) Fit(x [][]float64, y, w []float64) (*Fit, error) {
 	lo[0], hi[0] = math.Inf(-1), math.Inf(1)
 	for j := range d {
 		lo[j+1], hi[j+1] = math.Inf(-1), math.Inf(1)
-		if s.Sign[j] > 0 || s.Floor[j] {
+		if s.Sign[j] > 0 || isFix[j] != 0 {
 			lo[j+1] = 0
 		}
 		if s.Sign[j] < 0 {
 			hi[j+1] = 0
 		}
 	}
-	loss := func(t int, delta float64) float64 {
+	// fixWeight is floor f's fix weight now: Min - b - Σ w_j·e_j + u.
+	fixWeight := func(f Floor) float64 {
+		v := f.Min - theta[0] + theta[f.Fix+1]
+		for j := range d {
+			if isFix[j] == 0 {
+				v -= theta[j+1] * f.At[j]
+			}
+		}
+		return v
+	}
+	// coef is how much parameter t lowers floor f's fix weight per unit.
+	coef := func(f Floor, t int) float64 {
+		switch {
+		case t == 0:
+			return 1
+		case t-1 == f.Fix:
+			return -1
+		case isFix[t-1] == 0:
+			return f.At[t-1]
+		}
+		return 0
+	}
+	objective := func(t int, delta float64) float64 {
 		col, sum := cols[t], 0.0
 		for i := range n {
 			zi := z[i] + delta*col[i]
@@ -135,12 +186,22 @@ func (s Spec) Fit(x [][]float64, y, w []float64) (*Fit, error) {
 				g += s.L2 * theta[t]
 				h += s.L2
 			}
-			delta := clip(theta[t]-g/h, lo[t], hi[t]) - theta[t]
+			dlo, dhi := lo[t]-theta[t], hi[t]-theta[t]
+			for _, f := range s.Floors {
+				wf := fixWeight(f)
+				switch c := coef(f, t); {
+				case c > 0:
+					dhi = math.Min(dhi, wf/c)
+				case c < 0:
+					dlo = math.Max(dlo, wf/c)
+				}
+			}
+			delta := clip(-g/h, math.Min(0, dlo), math.Max(0, dhi))
 			if delta == 0 {
 				continue
 			}
-			before := loss(t, 0)
-			for k := 0; k < 30 && loss(t, delta) > before; k++ {
+			before := objective(t, 0)
+			for k := 0; k < 40 && objective(t, delta) > before; k++ {
 				delta /= 2
 			}
 			theta[t] += delta
@@ -153,30 +214,39 @@ func (s Spec) Fit(x [][]float64, y, w []float64) (*Fit, error) {
 			break
 		}
 	}
-	f := &Fit{Intercept: theta[0], Weights: make([]float64, d), Sweeps: sweep}
-	for j := range d {
-		f.Weights[j] = theta[j+1]
-		if s.Floor[j] {
-			f.Weights[j] += s.FloorLogit - theta[0]
-		}
+	// Back from slacks to weights: w_fix = Min - b - Σ w_j·e_j + u.
+	fixed := make([]float64, len(s.Floors))
+	for k, f := range s.Floors {
+		fixed[k] = fixWeight(f)
 	}
+	for k, f := range s.Floors {
+		theta[f.Fix+1] = fixed[k]
+	}
+	fit := &Fit{Intercept: theta[0], Weights: append([]float64(nil), theta[1:]...), Sweeps: sweep}
 	for i := range n {
-		f.Loss += w[i] * (softplus(z[i]) - y[i]*z[i])
+		zi := theta[0]
+		for j := range d {
+			zi += theta[j+1] * x[i][j]
+		}
+		fit.Loss += w[i] * (softplus(zi) - y[i]*zi)
 	}
 	for j := 1; j <= d; j++ {
-		f.Loss += s.L2 / 2 * theta[j] * theta[j]
+		fit.Loss += s.L2 / 2 * theta[j] * theta[j]
 	}
-	return f, nil
+	return fit, nil
 }
 
-// Predict is the fitted probability of row x.
-func (f *Fit) Predict(x []float64) float64 {
+// LogOdds is b + w·x.
+func (f *Fit) LogOdds(x []float64) float64 {
 	z := f.Intercept
 	for j, v := range x {
 		z += f.Weights[j] * v
 	}
-	return sigmoid(z)
+	return z
 }
+
+// Predict is the fitted probability of row x.
+func (f *Fit) Predict(x []float64) float64 { return sigmoid(f.LogOdds(x)) }
 
 func clip(v, lo, hi float64) float64 { return math.Max(lo, math.Min(hi, v)) }
 

@@ -30,7 +30,7 @@ func TestFitRecoversWeights(t *testing.T) {
 		}
 		x, y = append(x, r), append(y, label)
 	}
-	f, err := Spec{Sign: []int{1, -1, 0}, Floor: []bool{false, false, false}, L2: 0.01}.Fit(x, y, nil)
+	f, err := Spec{Sign: []int{1, -1, 0}, L2: 0.01}.Fit(x, y, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,28 +38,32 @@ func TestFitRecoversWeights(t *testing.T) {
 		t.Errorf("fit b=%.2f w=%.2f, want about b=-2 w=[3 -1.5 0]", f.Intercept, f.Weights)
 	}
 	// The same rows fit again give the same numbers.
-	g, _ := Spec{Sign: []int{1, -1, 0}, Floor: []bool{false, false, false}, L2: 0.01}.Fit(x, y, nil)
+	g, _ := Spec{Sign: []int{1, -1, 0}, L2: 0.01}.Fit(x, y, nil)
 	if g.Intercept != f.Intercept || g.Weights[0] != f.Weights[0] {
 		t.Errorf("fit is not deterministic: %v vs %v", g, f)
 	}
 }
 
-// TestFitConstraints: signs hold against the data, and a floored feature
-// reaches the floor even when the data say it should not.
+// TestFitConstraints: signs hold against the data, and a floor holds even
+// when the data say it should not.
 func TestFitConstraints(t *testing.T) {
 	x := [][]float64{{1, 1}, {1, 0}, {0, 1}, {0, 0}, {1, 1}, {0, 0}}
 	y := []float64{0, 0, 1, 0, 0, 0} // column 0 is evidence against
-	f, err := Spec{Sign: []int{1, -1}, Floor: []bool{true, false}, FloorLogit: 0.5, L2: 0.1}.Fit(x, y, nil)
+	floor := Floor{At: []float64{1, 1}, Min: 0.5, Fix: 0}
+	f, err := Spec{Sign: []int{1, -1}, Floors: []Floor{floor}, L2: 0.1}.Fit(x, y, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if f.Weights[0] < 0 || f.Weights[1] > 0 {
 		t.Errorf("signs broken: %v", f.Weights)
 	}
-	if f.Intercept+f.Weights[0] < 0.5-1e-9 {
-		t.Errorf("floor broken: b+w0 = %.3f, want >= 0.5", f.Intercept+f.Weights[0])
+	if z := f.LogOdds(floor.At); z < 0.5-1e-9 {
+		t.Errorf("floor broken: log-odds %.3f at %v, want >= 0.5", z, floor.At)
 	}
-	if _, err := (Spec{Sign: []int{1}, Floor: []bool{false}}).Fit(x, y, nil); err == nil {
+	if _, err := (Spec{Sign: []int{1}}).Fit(x, y, nil); err == nil {
 		t.Error("rows of 2 columns against a spec of 1: no error")
+	}
+	if _, err := (Spec{Sign: []int{1, -1}, Floors: []Floor{{At: []float64{0, 1}, Fix: 0}}}).Fit(x, y, nil); err == nil {
+		t.Error("a floor whose fix feature is 0 at its point: no error")
 	}
 }
