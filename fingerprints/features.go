@@ -37,6 +37,10 @@ const (
 	fMessageMeta
 	fConversationUser
 	fDeviceAccount
+	fNamedParty
+	fPeoplePresence
+	fChildBirth
+	fTokenInDeviceName
 	fParty
 	fTimestamp
 	fConversation
@@ -66,6 +70,7 @@ const (
 	fKeyOnly
 	fSiblings
 	fSiblingPeople
+	fSiblingShop
 	numFeatures
 )
 
@@ -73,7 +78,7 @@ var features = [numFeatures]Feature{
 	fMessages:           {"messages", "message body × a sender or recipient", +1, true},
 	fCallRecords:        {"call_records", "call-record fields × a party (sender, recipient, user id, phone, e-mail) or a time", +1, true},
 	fMembershipContacts: {"membership_contacts", "contact list or room membership × a person (user id, party, phone, e-mail, device)", +1, true},
-	fLocation:           {"location", "coordinates or positions × a person", +1, true},
+	fLocation:           {"location", "coordinates or positions × a user, party or device id", +1, true},
 	fChildren:           {"children", "children, minors, guardians, parental consent", +1, true},
 	fPhoneNumbers:       {"phone_numbers", "a virtual number, or a phone number × a messaging or telephony name (own or a sibling's)", +1, true},
 	fDeviceTokens:       {"device_tokens", "a push token", +1, true},
@@ -84,6 +89,10 @@ var features = [numFeatures]Feature{
 	fMessageMeta:        {"message_metadata", "sender/recipient × conversation or delivery state", +1, false},
 	fConversationUser:   {"conversation_user", "conversation id × user id: who is in which room", +1, false},
 	fDeviceAccount:      {"device_account", "a device id or a device container name × an account id: registered devices", +1, false},
+	fNamedParty:         {"named_party", "a messaging or telephony container name × a party", +1, false},
+	fPeoplePresence:     {"people_presence", "a users/profiles container name × presence or messaging settings", +1, false},
+	fChildBirth:         {"child_birth", "children or pupils × a birth date or age", +1, false},
+	fTokenInDeviceName:  {"token_in_device_container", "a token or secret in a container named for devices or push", +1, false},
 	fParty:              {"party", "sender, recipient, user id, phone or e-mail", +1, false},
 	fTimestamp:          {"timestamp", "a time", +1, false},
 	fConversation:       {"conversation", "room, channel, thread ids; delivery and read state", +1, false},
@@ -113,6 +122,7 @@ var features = [numFeatures]Feature{
 	fKeyOnly:            {"key_pattern_only", "a Redis key pattern with no fields seen", -1, false},
 	fSiblings:           {"sibling_messaging", "store context: the strongest messaging, telephony or membership signal among sibling containers", 0, false},
 	fSiblingPeople:      {"sibling_messaging_people", "store context × people's data here (phone, e-mail, user id, name, presence, tokens, contacts, location)", +1, false},
+	fSiblingShop:        {"sibling_shop_people", "store context: the strongest shop or CRM name among sibling containers (orders, products, leads) × people's data here", 0, false},
 }
 
 // Features lists the model's features in model.json order.
@@ -140,16 +150,24 @@ func (a *assessment) s(cat int) float64 {
 	return math.Min(1, math.Abs(a.cats[cat].w)/Firm)
 }
 
-// signal is what a container tells its siblings: how clearly it belongs to
-// a messaging or telephony product. It reads only evidence, never a score.
-func (a *assessment) signal(x *vector) float64 {
-	return max(x[fMessagingName], x[fTelephonyName], x[fMessages], x[fCallRecords], x[fMembershipContacts])
+// storeSignal is what a container tells its siblings, and what its
+// siblings tell it: how clearly they belong to a messaging or telephony
+// product, and to a shop or CRM. It reads only evidence, never a score.
+type storeSignal struct{ messaging, shop float64 }
+
+// signal is this container's signal to its siblings.
+func (a *assessment) signal(x *vector) storeSignal {
+	return storeSignal{
+		messaging: max(x[fMessagingName], x[fTelephonyName], x[fMessages], x[fCallRecords], x[fMembershipContacts]),
+		shop:      x[fCommerceName],
+	}
 }
 
-// features computes a container's features; sib is the store-context
-// signal of its siblings (0 when scored alone), keyPattern and fields say
-// what kind of container it is.
-func (a *assessment) features(x *vector, sib float64, keyPattern bool, fields int) {
+// features computes a container's features; ctx is the strongest signal of
+// its siblings (zero when scored alone), keyPattern and fields say what
+// kind of container it is.
+func (a *assessment) features(x *vector, ctx storeSignal, keyPattern bool, fields int) {
+	sib := ctx.messaging
 	s := a.s
 	party := max(s(catSenderRecipient), s(catUserID), s(catPhone), s(catEmail))
 	account := party
@@ -160,7 +178,7 @@ func (a *assessment) features(x *vector, sib float64, keyPattern bool, fields in
 	x[fMessages] = s(catMessageBody) * s(catSenderRecipient)
 	x[fCallRecords] = s(catCallRecord) * max(party, s(catTimestamp))
 	x[fMembershipContacts] = max(s(catContactList), s(catMembership)) * who
-	x[fLocation] = s(catGeolocation) * who
+	x[fLocation] = s(catGeolocation) * max(s(catUserID), s(catSenderRecipient), s(catDeviceID))
 	x[fChildren] = s(catChild)
 	x[fPhoneNumbers] = max(s(catVirtualNumber), s(catPhone)*max(msgName, telName, sib))
 	x[fDeviceTokens] = s(catPushToken)
@@ -171,6 +189,10 @@ func (a *assessment) features(x *vector, sib float64, keyPattern bool, fields in
 	x[fMessageUser] = s(catMessageBody) * max(s(catUserID), s(catPhone), s(catEmail))
 	x[fMessageMeta] = s(catSenderRecipient) * s(catConversation)
 	x[fDeviceAccount] = max(s(catDeviceID), s(catDeviceContext)) * account
+	x[fNamedParty] = max(msgName, telName) * party
+	x[fPeoplePresence] = s(catPeopleContext) * s(catPresence)
+	x[fChildBirth] = max(s(catChild), s(catChildContext)) * s(catBirthdate)
+	x[fTokenInDeviceName] = s(catDeviceContext) * s(catAuthSecret)
 	x[fConversationUser] = s(catConversation) * s(catUserID)
 	x[fParty] = party
 	x[fTimestamp] = s(catTimestamp)
@@ -220,6 +242,7 @@ func (a *assessment) features(x *vector, sib float64, keyPattern bool, fields in
 		s(catContactList), s(catMembership), s(catGeolocation), s(catPeopleContext))
 	x[fSiblings] = sib
 	x[fSiblingPeople] = sib * people
+	x[fSiblingShop] = ctx.shop * people
 }
 
 // breadthCategories are the evidence categories of messaging data whose
@@ -257,7 +280,7 @@ func CategoryPoints() [][]float64 {
 		for _, c := range cats {
 			a.cats[c] = catAcc{w: Firm, n: 1}
 		}
-		a.features(&a.x, 0, false, len(cats))
+		a.features(&a.x, storeSignal{}, false, len(cats))
 		out[d] = append([]float64(nil), a.x[:]...)
 	}
 	return out

@@ -27,7 +27,7 @@ func (e *Engine) RankName(name string) int {
 			}
 		}
 	}
-	a.features(&a.x, 0, false, 0)
+	a.features(&a.x, storeSignal{}, false, 0)
 	z := e.logOdds(&a.x, &a.contrib)
 	p, p0 := sigmoid(z), sigmoid(e.intercept)
 	if p <= p0 {

@@ -71,50 +71,71 @@ func (e *Engine) ScoreResult(r *scanner.Result) {
 // model's log-odds. It is linear in the number of containers: per database
 // it keeps the two strongest signals.
 func (e *Engine) storeContext(cs []scanner.Container, as []*assessment) {
-	type top2 struct{ i, j int } // indices of the strongest and second strongest, -1 if none
-	sig := make([]float64, len(cs))
-	groups := map[string]*top2{}
+	sig := make([]storeSignal, len(cs))
+	type best2 struct{ msg, shop top2 }
+	groups := map[string]*best2{}
 	for i, a := range as {
 		sig[i] = a.signal(&a.x)
 		g := groups[cs[i].Database]
 		if g == nil {
-			g = &top2{-1, -1}
+			g = &best2{top2{-1, -1}, top2{-1, -1}}
 			groups[cs[i].Database] = g
 		}
-		switch {
-		case g.i < 0 || sig[i] > sig[g.i]:
-			g.i, g.j = i, g.i
-		case g.j < 0 || sig[i] > sig[g.j]:
-			g.j = i
-		}
+		g.msg.add(i, sig[i].messaging, func(j int) float64 { return sig[j].messaging })
+		g.shop.add(i, sig[i].shop, func(j int) float64 { return sig[j].shop })
 	}
+	msg := make([]float64, len(cs))
 	for i, a := range as {
 		g := groups[cs[i].Database]
-		other := g.i
-		if other == i {
-			other = g.j
+		var ctx storeSignal
+		if o := g.msg.other(i); o >= 0 {
+			ctx.messaging = sig[o].messaging
 		}
-		sib := 0.0
-		if other >= 0 {
-			sib = sig[other]
+		if o := g.shop.other(i); o >= 0 {
+			ctx.shop = sig[o].shop
 		}
-		e.apply(a, &cs[i], sib)
-		if sib > 0 && a.contrib[fSiblings]+a.contrib[fSiblingPeople]+a.contrib[fPhoneNumbers] != 0 {
+		msg[i] = sig[i].messaging
+		e.apply(a, &cs[i], ctx)
+	}
+	for i, a := range as {
+		if a.contrib[fSiblings]+a.contrib[fSiblingPeople]+a.contrib[fPhoneNumbers]+a.contrib[fSiblingShop] != 0 && (a.x[fSiblings] > 0 || a.x[fSiblingShop] > 0) {
 			a.sib = siblingNames(cs, sig, i)
 		}
 	}
 }
 
+// top2 keeps the indices of the strongest and second strongest values of
+// one signal in a database, -1 if none.
+type top2 struct{ i, j int }
+
+func (t *top2) add(k int, v float64, val func(int) float64) {
+	switch {
+	case t.i < 0 || v > val(t.i):
+		t.i, t.j = k, t.i
+	case t.j < 0 || v > val(t.j):
+		t.j = k
+	}
+}
+
+// other is the strongest container of the database but k.
+func (t *top2) other(k int) int {
+	if t.i == k {
+		return t.j
+	}
+	return t.i
+}
+
 // siblingNames names up to maxSiblingNames containers of i's database with
-// a signal of at least half, strongest first.
-func siblingNames(cs []scanner.Container, sig []float64, i int) []string {
+// a messaging or shop signal of at least half, strongest first.
+func siblingNames(cs []scanner.Container, sig []storeSignal, i int) []string {
 	var idx []int
+	strength := func(j int) float64 { return max(sig[j].messaging, sig[j].shop) }
 	for j := range cs {
-		if j != i && cs[j].Database == cs[i].Database && sig[j] >= 0.5 {
+		if j != i && cs[j].Database == cs[i].Database && strength(j) >= 0.5 {
 			idx = append(idx, j)
 		}
 	}
-	slices.SortStableFunc(idx, func(x, y int) int { return cmp.Compare(sig[y], sig[x]) })
+	slices.SortStableFunc(idx, func(x, y int) int { return cmp.Compare(strength(y), strength(x)) })
 	var names []string
 	for _, j := range idx[:min(len(idx), maxSiblingNames)] {
 		names = append(names, cs[j].Name)
@@ -126,7 +147,7 @@ func siblingNames(cs []scanner.Container, sig []float64, i int) []string {
 // given status: without siblings, store context adds nothing.
 func (e *Engine) ScoreContainer(c *scanner.Container, status scanner.Status) *scanner.Score {
 	a := e.assess(c)
-	e.apply(a, c, 0)
+	e.apply(a, c, storeSignal{})
 	return e.score(c, a, status)
 }
 

@@ -93,14 +93,14 @@ func (e *Engine) assess(c *scanner.Container) *assessment {
 			top[1] = field
 		}
 	}
-	a.features(&a.x, 0, c.Kind == "key-pattern", len(c.Fields))
+	a.features(&a.x, storeSignal{}, c.Kind == "key-pattern", len(c.Fields))
 	return a
 }
 
-// apply computes the features with the siblings' signal sib and the
+// apply computes the features with the siblings' signal ctx and the
 // model's log-odds.
-func (e *Engine) apply(a *assessment, c *scanner.Container, sib float64) {
-	a.features(&a.x, sib, c.Kind == "key-pattern", len(c.Fields))
+func (e *Engine) apply(a *assessment, c *scanner.Container, ctx storeSignal) {
+	a.features(&a.x, ctx, c.Kind == "key-pattern", len(c.Fields))
 	a.z = e.logOdds(&a.x, &a.contrib)
 }
 
