@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/spillcheck/spillcheck/scanner"
@@ -26,11 +27,17 @@ func (e *Engine) containerReason(a *assessment, l, p int, status scanner.Status,
 	default:
 		b.WriteString("no personal data recognized in names")
 	}
-	fmt.Fprintf(&b, " (likelihood %d", l)
+	b.WriteString(" (likelihood ")
+	b.WriteString(strconv.Itoa(l))
 	if p >= PersonalData && l < PossibleMessaging {
-		fmt.Fprintf(&b, ", PII %d", p)
+		b.WriteString(", PII ")
+		b.WriteString(strconv.Itoa(p))
 	}
-	fmt.Fprintf(&b, "; log-odds %+.2f = %+.2f intercept", a.z, e.intercept)
+	b.WriteString("; log-odds ")
+	writeSigned(&b, a.z)
+	b.WriteString(" = ")
+	writeSigned(&b, e.intercept)
+	b.WriteString(" intercept")
 	writeContributions(&b, a)
 	b.WriteString(")")
 	if parts := evidenceSummary(a); parts != "" {
@@ -60,8 +67,21 @@ func writeContributions(b *strings.Builder, a *assessment) {
 	order := idx[:n]
 	slices.SortStableFunc(order, func(x, y int) int { return cmp.Compare(math.Abs(a.contrib[y]), math.Abs(a.contrib[x])) })
 	for _, i := range order {
-		fmt.Fprintf(b, " %+.2f %s", a.contrib[i], features[i].Name)
+		b.WriteByte(' ')
+		writeSigned(b, a.contrib[i])
+		b.WriteByte(' ')
+		b.WriteString(features[i].Name)
 	}
+}
+
+// writeSigned writes x with a sign and two decimals, as %+.2f does.
+func writeSigned(b *strings.Builder, x float64) {
+	var buf [24]byte
+	out := strconv.AppendFloat(buf[:0], x, 'f', 2, 64)
+	if out[0] != '-' {
+		b.WriteByte('+')
+	}
+	b.Write(out)
 }
 
 // evidenceSummary names each category with up to two fields, strongest

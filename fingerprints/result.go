@@ -190,7 +190,7 @@ func (e *Engine) explain(c *scanner.Container, a *assessment) []scanner.Evidence
 	out := make([]scanner.Evidence, 0, min(maxEvidence, len(fs)+2+len(a.evidence)))
 	out = append(out, scanner.Evidence{Container: c.Name, Field: "intercept", Category: EvidenceFeature, Rule: "model", Weight: round2(e.intercept)})
 	for _, f := range fs {
-		out = append(out, scanner.Evidence{Container: c.Name, Field: features[f.i].Name + "=" + strconv.FormatFloat(a.x[f.i], 'f', 2, 64),
+		out = append(out, scanner.Evidence{Container: c.Name, Field: featureField(f.i, a.x[f.i]),
 			Category: EvidenceFeature, Rule: "model", Weight: round2(f.v)})
 	}
 	if len(a.sib) > 0 {
@@ -240,4 +240,19 @@ func (e *Engine) ContainerFeatures(r *scanner.Result) [][]float64 {
 		out[i] = append([]float64(nil), a.x[:]...)
 	}
 	return out
+}
+
+// featureFields holds "name=0.00" ... "name=1.00" for every feature, so an
+// explanation line allocates nothing.
+var featureFields = func() (t [numFeatures][101]string) {
+	for i, f := range features {
+		for v := range 101 {
+			t[i][v] = f.Name + "=" + strconv.FormatFloat(float64(v)/100, 'f', 2, 64)
+		}
+	}
+	return t
+}()
+
+func featureField(i int, x float64) string {
+	return featureFields[i][min(100, max(0, int(math.Round(100*x))))]
 }

@@ -1,0 +1,139 @@
+package fingerprints
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/spillcheck/spillcheck/scanner"
+)
+
+// TestEachCategoryAlone: firm evidence of any one category of the
+// definition, in a container with a neutral name and nothing else, makes an
+// open store high. The fit guarantees it at each category's point; this
+// checks it through real rules and field names.
+func TestEachCategoryAlone(t *testing.T) {
+	e := mustDefault(t)
+	for cat, fields := range map[string][]string{
+		"messages":            {"body", "sender_id"},
+		"call_records":        {"billsec", "caller_id_number"},
+		"membership_contacts": {"contacts", "user_id"},
+		"location":            {"latitude", "longitude", "user_id"},
+		"children":            {"is_minor"},
+		"phone_numbers":       {"proxy_number", "phone_number"},
+		"device_tokens":       {"fcm_token", "user_id"},
+		"comm_profiles":       {"phone_number", "presence"},
+	} {
+		c := scanner.Container{Kind: "collection", Name: "records", Fields: fieldsOf(fields...)}
+		s := e.ScoreContainer(&c, scanner.StatusOpen)
+		if s.Severity != scanner.SeverityHigh || !strings.Contains(strings.Join(s.Categories, " "), cat) {
+			t.Errorf("%s alone %v: likelihood %d, %s, categories %v; want high with %s (%s)", cat, fields, s.Likelihood, s.Severity, s.Categories, cat, s.Reason)
+		}
+	}
+	// And at the model's own points, exactly.
+	floor := logit(HighProbability) + CategoryMargin
+	for d, x := range CategoryPoints() {
+		var v vector
+		copy(v[:], x)
+		var contrib vector
+		if z := e.logOdds(&v, &contrib); z < floor-1e-6 {
+			t.Errorf("category %s at its point: log-odds %.3f, want >= %.3f", definitions[d].Name, z, floor)
+		}
+	}
+}
+
+// TestIssue17Cases are the failure classes issue 17 names, in general
+// form: they must hold for any refit.
+func TestIssue17Cases(t *testing.T) {
+	e := mustDefault(t)
+	score := func(name string, fields ...string) *scanner.Score {
+		c := scanner.Container{Kind: "collection", Name: name, Fields: fieldsOf(fields...)}
+		return e.ScoreContainer(&c, scanner.StatusOpen)
+	}
+	// A message body alone, in a container named for messages, is high.
+	for _, f := range []string{"body", "text", "content"} {
+		if s := score("messages", f); s.Severity != scanner.SeverityHigh {
+			t.Errorf("messages{%s}: %d %s, want high (%s)", f, s.Likelihood, s.Severity, s.Reason)
+		}
+	}
+	// Call logs named *_logs are no logs.
+	s := score("call_logs", "caller", "callee", "duration", "started_at")
+	if s.Severity != scanner.SeverityHigh || strings.Contains(s.Reason, "nonpii_name") {
+		t.Errorf("call_logs: %d %s, want high without the log penalty (%s)", s.Likelihood, s.Severity, s.Reason)
+	}
+	// Statistics about chats, blog posts and comments stay below high.
+	for _, c := range []struct {
+		name   string
+		fields []string
+	}{
+		{"chat_statistics", []string{"room_id", "total_messages", "active_users", "date"}},
+		{"blog_comments", []string{"post_id", "author_name", "author_email", "content", "created_at"}},
+		{"posts", []string{"title", "body", "author_id", "published_at"}},
+	} {
+		if s := score(c.name, c.fields...); s.Severity >= scanner.SeverityHigh {
+			t.Errorf("%s%v: %d %s, want below high (%s)", c.name, c.fields, s.Likelihood, s.Severity, s.Reason)
+		}
+	}
+	// A Redis keyspace with key patterns only scores from the key names.
+	r := scanner.Result{Status: scanner.StatusOpen, Containers: []scanner.Container{
+		{Kind: "key-pattern", Name: "chat:<int>:messages", Database: "db0"},
+		{Kind: "key-pattern", Name: "user:<phone>:contacts", Database: "db0"},
+		{Kind: "key-pattern", Name: "bull:<name>:wait", Database: "db0"},
+	}}
+	e.ScoreResult(&r)
+	if r.Score.Severity != scanner.SeverityHigh || r.Containers[2].Score.Severity >= scanner.SeverityHigh {
+		t.Errorf("redis key names: target %s, queue key %s; want high, and the queue key below high", r.Score.Severity, r.Containers[2].Score.Severity)
+	}
+}
+
+// TestStoreContext: a users collection beside messages, rooms and
+// subscriptions scores higher than alone, and its evidence says why.
+func TestStoreContext(t *testing.T) {
+	e := mustDefault(t)
+	users := scanner.Container{Kind: "collection", Name: "users", Database: "chat", Fields: fieldsOf("username", "email", "phone")}
+	alone := e.ScoreContainer(&users, scanner.StatusOpen)
+	r := scanner.Result{Status: scanner.StatusOpen, Containers: []scanner.Container{
+		users,
+		{Kind: "collection", Name: "messages", Database: "chat", Fields: fieldsOf("rid", "msg", "u._id", "ts")},
+		{Kind: "collection", Name: "rooms", Database: "chat", Fields: fieldsOf("name", "t", "usernames")},
+		{Kind: "collection", Name: "subscriptions", Database: "chat", Fields: fieldsOf("rid", "u._id", "open")},
+		{Kind: "collection", Name: "orders", Database: "shop", Fields: fieldsOf("sku", "total")},
+	}}
+	e.ScoreResult(&r)
+	got := r.Containers[0].Score
+	if got.Likelihood <= alone.Likelihood {
+		t.Errorf("users beside a chat's collections: likelihood %d, alone %d; want higher", got.Likelihood, alone.Likelihood)
+	}
+	const want = "context: sibling containers messages"
+	if !strings.Contains(got.Reason, want) {
+		t.Errorf("reason %q lacks %q", got.Reason, want)
+	}
+	found := false
+	for _, ev := range got.Evidence {
+		if ev.Category == EvidenceContext && strings.HasPrefix(ev.Field, want) && !strings.Contains(ev.Field, "orders") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("evidence %+v lacks a %s line naming the chat's siblings only", got.Evidence, EvidenceContext)
+	}
+}
+
+// TestExplainAddsUp: the reason's contributions and the evidence's feature
+// lines add up to the likelihood.
+func TestExplainAddsUp(t *testing.T) {
+	e := mustDefault(t)
+	c := scanner.Container{Kind: "index", Name: "chat-messages", Fields: fieldsOf("sender.phone", "recipient_id", "body", "sent_at")}
+	s := e.ScoreContainer(&c, scanner.StatusOpen)
+	z := 0.0
+	for _, ev := range s.Evidence {
+		if ev.Category == EvidenceFeature {
+			z += ev.Weight
+		}
+	}
+	if got := clamp100(sigmoid(z)); got < s.Likelihood-1 || got > s.Likelihood+1 {
+		t.Errorf("feature lines add up to log-odds %.2f, likelihood %d; the score says %d", z, got, s.Likelihood)
+	}
+	if !strings.Contains(s.Reason, "intercept") || !strings.Contains(s.Reason, "messages") {
+		t.Errorf("reason %q does not show the contributions", s.Reason)
+	}
+}
