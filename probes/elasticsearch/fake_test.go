@@ -19,6 +19,8 @@ type fakeCluster struct {
 	mu     sync.Mutex
 	seen   []string
 	routes map[string]func(w http.ResponseWriter, r *http.Request)
+	// prefix, when set, may answer paths that routes has not.
+	prefix func(w http.ResponseWriter, r *http.Request) bool
 }
 
 func (f *fakeCluster) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -27,6 +29,9 @@ func (f *fakeCluster) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.mu.Unlock()
 	if h, ok := f.routes[r.URL.Path]; ok {
 		h(w, r)
+		return
+	}
+	if f.prefix != nil && f.prefix(w, r) {
 		return
 	}
 	http.NotFound(w, r)
