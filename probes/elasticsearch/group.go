@@ -116,7 +116,18 @@ func (u *unit) addAlias(a string) {
 
 // representative is the member whose mapping stands for the unit: the
 // newest open one by name (the current template), "" when none is open.
-func (u *unit) representative() string { return u.rep }
+// A data stream none of whose backing indices was listed (a listing cut
+// short) falls back to its newest backing index.
+func (u *unit) representative() string {
+	if u.rep == "" && u.members == 0 && u.ds != nil {
+		for i := len(u.ds.Indices) - 1; i >= 0; i-- {
+			if validIndexName(u.ds.Indices[i]) {
+				return u.ds.Indices[i]
+			}
+		}
+	}
+	return u.rep
+}
 
 // outranks orders units for sampling: stronger name evidence, then more
 // bytes, documents and members, then the name.
