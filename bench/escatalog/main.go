@@ -52,14 +52,14 @@ func run(args []string) int {
 	fs := flag.NewFlagSet("escatalog", flag.ContinueOnError)
 	targets := fs.Int("targets", 8, "clusters to serve, on consecutive ports")
 	indices := fs.Int("indices", 100000, "indices per cluster, the messaging one included")
-	port := fs.Int("port", 19200, "first port")
+	port := fs.Int("port", 19200, "first port (0: any free ports)")
 	shape := fs.String("shape", "daily", "catalog shape: daily or tenants")
 	short := fs.Bool("short", false, "short names, no health and no sizes (about 6 MB for 100,000 indices, under the 8 MiB response cap)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	if *targets < 1 || *indices < 1 || *port < 1 || *port+*targets > 65536 {
-		fmt.Fprintln(os.Stderr, "escatalog: -targets, -indices and -port must be positive")
+	if *targets < 1 || *indices < 1 || *port < 0 || *port+*targets > 65536 {
+		fmt.Fprintln(os.Stderr, "escatalog: -targets and -indices must be positive, -port a port or 0")
 		return 2
 	}
 	listing, err := catalog(*shape, *indices, *short)
@@ -73,7 +73,11 @@ func run(args []string) int {
 	h := handler(listing)
 	errs := make(chan error, *targets)
 	for i := 0; i < *targets; i++ {
-		l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(*port+i)))
+		p := 0
+		if *port > 0 {
+			p = *port + i
+		}
+		l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(p)))
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "escatalog:", err)
 			return 1
@@ -81,7 +85,7 @@ func run(args []string) int {
 		srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 		go func() { errs <- srv.Serve(l) }()
 		go func() { <-ctx.Done(); srv.Close() }()
-		fmt.Printf("http://127.0.0.1:%d\n", *port+i)
+		fmt.Printf("http://%s\n", l.Addr())
 	}
 	os.Stdout.Sync()
 	select {
