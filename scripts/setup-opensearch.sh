@@ -78,6 +78,7 @@ start() {
     local java=java
     [[ -n $home ]] && java=$home/bin/java
     mkdir -p "$DIR/$name"
+    date +%s.%N >"$DIR/$name.launched"
     nohup "$java" -Xms512m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
         -cp "$launcher/target/classes:$launcher/target/lib/*" \
         "$class" "$DIR/$name/node" "$http" "$transport" \
@@ -114,7 +115,8 @@ for ((i = 0; i < WAIT_SECONDS * 4 && ${#up[@]} < ${#started[@]}; i++)); do
         IFS='|' read -r launcher class http transport jdk mark <<<"${started[$name]}"
         if answers "$http" | grep -qF "$mark"; then
             up[$name]=1
-            say "$name started on 127.0.0.1:$http in $(printf '%.1f' "$(echo "$(date +%s.%N) - $t0" | bc)") s"
+            now=$(date +%s.%N)
+            say "$name started on 127.0.0.1:$http: up $(printf '%.1f' "$(echo "$now - $(cat "$DIR/$name.launched")" | bc)") s after its JVM was launched, $(printf '%.1f' "$(echo "$now - $t0" | bc)") s after this script began (the build included)"
         elif ! kill -0 "$(cat "$DIR/$name.pid")" 2>/dev/null; then
             echo "setup-opensearch: $name exited during start-up; last log lines:" >&2
             tail -n 30 "$DIR/$name.log" >&2
