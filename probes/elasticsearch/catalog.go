@@ -103,56 +103,31 @@ func readCat(r io.Reader, width int, row func([][]byte) error) error {
 func readCatJSON(j *jsonReader, width int, row func([][]byte) error) error {
 	cells := make([][]byte, width)
 	store := make([][]byte, width)
-	if err := j.begin(jsonArray); err != nil {
-		return err
-	}
-	for first := true; ; first = false {
-		ok, err := j.more(first)
-		if err != nil {
-			return catErr(err)
-		}
-		if !ok {
-			return catErr(j.end())
-		}
-		if err := j.begin(jsonObject); err != nil {
-			return catErr(err)
-		}
+	err := eachElement(j, func() error {
 		for i := range cells {
 			cells[i] = store[i][:0]
 		}
-		for f := true; ; f = false {
-			ok, err := j.more(f)
-			if err != nil {
-				return catErr(err)
-			}
-			if !ok {
-				break
-			}
-			k, err := j.key()
-			if err != nil {
-				return catErr(err)
-			}
+		err := eachMember(j, func(k []byte) error {
 			col := catColumn(k, width)
 			if col < 0 || col >= width {
-				if err := j.skip(); err != nil {
-					return catErr(err)
-				}
-				continue
+				return j.skip()
 			}
 			v, ok, err := j.scalar()
-			if err != nil {
-				return catErr(err)
+			if ok { // null leaves the cell empty
+				cells[col] = append(cells[col][:0], v...)
+				store[col] = cells[col]
 			}
-			if !ok {
-				continue // null
-			}
-			cells[col] = append(cells[col][:0], v...)
-			store[col] = cells[col]
-		}
-		if err := row(cells); err != nil {
+			return err
+		})
+		if err != nil {
 			return err
 		}
+		return row(cells)
+	})
+	if err == nil {
+		err = j.end()
 	}
+	return catErr(err)
 }
 
 // catErr names what failed when the JSON itself is broken.

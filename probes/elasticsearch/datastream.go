@@ -24,67 +24,31 @@ type dataStream struct {
 // calling stream for each entry with a name.
 func readDataStreams(r io.Reader, stream func(*dataStream) error) error {
 	j := newJSONReader(r)
-	if err := j.begin(jsonObject); err != nil {
-		return dsErr(err)
-	}
-	for first := true; ; first = false {
-		ok, err := j.more(first)
-		if err != nil {
-			return dsErr(err)
-		}
-		if !ok {
-			return dsErr(j.end())
-		}
-		k, err := j.key()
-		if err != nil {
-			return dsErr(err)
-		}
+	err := eachMember(j, func(k []byte) error {
 		if string(k) != "data_streams" {
-			if err := j.skip(); err != nil {
-				return dsErr(err)
-			}
-			continue
+			return j.skip()
 		}
-		if err := j.begin(jsonArray); err != nil {
-			return dsErr(err)
-		}
-		for f := true; ; f = false {
-			ok, err := j.more(f)
-			if err != nil {
-				return dsErr(err)
-			}
-			if !ok {
-				break
-			}
+		return eachElement(j, func() error {
 			ds, err := readDataStream(j)
-			if err != nil {
-				return dsErr(err)
-			}
-			if ds.Name == "" {
-				continue
-			}
-			ds.unring()
-			if err := stream(ds); err != nil {
+			if err != nil || ds.Name == "" {
 				return err
 			}
-		}
+			ds.unring()
+			return stream(ds)
+		})
+	})
+	if err == nil {
+		err = j.end()
 	}
+	if err == nil || isStop(err) {
+		return err
+	}
+	return fmt.Errorf("data streams answer: %w", err)
 }
 
 func readDataStream(j *jsonReader) (*dataStream, error) {
 	ds := &dataStream{}
-	if err := j.begin(jsonObject); err != nil {
-		return nil, err
-	}
-	for first := true; ; first = false {
-		ok, err := j.more(first)
-		if err != nil || !ok {
-			return ds, err
-		}
-		k, err := j.key()
-		if err != nil {
-			return nil, err
-		}
+	return ds, eachMember(j, func(k []byte) error {
 		var dst *string
 		switch string(k) {
 		case "name":
@@ -95,57 +59,25 @@ func readDataStream(j *jsonReader) (*dataStream, error) {
 			dst = &ds.Template
 		case "indices":
 			if ds.Total > 0 {
-				return nil, fmt.Errorf("data stream %q lists its indices twice", ds.Name)
+				return fmt.Errorf("data stream %q lists its indices twice", ds.Name)
 			}
-			if err := readBacking(j, ds); err != nil {
-				return nil, err
-			}
-			continue
+			return readBacking(j, ds)
 		default:
-			if err := j.skip(); err != nil {
-				return nil, err
-			}
-			continue
+			return j.skip()
 		}
 		v, _, err := j.scalar()
-		if err != nil {
-			return nil, err
-		}
 		*dst = string(v)
-	}
+		return err
+	})
 }
 
 // readBacking reads [{"index_name": ...}, ...], keeping the last
 // maxBackingNames names.
 func readBacking(j *jsonReader, ds *dataStream) error {
-	if err := j.begin(jsonArray); err != nil {
-		return err
-	}
-	for first := true; ; first = false {
-		ok, err := j.more(first)
-		if err != nil || !ok {
-			return err
-		}
-		if err := j.begin(jsonObject); err != nil {
-			return err
-		}
-		for f := true; ; f = false {
-			ok, err := j.more(f)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				break
-			}
-			k, err := j.key()
-			if err != nil {
-				return err
-			}
+	return eachElement(j, func() error {
+		return eachMember(j, func(k []byte) error {
 			if string(k) != "index_name" {
-				if err := j.skip(); err != nil {
-					return err
-				}
-				continue
+				return j.skip()
 			}
 			v, _, err := j.scalar()
 			if err != nil {
@@ -158,8 +90,9 @@ func readBacking(j *jsonReader, ds *dataStream) error {
 				ds.Indices[ds.Total%maxBackingNames] = string(v)
 			}
 			ds.Total++
-		}
-	}
+			return nil
+		})
+	})
 }
 
 // unring puts the ring of backing names back in listing order.
@@ -168,11 +101,4 @@ func (ds *dataStream) unring() {
 		at := ds.Total % maxBackingNames
 		ds.Indices = slices.Concat(ds.Indices[at:], ds.Indices[:at])
 	}
-}
-
-func dsErr(err error) error {
-	if err == nil || isStop(err) {
-		return err
-	}
-	return fmt.Errorf("data streams answer: %w", err)
 }

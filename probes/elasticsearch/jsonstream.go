@@ -350,6 +350,44 @@ func (j *jsonReader) skip() error {
 	return err
 }
 
+// eachMember walks an object, calling member with each key (valid only
+// during the call); member must consume the value.
+func eachMember(j *jsonReader, member func(key []byte) error) error {
+	if err := j.begin(jsonObject); err != nil {
+		return err
+	}
+	for first := true; ; first = false {
+		ok, err := j.more(first)
+		if err != nil || !ok {
+			return err
+		}
+		k, err := j.key()
+		if err != nil {
+			return err
+		}
+		if err := member(k); err != nil {
+			return err
+		}
+	}
+}
+
+// eachElement walks an array, calling element for each; element must
+// consume the value.
+func eachElement(j *jsonReader, element func() error) error {
+	if err := j.begin(jsonArray); err != nil {
+		return err
+	}
+	for first := true; ; first = false {
+		ok, err := j.more(first)
+		if err != nil || !ok {
+			return err
+		}
+		if err := element(); err != nil {
+			return err
+		}
+	}
+}
+
 // end checks that nothing but white space follows the document.
 func (j *jsonReader) end() error {
 	c, err := j.peek()

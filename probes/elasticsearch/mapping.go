@@ -68,27 +68,6 @@ func readMappings(r io.Reader, want []string, maxFields, maxDepth int) (map[stri
 	return out, nil
 }
 
-// eachMember walks an object, calling member with each key; member must
-// consume the value.
-func eachMember(j *jsonReader, member func(key []byte) error) error {
-	if err := j.begin(jsonObject); err != nil {
-		return err
-	}
-	for first := true; ; first = false {
-		ok, err := j.more(first)
-		if err != nil || !ok {
-			return err
-		}
-		k, err := j.key()
-		if err != nil {
-			return err
-		}
-		if err := member(k); err != nil {
-			return err
-		}
-	}
-}
-
 // mappingReader flattens one index's mapping into dotted field paths.
 type mappingReader struct {
 	j         *jsonReader
