@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts what the Elasticsearch/OpenSearch probe's integration tests need:
 #   - three real single-node clusters, one of each major line, each from a
-#     Maven-built launcher in testdata/, started in parallel:
+#     Maven-built launcher in testdata/, built one after the other and
+#     started side by side:
 #       OpenSearch 2.19.6      testdata/opensearch      Java 17   http://127.0.0.1:9200  SPILLCHECK_OPENSEARCH_URL
 #       Elasticsearch 7.17.28  testdata/elasticsearch7  Java 17   http://127.0.0.1:9210  SPILLCHECK_ELASTICSEARCH7_URL
 #       OpenSearch 3.9.0       testdata/opensearch3     Java 21+  http://127.0.0.1:9220  SPILLCHECK_OPENSEARCH3_URL
@@ -69,7 +70,9 @@ answers() { curl -fsS --max-time 2 "http://127.0.0.1:$1/" 2>/dev/null || true; }
 # starts the node in the background, unless it already answers.
 start() {
     local name=$1 launcher=$ROOT/testdata/$2 class=$3 http=$4 transport=$5 jdk=$6 home=""
-    [[ $jdk == 21 ]] && home=$(java21)
+    if [[ $jdk == 21 ]]; then
+        home=$(java21) || return 1
+    fi
     if ! (cd "$launcher" && JAVA_HOME=${home:-${JAVA_HOME:-}} mvn -q -B package) >"$DIR/$name-mvn.log" 2>&1; then
         echo "setup-opensearch: building the $name launcher failed:" >&2
         tail -n 40 "$DIR/$name-mvn.log" >&2
@@ -100,14 +103,13 @@ for n in "${NODES[@]}"; do
         started[$name]="$launcher|$class|$http|$transport|$jdk|$mark"
     fi
 done
-# Build and launch in parallel; the JVMs then start side by side.
-pids=()
+# Build one launcher after the other (two Maven runs must not fill the
+# local repository at once), launching each node as soon as it is built, so
+# that the JVMs start side by side while the next launcher builds.
 for name in "${!started[@]}"; do
     IFS='|' read -r launcher class http transport jdk mark <<<"${started[$name]}"
-    start "$name" "$launcher" "$class" "$http" "$transport" "$jdk" &
-    pids+=($!)
+    start "$name" "$launcher" "$class" "$http" "$transport" "$jdk" || die "the $name launcher did not build or start (see above)"
 done
-for p in "${pids[@]}"; do wait "$p" || die "a launcher did not build or start (see above)"; done
 declare -A up=()
 for ((i = 0; i < WAIT_SECONDS * 4 && ${#up[@]} < ${#started[@]}; i++)); do
     for name in "${!started[@]}"; do
