@@ -22,10 +22,22 @@ import (
 // 25.4 MB on the 2,000-target fleet).
 const gcPercent = 200
 
-// tuneGC sets gcPercent unless the user chose a GOGC.
+// memoryLimit is the soft memory limit when GOMEMLIMIT is not set. With
+// gcPercent alone the heap may grow to three times what is live: planning
+// 1,000,000 targets (about 20 MiB live, every target held so duplicates
+// fold into one) peaked at 87 MB RSS. The limit makes the collector work
+// harder only as the heap nears it: 61 MB for that plan, 33 % more planning
+// time, and no change for a scan's usual few MB of live heap.
+const memoryLimit = 48 << 20
+
+// tuneGC sets gcPercent unless the user chose a GOGC, and memoryLimit unless
+// the user chose a GOMEMLIMIT.
 func tuneGC(getenv func(string) string) {
 	if getenv("GOGC") == "" {
 		debug.SetGCPercent(gcPercent)
+	}
+	if getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
 	}
 }
 

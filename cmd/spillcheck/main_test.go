@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"math"
 	"net"
 	"net/netip"
 	"os"
@@ -188,6 +189,7 @@ func readLines(t *testing.T, path string) []string {
 
 func TestTuneGC(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
 	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 	tuneGC(env(nil))
 	if got := debug.SetGCPercent(50); got != gcPercent {
@@ -197,6 +199,16 @@ func TestTuneGC(t *testing.T) {
 	tuneGC(env(map[string]string{"GOGC": "50"}))
 	if got := debug.SetGCPercent(50); got != 50 {
 		t.Errorf("with GOGC=50 the GC percent is %d, want the user's 50 kept", got)
+	}
+	debug.SetMemoryLimit(math.MaxInt64)
+	tuneGC(env(nil))
+	if got := debug.SetMemoryLimit(-1); got != memoryLimit {
+		t.Errorf("without GOMEMLIMIT the memory limit is %d, want %d", got, memoryLimit)
+	}
+	debug.SetMemoryLimit(math.MaxInt64)
+	tuneGC(env(map[string]string{"GOMEMLIMIT": "1GiB"}))
+	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
+		t.Errorf("with GOMEMLIMIT set the memory limit is %d, want it left to the runtime", got)
 	}
 }
 

@@ -59,10 +59,13 @@ func runScan(ctx context.Context, c *cli, args []string) error {
 		lf  logFlags
 	)
 	fs := newFlagSet(c, "scan", "spillcheck scan [flags] [TARGET ...]\n\n"+
-		"TARGET is host, host:port, [v6]:port, a CIDR, or a URL (http, https, mongodb,\n"+
-		"redis, rediss) whose scheme picks the service. With no target and no -l, scan\n"+
-		"localhost. A host without a port gets every service's default ports\n"+
-		"(elasticsearch 9200 9243, mongodb 27017 27018 27019, redis 6379 6380).", scanExamples)
+		"TARGET is host, host:port, [v6]:port, a CIDR (every address in it), or a URL\n"+
+		"(http, https, mongodb with one or more hosts, redis, rediss) whose scheme picks\n"+
+		"the service; mongodb+srv names are resolved only with --resolve-srv and\n"+
+		"--scope. With no target and no -l, scan localhost. A host without a port gets\n"+
+		"every service's default ports (elasticsearch 9200 9243, mongodb 27017 27018\n"+
+		"27019, redis 6379 6380). Each address, port and service is probed once,\n"+
+		"however many inputs list it.", scanExamples)
 	fs.group("Targets and scope", inf.register)
 	fs.group("Rate, time and limits", sf.register)
 	fs.group("Output", of.register)

@@ -13,17 +13,30 @@ type endpoint struct {
 	path   func(string) bool
 	params []string
 	reads  string // what the answer holds, for the package doc and errors
+	// listing answers are streamed under the target's byte budget rather
+	// than capped at Limits.MaxResponseBytes: a catalog may be larger.
+	listing bool
 }
 
 // allowlist is the only list of requests the probe sends. transport.Perform
 // and the redirect check refuse anything that does not match an entry here.
 // None of these returns a document, a field value or a stored script.
 var allowlist = []endpoint{
-	{"GET", exact("/"), nil, "product, version, cluster and node name"},
-	{"GET", exact("/_cat/indices"), []string{"format", "bytes", "h", "expand_wildcards"}, "index names, health, status, doc counts, sizes"},
-	{"GET", exact("/_cat/aliases"), []string{"format", "h"}, "alias names and their indices"},
-	{"GET", exact("/_data_stream"), nil, "data stream names and backing indices"},
-	{"GET", mappingPath, []string{"ignore_unavailable"}, "mapped field names and types"},
+	{"GET", exact("/"), nil, "product, version, cluster and node name", false},
+	{"GET", exact("/_cat/indices"), []string{"format", "bytes", "h", "expand_wildcards"}, "index names, health, status, doc counts, sizes", true},
+	{"GET", exact("/_cat/aliases"), []string{"format", "h"}, "alias names and their indices", true},
+	{"GET", exact("/_data_stream"), nil, "data stream names and backing indices", true},
+	{"GET", mappingPath, []string{"ignore_unavailable"}, "mapped field names and types", false},
+}
+
+// isListing reports whether path is a catalog listing (see endpoint).
+func isListing(method, path string) bool {
+	for _, e := range allowlist {
+		if e.method == method && e.path(path) {
+			return e.listing
+		}
+	}
+	return false
 }
 
 func exact(p string) func(string) bool {

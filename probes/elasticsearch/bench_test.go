@@ -20,7 +20,7 @@ const benchIndices = 50
 
 func seedBench(b *testing.B) scanner.Target {
 	b.Helper()
-	u := requireURL(b, openSearchEnv, openSearchDefault)
+	u := requireURL(b, searchNodes[0].env+"_URL", "http://127.0.0.1:9200")
 	s := seeder{t: b, base: u, hc: &http.Client{Timeout: 2 * time.Minute}}
 	s.call("DELETE", "/bench-*?ignore_unavailable=true", nil, 404)
 	b.Cleanup(func() { s.call("DELETE", "/bench-*?ignore_unavailable=true", nil, 404) })
@@ -63,7 +63,7 @@ func BenchmarkProbeOpen50Indices(b *testing.B) {
 }
 
 func BenchmarkProbeAuthRequiredNginx(b *testing.B) {
-	target := targetOf(b, requireURL(b, nginxEnv, nginxDefault))
+	target := searchNodes[0].url(b, "_NGINX_URL", "https", 43)
 	benchProbe(b, target, scanner.StatusAuthRequired)
 }
 

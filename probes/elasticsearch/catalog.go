@@ -3,10 +3,10 @@ package elasticsearch
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"strconv"
-	"strings"
 )
 
 // catColumns are the _cat/indices columns the probe asks for, in the order
@@ -23,130 +23,175 @@ type indexRow struct {
 	Bytes  int64
 }
 
-// parseCatIndices reads _cat/indices as a JSON array (5.0+) or, failing
-// that, as the whitespace table that older versions print for the columns
-// in catColumns.
-func parseCatIndices(body []byte) ([]indexRow, error) {
-	rows, err := parseCat(body, len(catColumns))
-	if err != nil {
-		return nil, err
-	}
-	out := make([]indexRow, 0, len(rows))
-	for _, r := range rows {
-		if r[0] == "" {
-			continue
+// maxCatLine bounds one line of a text table (Elasticsearch 1.x and 2.x).
+const maxCatLine = 16 << 10
+
+// readCatIndices streams _cat/indices, a JSON array of objects (5.0+) or
+// the whitespace table older versions print for catColumns, calling row for
+// each index with a name. The row is reused between calls. Nothing but the
+// row being read is held.
+func readCatIndices(r io.Reader, row func(*indexRow) error) error {
+	var ir indexRow
+	return readCat(r, len(catColumns), func(cells [][]byte) error {
+		if len(cells[0]) == 0 {
+			return nil
 		}
-		out = append(out, indexRow{Name: r[0], Status: r[1], Health: r[2], Docs: count(r[3]), Bytes: count(r[4])})
-	}
-	return out, nil
+		ir = indexRow{
+			Name: string(cells[0]), Status: intern(cells[1]), Health: intern(cells[2]),
+			Docs: count(cells[3]), Bytes: count(cells[4]),
+		}
+		return row(&ir)
+	})
 }
 
-// aliasRow is one alias-to-index pair from _cat/aliases.
-type aliasRow struct{ Alias, Index string }
-
-// parseCatAliases reads _cat/aliases?h=alias,index as JSON or text.
-func parseCatAliases(body []byte) ([]aliasRow, error) {
-	rows, err := parseCat(body, 2)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]aliasRow, 0, len(rows))
-	for _, r := range rows {
-		if r[0] != "" && r[1] != "" {
-			out = append(out, aliasRow{Alias: r[0], Index: r[1]})
+// readCatAliases streams _cat/aliases?h=alias,index as JSON or text,
+// calling pair for each alias-to-index pair.
+func readCatAliases(r io.Reader, pair func(alias, index string) error) error {
+	return readCat(r, 2, func(cells [][]byte) error {
+		if len(cells[0]) == 0 || len(cells[1]) == 0 {
+			return nil
 		}
-	}
-	return out, nil
+		return pair(string(cells[0]), string(cells[1]))
+	})
 }
 
-// catKeys maps JSON keys to column positions; the short names are what
-// some versions print when asked for h=i,s,h,dc,ss.
-var catKeys = map[string]int{
-	"index": 0, "i": 0, "alias": 0, "status": 1, "health": 2,
-	"docs.count": 3, "store.size": 4,
+// catColumn places a JSON key of a cat row: the long names the probe asks
+// for and the short ones some versions print. For aliases (width 2) the
+// index is the second column.
+func catColumn(key []byte, width int) int {
+	switch string(key) {
+	case "index", "i", "idx":
+		if width == 2 {
+			return 1
+		}
+		return 0
+	case "alias", "a":
+		if width == 2 {
+			return 0
+		}
+	case "status", "s":
+		return 1
+	case "health", "h":
+		return 2
+	case "docs.count", "dc", "docsCount":
+		return 3
+	case "store.size", "ss", "storeSize":
+		return 4
+	}
+	return -1
 }
 
-// parseCat returns rows of width columns. JSON keys are placed by catKeys
-// (for aliases, "index" is the second column); text rows by position.
-func parseCat(body []byte, width int) ([][]string, error) {
-	body = bytes.TrimSpace(body)
-	if len(body) > 0 && body[0] == '[' {
-		var objs []map[string]any
-		if err := json.Unmarshal(body, &objs); err != nil {
-			return nil, fmt.Errorf("cat answer is not a JSON array of rows: %w", err)
+// readCat streams a cat answer, calling row with width cells per row; a
+// missing or null cell is empty. The cells are valid only during the call.
+func readCat(r io.Reader, width int, row func([][]byte) error) error {
+	j := newJSONReader(r)
+	first, err := j.peek()
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return nil // an empty body is an empty table
+	} else if err != nil {
+		return err
+	}
+	switch first {
+	case '[':
+		return readCatJSON(j, width, row)
+	case '{', '<':
+		return fmt.Errorf("cat answer is neither a JSON array nor a text table")
+	}
+	return readCatText(j.r, width, row)
+}
+
+func readCatJSON(j *jsonReader, width int, row func([][]byte) error) error {
+	cells := make([][]byte, width)
+	store := make([][]byte, width)
+	err := eachElement(j, func() error {
+		for i := range cells {
+			cells[i] = store[i][:0]
 		}
-		rows := make([][]string, 0, len(objs))
-		for _, o := range objs {
-			row := make([]string, width)
-			for k, v := range o {
-				i, ok := catKeys[k]
-				if width == 2 && k == "index" {
-					i, ok = 1, true
+		err := eachMember(j, func(k []byte) error {
+			col := catColumn(k, width)
+			if col < 0 || col >= width {
+				return j.skip()
+			}
+			v, ok, err := j.scalar()
+			if ok { // null leaves the cell empty
+				cells[col] = append(cells[col][:0], v...)
+				store[col] = cells[col]
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		return row(cells)
+	})
+	if err == nil {
+		err = j.end()
+	}
+	return catErr(err)
+}
+
+// catErr names what failed when the JSON itself is broken.
+func catErr(err error) error {
+	if err == nil || errors.Is(err, errListingCut) || errors.Is(err, errStopListing) {
+		return err
+	}
+	return fmt.Errorf("cat answer is not a JSON array of rows: %w", err)
+}
+
+func readCatText(br *bufio.Reader, width int, row func([][]byte) error) error {
+	cells := make([][]byte, width)
+	for {
+		line, err := br.ReadSlice('\n')
+		if errors.Is(err, bufio.ErrBufferFull) || len(line) > maxCatLine {
+			return fmt.Errorf("cat answer has a line longer than %d bytes", maxCatLine)
+		}
+		if len(line) > 0 {
+			f := bytes.Fields(line)
+			if len(f) > 0 {
+				for i := range cells {
+					cells[i] = nil
+					if i < len(f) {
+						cells[i] = f[i]
+					}
 				}
-				if ok && i < width {
-					row[i] = scalar(v)
+				if rerr := row(cells); rerr != nil {
+					return rerr
 				}
 			}
-			rows = append(rows, row)
 		}
-		return rows, nil
-	}
-	if len(body) > 0 && (body[0] == '{' || body[0] == '<') {
-		return nil, fmt.Errorf("cat answer is neither a JSON array nor a text table")
-	}
-	var rows [][]string
-	sc := bufio.NewScanner(bytes.NewReader(body))
-	sc.Buffer(make([]byte, 0, 4096), 1<<20)
-	for sc.Scan() {
-		f := strings.Fields(sc.Text())
-		if len(f) == 0 {
-			continue
+		if err == io.EOF {
+			return nil
 		}
-		row := make([]string, width)
-		copy(row, f)
-		rows = append(rows, row)
+		if err != nil {
+			return err
+		}
 	}
-	return rows, sc.Err()
 }
 
-// scalar renders a JSON scalar cell; cat APIs send numbers as strings, but
-// some servers send numbers or null.
-func scalar(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64)
+// intern returns the usual status and health words without allocating,
+// and anything else cut to 16 bytes.
+func intern(b []byte) string {
+	for _, w := range [...]string{"open", "close", "green", "yellow", "red"} {
+		if string(b) == w {
+			return w
+		}
 	}
-	return ""
+	if len(b) > 16 {
+		b = b[:16]
+	}
+	return string(b)
 }
 
 // count parses a count or byte size, -1 when absent or not a number.
-func count(s string) int64 {
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n < 0 {
+// Some servers send numbers, even floats, where the cat API sends strings.
+func count(b []byte) int64 {
+	n, err := strconv.ParseInt(string(b), 10, 64)
+	if err == nil && n >= 0 {
+		return n
+	}
+	f, err := strconv.ParseFloat(string(b), 64)
+	if err != nil || !(f >= 0 && f <= 1<<62) { // NaN fails both
 		return -1
 	}
-	return n
-}
-
-// dataStream is one entry of GET /_data_stream.
-type dataStream struct {
-	Name     string `json:"name"`
-	Status   string `json:"status"`
-	Template string `json:"template"`
-	Indices  []struct {
-		Name string `json:"index_name"`
-	} `json:"indices"`
-}
-
-// parseDataStreams reads GET /_data_stream.
-func parseDataStreams(body []byte) ([]dataStream, error) {
-	var v struct {
-		DataStreams []dataStream `json:"data_streams"`
-	}
-	if err := json.Unmarshal(body, &v); err != nil {
-		return nil, fmt.Errorf("data streams answer: %w", err)
-	}
-	return v.DataStreams, nil
+	return int64(f)
 }

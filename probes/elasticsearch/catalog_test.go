@@ -1,9 +1,40 @@
 package elasticsearch
 
 import (
+	"bytes"
 	"fmt"
 	"testing"
 )
+
+// parseCatIndices collects what readCatIndices streams.
+func parseCatIndices(body []byte) ([]indexRow, error) {
+	var rows []indexRow
+	err := readCatIndices(bytes.NewReader(body), func(r *indexRow) error {
+		rows = append(rows, *r)
+		return nil
+	})
+	return rows, err
+}
+
+type aliasRow struct{ Alias, Index string }
+
+func parseCatAliases(body []byte) ([]aliasRow, error) {
+	var rows []aliasRow
+	err := readCatAliases(bytes.NewReader(body), func(a, i string) error {
+		rows = append(rows, aliasRow{a, i})
+		return nil
+	})
+	return rows, err
+}
+
+func parseDataStreams(body []byte) ([]dataStream, error) {
+	var out []dataStream
+	err := readDataStreams(bytes.NewReader(body), func(ds *dataStream) error {
+		out = append(out, *ds)
+		return nil
+	})
+	return out, err
+}
 
 func rowString(rs []indexRow) string {
 	s := ""
@@ -63,7 +94,7 @@ func TestParseDataStreams(t *testing.T) {
 	body := `{"data_streams":[{"name":"logs-chat-prod","timestamp_field":{"name":"@timestamp"},
 		"indices":[{"index_name":".ds-logs-chat-prod-000001","index_uuid":"x"}],"generation":1,"status":"GREEN","template":"logs-chat"}]}`
 	ds, err := parseDataStreams([]byte(body))
-	if err != nil || len(ds) != 1 || ds[0].Name != "logs-chat-prod" || ds[0].Indices[0].Name != ".ds-logs-chat-prod-000001" || ds[0].Template != "logs-chat" {
+	if err != nil || len(ds) != 1 || ds[0].Name != "logs-chat-prod" || ds[0].Indices[0] != ".ds-logs-chat-prod-000001" || ds[0].Template != "logs-chat" || ds[0].Total != 1 {
 		t.Fatalf("%+v %v", ds, err)
 	}
 }

@@ -10,32 +10,58 @@
 // allowlist, and the transport refuses anything else before it is sent:
 //
 //	GET /
-//	GET /_cat/indices?bytes=b&expand_wildcards=all&format=json&h=index,status,health,docs.count,store.size
-//	GET /_cat/indices?bytes=b&expand_wildcards=open,closed&format=json&h=index
 //	GET /_data_stream
-//	GET /<index>[,<index>...]/_mapping?ignore_unavailable=true   (up to 16 indices a request)
 //	GET /_cat/aliases?format=json&h=alias,index
+//	GET /_cat/indices?bytes=b&expand_wildcards=all&format=json&h=index,status,health,docs.count,store.size
+//	GET /<index>[,<index>...]/_mapping?ignore_unavailable=true   (up to 16 indices a request)
 //
 // GET / tells the product (X-Elastic-Product, version.build_flavor,
 // version.distribution, the tagline; never the version number alone), the
 // version, and the cluster and node names. The probe stops there on a 401
 // or 403 (auth-required, with the WWW-Authenticate schemes) or on anything
-// that is not a search cluster (protocol-error), and after the first index
-// list when that is refused (partially-open). The second index list, which
-// leaves hidden indices out, is sent only to Elasticsearch 7.7+ and
-// OpenSearch, and so is expand_wildcards; GET /_data_stream only to 7.9+ and
-// OpenSearch; Elasticsearch 1.x and 2.x get the _cat requests without
-// format=json and answer text tables, which are parsed instead.
+// that is not a search cluster (protocol-error), and after the index list
+// when that is refused (partially-open). GET /_data_stream goes only to
+// Elasticsearch 7.9+ and OpenSearch (a 400 or 404, as from Elasticsearch
+// without x-pack, means there are none, and is not noted), expand_wildcards
+// only to 7.7+ and OpenSearch; Elasticsearch 1.x and 2.x get the _cat
+// requests without format=json and answer text tables, which are read
+// instead. Each listing is sent once.
 //
-// Bounds: every response body is capped at Limits.MaxResponseBytes, each
-// request at three times the scan timeout, the connection at the target's
-// byte budget. Indices sharing a name pattern (messages-2022.01.01,
-// messages-2022.01.02, ...) are grouped as "messages-*"; data streams take
-// their backing indices. Groups, data streams and single indices are kept
-// largest first up to Limits.MaxIndices, and one mapping is read for each,
-// from its newest open member; Limits.MaxFields and Limits.MaxDepth bound
-// the fields kept. System indices (a leading dot) and hidden ones are
-// counted in Skipped, not listed, unless Limits.IncludeSystem. Redirects are
+// Listings are streamed, never held: data streams and aliases are read
+// first (into bounded tables: maxStreams streams, maxBackingTotal backing
+// index names, maxAliasPairs alias pairs), then each row of the index list
+// is counted into its unit as it arrives. Indices sharing a name pattern
+// (messages-2022.01.01, messages-2022.01.02, ...) are grouped as
+// "messages-*"; data streams take their backing indices. The grouping table
+// holds at most max(4096, 8 × Limits.MaxIndices) units: when a listing has
+// more patterns, those without name evidence that differ in one segment
+// (tenants: acme-logs-*, globex-logs-*) are folded into one (*-logs-*), and
+// failing that the weakest unit is dropped and its indices counted. Up to
+// Limits.MaxIndices units are then sampled, chosen by name evidence
+// (Env.RankName) for up to three quarters of the slots and by size (bytes,
+// documents) for the rest, never by listing order; one mapping is read for
+// each, from its newest open member. Limits.MaxFields and Limits.MaxDepth
+// bound the fields kept, and mappings are streamed too. System indices (a
+// leading dot) and system data streams and aliases are counted in Skipped,
+// not listed, unless Limits.IncludeSystem; a hidden index without a leading
+// dot cannot be told apart in one listing and is listed like any other.
+//
+// The result's facts say how many indices the listing held (indices_seen),
+// how many units they made (containers_seen, estimated when the table
+// overflowed) and how many were sampled (containers_sampled); Skipped says
+// why the rest were not: over-max-indices, system-indices,
+// system-data-streams, system-aliases, over-max-aliases,
+// over-max-data-streams, over-max-fields, and index-list-cut when the index
+// list was longer than its share of the byte budget.
+//
+// Bounds: a listing is read up to its share of Limits.MaxTargetBytes (the
+// index list up to all that is left but a quarter, kept for the mappings;
+// data streams and aliases up to an eighth each), not up to
+// Limits.MaxResponseBytes, so a catalog larger than one response is still
+// read and assessed. Every other answer is capped at
+// Limits.MaxResponseBytes, each request at three times the scan timeout, the
+// connection at the target's byte budget. Memory per target is bounded by
+// these tables, not by the listing: see docs/scale.md. Redirects are
 // followed only to the same host and only to allowlisted requests; there is
 // no node discovery or sniffing.
 package elasticsearch

@@ -1,10 +1,7 @@
 package elasticsearch
 
 import (
-	"sort"
 	"strings"
-
-	"github.com/spillcheck/spillcheck/scanner"
 )
 
 // patternOf returns the pattern an index belongs to: its name with a
@@ -28,155 +25,148 @@ func patternOf(name string) (string, bool) {
 	return name[:i+sep+1] + "*", true
 }
 
-// unit is one thing the report lists: a single index, a group of indices
-// sharing a pattern, or a data stream with its backing indices.
+// maxUnitStatuses and maxUnitAliases bound the distinct statuses and alias
+// names a unit keeps for its attributes.
+const (
+	maxUnitStatuses = 4
+	maxUnitAliases  = 10
+)
+
+// unit is one thing the report may list: a single index, the indices
+// sharing a pattern, the patterns of several tenants folded into one, or a
+// data stream with its backing indices. Its figures are summed while the
+// listing streams by; its members are counted, not kept.
 type unit struct {
-	kind    string // "index", "index-pattern" or "data-stream"
-	name    string
-	members []indexRow // sorted by name
+	kind    string // "index-pattern" (one member: "index") or "data-stream"
+	name    string // the pattern, the index name, or the data stream name
+	members int
+	docs    int64 // -1 while no member reported a count
+	bytes   int64
+	health  string
+	status  []string
+	first   string // smallest member name
+	last    string // largest member name
+	rep     string // largest open member name that may go in a path
+	rank    int    // messaging evidence in the name, 0-100
+	aliases []string
 	ds      *dataStream
+	folded  int // patterns folded into this one (see fold.go)
+	heapAt  int // position in the grouper's heap, -1 when not in it
 }
 
-// docs and bytes sum what the members report; nil when none reports.
-func (u *unit) docs() *int64  { return sum(u.members, func(r indexRow) int64 { return r.Docs }) }
-func (u *unit) bytes() *int64 { return sum(u.members, func(r indexRow) int64 { return r.Bytes }) }
+func newUnit(kind, name string, rank int) *unit {
+	return &unit{kind: kind, name: name, docs: -1, bytes: -1, rank: rank, heapAt: -1}
+}
 
-func sum(rows []indexRow, f func(indexRow) int64) *int64 {
-	var total int64
-	known := false
-	for _, r := range rows {
-		if v := f(r); v >= 0 {
-			total += v
-			known = true
+// add counts one member index.
+func (u *unit) add(r *indexRow) {
+	u.members++
+	if r.Docs >= 0 {
+		u.docs = max(u.docs, 0) + r.Docs
+	}
+	if r.Bytes >= 0 {
+		u.bytes = max(u.bytes, 0) + r.Bytes
+	}
+	u.health = worse(u.health, r.Health)
+	if r.Status != "" && len(u.status) < maxUnitStatuses && !contains(u.status, r.Status) {
+		u.status = append(u.status, r.Status)
+	}
+	if u.first == "" || r.Name < u.first {
+		u.first = r.Name
+	}
+	if r.Name > u.last {
+		u.last = r.Name
+	}
+	if r.Status != "close" && r.Name > u.rep && validIndexName(r.Name) {
+		u.rep = r.Name
+	}
+}
+
+// merge adds v's figures to u (v is folded into u).
+func (u *unit) merge(v *unit) {
+	u.members += v.members
+	if v.docs >= 0 {
+		u.docs = max(u.docs, 0) + v.docs
+	}
+	if v.bytes >= 0 {
+		u.bytes = max(u.bytes, 0) + v.bytes
+	}
+	u.health = worse(u.health, v.health)
+	for _, s := range v.status {
+		if len(u.status) < maxUnitStatuses && !contains(u.status, s) {
+			u.status = append(u.status, s)
 		}
 	}
-	if !known {
-		return nil
+	if u.first == "" || (v.first != "" && v.first < u.first) {
+		u.first = v.first
 	}
-	return &total
+	u.last = max(u.last, v.last)
+	u.rep = max(u.rep, v.rep)
+	for _, a := range v.aliases {
+		u.addAlias(a)
+	}
+	u.folded += max(v.folded, 1)
+}
+
+func (u *unit) addAlias(a string) {
+	if len(u.aliases) < maxUnitAliases && !contains(u.aliases, a) {
+		u.aliases = append(u.aliases, a)
+	}
 }
 
 // representative is the member whose mapping stands for the unit: the
-// newest open one by name (the current template), else the newest.
+// newest open one by name (the current template), "" when none is open.
+// A data stream none of whose backing indices was listed (a listing cut
+// short) falls back to its newest backing index.
 func (u *unit) representative() string {
-	for i := len(u.members) - 1; i >= 0; i-- {
-		if m := u.members[i]; m.Status != "close" && validIndexName(m.Name) {
-			return m.Name
-		}
-	}
-	return ""
-}
-
-// groupIndices turns rows into units: data streams first take their backing
-// indices, then indices sharing a pattern with at least one other become an
-// index-pattern, the rest stay single. Units are sorted largest first (by
-// bytes, then docs, then name).
-func groupIndices(rows []indexRow, streams []dataStream) []*unit {
-	byName := map[string]indexRow{}
-	for _, r := range rows {
-		byName[r.Name] = r
-	}
-	var units []*unit
-	taken := map[string]bool{}
-	for i := range streams {
-		ds := &streams[i]
-		u := &unit{kind: "data-stream", name: ds.Name, ds: ds}
-		for _, ix := range ds.Indices {
-			if r, ok := byName[ix.Name]; ok && !taken[ix.Name] {
-				u.members = append(u.members, r)
-				taken[ix.Name] = true
+	if u.rep == "" && u.members == 0 && u.ds != nil {
+		for i := len(u.ds.Indices) - 1; i >= 0; i-- {
+			if validIndexName(u.ds.Indices[i]) {
+				return u.ds.Indices[i]
 			}
 		}
-		units = append(units, u)
 	}
-	groups := map[string][]indexRow{}
-	var order []string
-	for _, r := range rows {
-		if taken[r.Name] {
-			continue
-		}
-		key := "=" + r.Name
-		if p, ok := patternOf(r.Name); ok {
-			key = p
-		}
-		if _, ok := groups[key]; !ok {
-			order = append(order, key)
-		}
-		groups[key] = append(groups[key], r)
-	}
-	for _, key := range order {
-		members := groups[key]
-		if len(members) == 1 {
-			units = append(units, &unit{kind: "index", name: members[0].Name, members: members})
-			continue
-		}
-		units = append(units, &unit{kind: "index-pattern", name: key, members: members})
-	}
-	for _, u := range units {
-		sort.Slice(u.members, func(i, j int) bool { return u.members[i].Name < u.members[j].Name })
-	}
-	sort.SliceStable(units, func(i, j int) bool {
-		a, b := units[i], units[j]
-		if ab, bb := deref(a.bytes()), deref(b.bytes()); ab != bb {
-			return ab > bb
-		}
-		if ad, bd := deref(a.docs()), deref(b.docs()); ad != bd {
-			return ad > bd
-		}
-		return a.name < b.name
-	})
-	return units
+	return u.rep
 }
 
-func deref(p *int64) int64 {
-	if p == nil {
-		return -1
+// outranks orders units for sampling: stronger name evidence, then more
+// bytes, documents and members, then the name.
+func (u *unit) outranks(v *unit) bool {
+	if u.rank != v.rank {
+		return u.rank > v.rank
 	}
-	return *p
+	return u.larger(v)
 }
 
-// container renders a unit without fields.
-func (u *unit) container() scanner.Container {
-	c := scanner.Container{Kind: u.kind, Name: u.name, Docs: u.docs(), Bytes: u.bytes(), Attrs: map[string]string{}}
-	if u.kind != "index" {
-		c.Members = len(u.members)
+// larger orders units by size alone: bytes, documents, members, name.
+func (u *unit) larger(v *unit) bool {
+	switch {
+	case u.bytes != v.bytes:
+		return u.bytes > v.bytes
+	case u.docs != v.docs:
+		return u.docs > v.docs
+	case u.members != v.members:
+		return u.members > v.members
 	}
-	health, statuses := "", []string{}
-	for _, m := range u.members {
-		health = worse(health, m.Health)
-		if m.Status != "" && !contains(statuses, m.Status) {
-			statuses = append(statuses, m.Status)
-		}
-	}
-	if u.ds != nil && u.ds.Status != "" {
-		health = strings.ToLower(u.ds.Status)
-	}
-	setAttr(c.Attrs, "health", health)
-	setAttr(c.Attrs, "status", strings.Join(statuses, ","))
-	if len(u.members) > 1 {
-		setAttr(c.Attrs, "first", u.members[0].Name)
-		setAttr(c.Attrs, "last", u.members[len(u.members)-1].Name)
-	}
-	if u.ds != nil {
-		setAttr(c.Attrs, "template", u.ds.Template)
-		if c.Members == 0 {
-			c.Members = len(u.ds.Indices)
-		}
-	}
-	return c
-}
-
-func setAttr(m map[string]string, k, v string) {
-	if v != "" {
-		m[k] = v
-	}
+	return u.name < v.name
 }
 
 // worse returns the worse of two health colours (red > yellow > green).
 func worse(a, b string) string {
-	rank := map[string]int{"": 0, "green": 1, "yellow": 2, "red": 3}
-	if rank[b] > rank[a] {
+	if healthRank(b) > healthRank(a) {
 		return b
 	}
 	return a
+}
+
+func healthRank(h string) int {
+	switch h {
+	case "green":
+		return 1
+	case "yellow":
+		return 2
+	case "red":
+		return 3
+	}
+	return 0
 }

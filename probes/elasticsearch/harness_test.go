@@ -15,9 +15,22 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spillcheck/spillcheck/fingerprints"
 	"github.com/spillcheck/spillcheck/scanner"
 	"github.com/spillcheck/spillcheck/scanner/scantest"
 )
+
+// rules is the built-in rule engine, the NameRanker a scan lends the probe.
+var rules = sync.OnceValues(fingerprints.Default)
+
+func ranker(t testing.TB) scanner.NameRanker {
+	t.Helper()
+	e, err := rules()
+	if err != nil {
+		t.Fatalf("loading the built-in rules: %v", err)
+	}
+	return e
+}
 
 // requireURL returns the URL in env (or def), or calls scantest.Missing
 // when nothing listens there.
@@ -128,7 +141,8 @@ func (r *recorder) requests(t testing.TB) []*http.Request {
 	}
 }
 
-// runProbe probes target with a recording dialer.
+// runProbe probes target with a recording dialer and the built-in rules
+// to rank names, as a scan does.
 func runProbe(t testing.TB, target scanner.Target, limits scanner.Limits, timeout time.Duration) (scanner.Result, *recorder, error) {
 	t.Helper()
 	rec := &recorder{}
@@ -138,7 +152,7 @@ func runProbe(t testing.TB, target scanner.Target, limits scanner.Limits, timeou
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	env := d.Env(ctx, target, limits)
+	env := d.Env(ctx, target, limits).WithRanker(ranker(t))
 	res, err := New().Probe(ctx, target, env)
 	return res, rec, err
 }

@@ -2,10 +2,11 @@ package elasticsearch
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/elastic/go-elasticsearch/v8/esapi"
@@ -15,10 +16,11 @@ import (
 
 // session is one open cluster being listed.
 type session struct {
-	tr   *transport
-	env  *scanner.Env
-	res  *scanner.Result
-	caps capabilities
+	tr    *transport
+	env   *scanner.Env
+	res   *scanner.Result
+	caps  capabilities
+	spent int64 // body bytes read, for the listings' shares of the budget
 }
 
 func (s *session) note(format string, args ...any) {
@@ -35,230 +37,187 @@ func (s *session) skip(reason string, n int) {
 	s.res.Skipped[reason] += n
 }
 
-// catRequest lists indices with the given columns.
-func (s *session) catRequest(expand string, columns []string) esapi.CatIndicesRequest {
-	req := esapi.CatIndicesRequest{Bytes: "b", H: columns, ExpandWildcards: expand}
-	if s.caps.catJSON {
-		req.Format = "json"
+func (s *session) fact(k string, v int) {
+	if s.res.Facts == nil {
+		s.res.Facts = map[string]string{}
 	}
-	return req
+	s.res.Facts[k] = strconv.Itoa(v)
 }
 
-// inventory lists the cluster's indices, data streams and aliases, groups
-// them, and reads the mapping of one representative per unit. Only a failed
-// index list changes the status (to partially-open); later failures become
-// notes.
+// inventory lists the cluster's data streams, aliases and indices, each
+// once and streamed, groups the indices as they go by, picks the units to
+// sample by name evidence and size, and reads one mapping per unit picked.
+// Only the index list decides the status: open, or partially-open when it
+// is refused or unreadable.
 func (s *session) inventory(ctx context.Context) error {
+	lim := s.env.Limits
+	book := newAliasBook(lim.IncludeSystem)
+	g := newGrouper(s.env.RankName, lim.MaxIndices, lim.IncludeSystem, book)
+	s.dataStreams(ctx, g)
+	s.aliases(ctx, book)
+	if ok, err := s.indices(ctx, g); !ok {
+		return err
+	}
+
+	units := g.all()
+	chosen, rest := chooseUnits(units, lim.MaxIndices)
+	for _, u := range rest {
+		s.skip("over-max-indices", max(u.members, 1))
+	}
+	s.skip("over-max-indices", g.dropped)
+	s.skip("system-indices", g.system)
+	seen, estimated := g.seen()
+	s.fact("indices_seen", g.indices+g.system)
+	s.fact("containers_seen", seen)
+	s.fact("containers_sampled", len(chosen))
+	if estimated {
+		s.note("more index patterns than the grouping table holds (%d): containers_seen is an estimate, "+
+			"similar patterns were folded and the smallest dropped", g.size)
+	}
+
+	mappings := s.mappings(ctx, chosen)
+	for _, u := range chosen {
+		s.res.Containers = append(s.res.Containers, s.container(u, mappings))
+	}
+	s.res.Containers = append(s.res.Containers, book.containers(lim.MaxIndices, s.skip)...)
+	return nil
+}
+
+// indices streams the index list into g. ok is false when nothing more
+// is to be sent: the list was refused, or it broke (a list that breaks
+// after its first row keeps its rows, reported without mappings, and the
+// status open, with the error).
+func (s *session) indices(ctx context.Context, g *grouper) (bool, error) {
 	expand := ""
 	if s.caps.expandAll {
 		expand = "all"
 	}
-	rep, err := do(ctx, s.tr, "GET /_cat/indices", s.catRequest(expand, catColumns))
-	if err == nil && rep.status != http.StatusOK {
-		s.res.Status = scanner.StatusPartial
-		s.note("GET / answered anonymously but the index list got HTTP %d", rep.status)
-		return nil
+	req := esapi.CatIndicesRequest{Bytes: "b", H: catColumns, ExpandWildcards: expand}
+	if s.caps.catJSON {
+		req.Format = "json"
 	}
-	var rows []indexRow
-	if err == nil {
-		rows, err = parseCatIndices(rep.body)
-	}
-	if err != nil {
+	rows := 0
+	// A quarter of the budget stays for the mappings.
+	limit := max(s.budgetLeft()-s.env.Limits.MaxTargetBytes/4, 64<<10)
+	st, err := s.stream(ctx, "GET /_cat/indices", req, limit, func(r io.Reader) error {
+		return readCatIndices(r, func(row *indexRow) error {
+			rows++
+			g.add(row)
+			return nil
+		})
+	})
+	switch {
+	case err != nil && rows == 0:
 		s.res.Status = scanner.StatusPartial
-		return fmt.Errorf("listing indices: %w", err)
+		return false, fmt.Errorf("listing indices: %w", err)
+	case err != nil:
+		s.res.Status = scanner.StatusOpen
+		s.note("the index list broke after %d indices; they are reported without mappings", rows)
+		s.finishBroken(g)
+		return false, fmt.Errorf("listing indices: after %d indices: %w", rows, err)
+	case st.status != http.StatusOK:
+		s.res.Status = scanner.StatusPartial
+		s.note("GET / answered anonymously but the index list got HTTP %d", st.status)
+		return false, nil
 	}
 	s.res.Status = scanner.StatusOpen
-
-	hidden := s.hiddenIndices(ctx, rows)
-	streams := s.dataStreams(ctx)
-	rows, streams = s.dropSystem(rows, streams, hidden)
-	units := groupIndices(rows, streams)
-	if limit := s.env.Limits.MaxIndices; len(units) > limit {
-		for _, u := range units[limit:] {
-			s.skip("over-max-indices", max(len(u.members), 1))
-		}
-		units = units[:limit]
+	if st.cut {
+		s.note("the index list was cut after %d indices (%d bytes), at its share of the target's byte budget (--max-target-bytes)", rows, st.bytes)
+		s.skip("index-list-cut", 1)
 	}
-	mappings := s.mappings(ctx, units)
-	aliases := s.aliases(ctx, rows)
-	for _, u := range units {
-		s.res.Containers = append(s.res.Containers, s.container(u, mappings, aliases))
-	}
-	s.res.Containers = append(s.res.Containers, aliasContainers(aliases, rows)...)
-	return nil
+	return true, nil
 }
 
-// hiddenIndices returns the indices that the default listing leaves out:
-// hidden ones. Only versions with expand_wildcards list them at all.
-func (s *session) hiddenIndices(ctx context.Context, all []indexRow) map[string]bool {
-	if !s.caps.expandAll {
-		return nil
+// finishBroken reports what a broken index list yielded, without fields.
+func (s *session) finishBroken(g *grouper) {
+	chosen, rest := chooseUnits(g.all(), s.env.Limits.MaxIndices)
+	for _, u := range rest {
+		s.skip("over-max-indices", max(u.members, 1))
 	}
-	visible, ok := fetch(ctx, s, "GET /_cat/indices (visible only)", s.catRequest("open,closed", catColumns[:1]), parseCatIndices)
-	if !ok {
-		return nil
+	for _, u := range chosen {
+		s.res.Containers = append(s.res.Containers, s.container(u, nil))
 	}
-	seen := map[string]bool{}
-	for _, r := range visible {
-		seen[r.Name] = true
-	}
-	hidden := map[string]bool{}
-	for _, r := range all {
-		if !seen[r.Name] {
-			hidden[r.Name] = true
-		}
-	}
-	return hidden
 }
 
-// fetch performs one optional request and parses its 200 answer. Any
-// failure becomes a note and ok false: optional requests never change the
-// status.
-func fetch[T any](ctx context.Context, s *session, what string, req request, parse func([]byte) (T, error)) (v T, ok bool) {
-	rep, err := do(ctx, s.tr, what, req)
-	if err == nil && rep.status != http.StatusOK {
-		err = fmt.Errorf("%s: HTTP %d", what, rep.status)
-	}
-	if err == nil {
-		v, err = parse(rep.body)
-	}
-	if err != nil {
-		s.note("not read: %v", err)
-		return v, false
-	}
-	return v, true
-}
-
-// dataStreams lists data streams where the version has them.
-func (s *session) dataStreams(ctx context.Context) []dataStream {
+// dataStreams lists data streams where the version has them, before the
+// index list, so that backing indices count into their stream. A version
+// without them (Elasticsearch 7.x without x-pack answers 400) is passed
+// over quietly; other failures become notes.
+func (s *session) dataStreams(ctx context.Context, g *grouper) {
 	if !s.caps.dataStreams {
-		return nil
+		return
 	}
-	streams, _ := fetch(ctx, s, "GET /_data_stream", esapi.IndicesGetDataStreamRequest{}, parseDataStreams)
-	return streams
-}
-
-// dropSystem removes system indices (a leading dot) and hidden ones, and
-// system data streams, counting them, unless the limits include system.
-// Backing indices of a kept data stream stay.
-func (s *session) dropSystem(rows []indexRow, streams []dataStream, hidden map[string]bool) ([]indexRow, []dataStream) {
-	if s.env.Limits.IncludeSystem {
-		return rows, streams
-	}
-	backing := map[string]bool{}
-	keptStreams := streams[:0:0]
-	for _, ds := range streams {
-		if strings.HasPrefix(ds.Name, ".") {
-			s.skip("system-data-streams", 1)
-			continue
-		}
-		keptStreams = append(keptStreams, ds)
-		for _, ix := range ds.Indices {
-			backing[ix.Name] = true
-		}
-	}
-	kept := rows[:0:0]
-	for _, r := range rows {
-		switch {
-		case backing[r.Name]:
-			kept = append(kept, r)
-		case strings.HasPrefix(r.Name, "."):
-			s.skip("system-indices", 1)
-		case hidden[r.Name]:
-			s.skip("hidden-indices", 1)
-		default:
-			kept = append(kept, r)
-		}
-	}
-	return kept, keptStreams
-}
-
-// mappingBatch bounds how many indices one mapping request names, and how
-// long its path may grow.
-const (
-	mappingBatch   = 16
-	mappingPathMax = 2000
-)
-
-// mappings reads the mapping of each unit's representative, several indices
-// per request; a batch whose answer is over the size cap is retried one
-// index at a time.
-func (s *session) mappings(ctx context.Context, units []*unit) map[string]indexMapping {
-	out := map[string]indexMapping{}
-	var batch []string
-	size := 0
-	flush := func() {
-		if len(batch) == 0 {
-			return
-		}
-		err := s.mappingInto(ctx, batch, out)
-		if errors.Is(err, scanner.ErrResponseLimit) && len(batch) > 1 {
-			for _, name := range batch {
-				if err := s.mappingInto(ctx, []string{name}, out); err != nil {
-					s.note("mapping of %s not read: %v", name, err)
-				}
+	kept, dropped := 0, 0
+	st, err := s.stream(ctx, "GET /_data_stream", esapi.IndicesGetDataStreamRequest{}, s.budgetLeft()/8, func(r io.Reader) error {
+		return readDataStreams(r, func(ds *dataStream) error {
+			switch {
+			case strings.HasPrefix(ds.Name, ".") && !s.env.Limits.IncludeSystem:
+				s.skip("system-data-streams", 1)
+			case g.addStream(ds):
+				kept++
+			default:
+				dropped++
 			}
-		} else if err != nil {
-			s.note("mappings of %s not read: %v", strings.Join(batch, ","), err)
-		}
-		batch, size = nil, 0
+			return nil
+		})
+	})
+	s.listingNotes("data stream", st, err, http.StatusBadRequest, http.StatusNotFound)
+	if dropped > 0 {
+		s.skip("over-max-data-streams", dropped)
 	}
-	for _, u := range units {
-		rep := u.representative()
-		if rep == "" {
-			s.note("no mapping read for %s: no open member with a name the probe puts in a path", u.name)
-			continue
-		}
-		if len(batch) == mappingBatch || size+len(rep)+1 > mappingPathMax {
-			flush()
-		}
-		batch = append(batch, rep)
-		size += len(rep) + 1
-	}
-	flush()
-	return out
 }
 
-func (s *session) mappingInto(ctx context.Context, names []string, out map[string]indexMapping) error {
-	yes := true
-	rep, err := do(ctx, s.tr, "GET /<indices>/_mapping", esapi.IndicesGetMappingRequest{Index: names, IgnoreUnavailable: &yes})
-	if err != nil {
-		return err
+// aliases reads _cat/aliases into book before the index list.
+func (s *session) aliases(ctx context.Context, book *aliasBook) {
+	req := esapi.CatAliasesRequest{H: []string{"alias", "index"}}
+	if s.caps.catJSON {
+		req.Format = "json"
 	}
-	if rep.status != http.StatusOK {
-		return fmt.Errorf("HTTP %d", rep.status)
+	st, err := s.stream(ctx, "GET /_cat/aliases", req, s.budgetLeft()/8, func(r io.Reader) error {
+		return readCatAliases(r, func(a, index string) error {
+			book.pair(a, index, s.env.RankName)
+			return nil
+		})
+	})
+	s.listingNotes("alias", st, err)
+}
+
+// listingNotes notes how an optional listing failed or was cut; statuses
+// in quiet mean the server has no such listing and need no note.
+func (s *session) listingNotes(what string, st streamed, err error, quiet ...int) {
+	switch {
+	case err != nil:
+		s.note("not read: %v", err)
+	case st.status != http.StatusOK && !containsInt(quiet, st.status):
+		s.note("not read: the %s list: HTTP %d", what, st.status)
+	case st.cut:
+		s.note("the %s list was cut at %d bytes, its share of the target's byte budget", what, st.bytes)
 	}
-	m, err := parseMappings(rep.body, s.env.Limits.MaxFields, s.env.Limits.MaxDepth)
-	if err != nil {
-		return err
+}
+
+func containsInt(list []int, v int) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
 	}
-	for k, v := range m {
-		out[k] = v
-	}
-	return nil
+	return false
 }
 
 // container renders a unit with the fields of its representative.
-func (s *session) container(u *unit, mappings map[string]indexMapping, aliases map[string][]string) scanner.Container {
+func (s *session) container(u *unit, mappings map[string]indexMapping) scanner.Container {
 	c := u.container()
 	rep := u.representative()
 	if m, ok := mappings[rep]; ok {
 		c.Fields = m.Fields
 		s.skip("over-max-fields", m.Truncated)
-		if len(u.members) > 1 {
+		if u.members > 1 {
 			setAttr(c.Attrs, "mapping_from", rep)
 		}
 		setAttr(c.Attrs, "mapping_types", strings.Join(m.Types, ","))
 		setAttr(c.Attrs, "dynamic", m.Dynamic)
 	}
-	var names []string
-	for _, m := range u.members {
-		for _, a := range aliases[m.Name] {
-			if !contains(names, a) {
-				names = append(names, a)
-			}
-		}
-	}
+	names := append([]string(nil), u.aliases...)
 	sort.Strings(names)
 	setAttr(c.Attrs, "aliases", strings.Join(names, ","))
 	if len(c.Attrs) == 0 {
@@ -266,3 +225,5 @@ func (s *session) container(u *unit, mappings map[string]indexMapping, aliases m
 	}
 	return c
 }
+
+func itoa(n int) string { return strconv.Itoa(n) }

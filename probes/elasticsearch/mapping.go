@@ -1,64 +1,28 @@
 package elasticsearch
 
 import (
-	"encoding/json"
 	"fmt"
-	"sort"
+	"io"
+	"slices"
 	"strings"
 
 	"github.com/spillcheck/spillcheck/scanner"
 )
 
-// property is one entry of a mapping's "properties" (or "runtime"). Only
-// names and types are read; stored scripts and defaults are ignored.
-type property struct {
-	Type       string              `json:"type"`
-	Properties map[string]property `json:"properties"`
-	Fields     map[string]property `json:"fields"`
-	Enabled    *bool               `json:"enabled"`
-	Path       string              `json:"path"` // the target of a field alias
-}
-
-// typeMapping is one mapping body: the root object of 7.x+ mappings, or
-// the body under one type name in 1.x-6.x.
-type typeMapping struct {
-	Properties map[string]property `json:"properties"`
-	Runtime    map[string]property `json:"runtime"`
-	Dynamic    any                 `json:"dynamic"`
-	Enabled    *bool               `json:"enabled"`
-}
+// maxMultiFields bounds the multi-field names a field's note lists.
+const maxMultiFields = 16
 
 // indexMapping is what the probe learned from one index's mapping.
 type indexMapping struct {
 	Fields    []scanner.FieldSample
 	Types     []string // 1.x-6.x mapping type names
-	Dynamic   string   // "false", "strict" or "" (the default, true)
+	Dynamic   string   // "false", "strict", "runtime" or "" (the default, true)
 	Truncated int      // fields left out over MaxFields
 }
 
-// parseMappings reads GET /<indices>/_mapping: a map from index name to
-// {"mappings": ...}, where mappings is a typeless body (7.x+) or a map from
-// type name to body (1.x-6.x).
-func parseMappings(body []byte, maxFields, maxDepth int) (map[string]indexMapping, error) {
-	var raw map[string]struct {
-		Mappings json.RawMessage `json:"mappings"`
-	}
-	if err := json.Unmarshal(body, &raw); err != nil {
-		return nil, fmt.Errorf("mapping answer: %w", err)
-	}
-	out := make(map[string]indexMapping, len(raw))
-	for index, v := range raw {
-		bodies, types, err := mappingBodies(v.Mappings)
-		if err != nil {
-			return nil, fmt.Errorf("mapping of %s: %w", index, err)
-		}
-		out[index] = flattenMapping(bodies, types, maxFields, maxDepth)
-	}
-	return out, nil
-}
-
 // typelessKeys are the keys a typeless (7.x+) mapping may have at its root.
-// Any other key, "_doc" included, is a 1.x-6.x mapping type.
+// Any other key whose value is an object, "_doc" included, is a 1.x-6.x
+// mapping type.
 var typelessKeys = map[string]bool{
 	"properties": true, "runtime": true, "dynamic": true, "enabled": true,
 	"dynamic_templates": true, "date_detection": true, "numeric_detection": true,
@@ -67,142 +31,123 @@ var typelessKeys = map[string]bool{
 	"_data_stream_timestamp": true,
 }
 
-// mappingBodies tells a typeless mapping from a typed one by its root keys.
-func mappingBodies(m json.RawMessage) ([]typeMapping, []string, error) {
-	if len(m) == 0 || string(m) == "null" {
-		return nil, nil, nil
-	}
-	var keys map[string]json.RawMessage
-	if err := json.Unmarshal(m, &keys); err != nil {
-		return nil, nil, err
-	}
-	typeless := len(keys) == 0
-	for k := range keys {
-		if typelessKeys[k] {
-			typeless = true
+// readMappings streams GET /<indices>/_mapping: an object from index name
+// (only those in want are read) to {"mappings": ...}, where mappings is a typeless body (7.x+) or an
+// object from type name to body (1.x-6.x). Only names, types and the
+// settings that say how fields appear are read; everything else is skipped
+// as it streams by, so memory is bounded by maxFields per index whatever
+// the answer's size.
+func readMappings(r io.Reader, want []string, maxFields, maxDepth int) (map[string]indexMapping, error) {
+	j := newJSONReader(r)
+	out := map[string]indexMapping{}
+	err := eachMember(j, func(index []byte) error {
+		if !contains(want, string(index)) {
+			return j.skip() // not asked for: a hostile answer cannot grow out
 		}
-	}
-	if typeless {
-		var tm typeMapping
-		err := json.Unmarshal(m, &tm)
-		return []typeMapping{tm}, nil, err
-	}
-	names := make([]string, 0, len(keys))
-	for k := range keys {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	bodies := make([]typeMapping, 0, len(names))
-	for _, n := range names {
-		var tm typeMapping
-		if err := json.Unmarshal(keys[n], &tm); err != nil {
-			return nil, nil, fmt.Errorf("type %s: %w", n, err)
+		name := string(index)
+		m := &mappingReader{j: j, maxFields: maxFields, maxDepth: maxDepth, seen: map[string]bool{}}
+		if err := eachMember(j, func(k []byte) error {
+			if string(k) != "mappings" {
+				return j.skip()
+			}
+			return m.mappings()
+		}); err != nil {
+			return fmt.Errorf("mapping of %s: %w", name, err)
 		}
-		bodies = append(bodies, tm)
+		slices.SortFunc(m.im.Fields, func(a, b scanner.FieldSample) int { return strings.Compare(a.Path, b.Path) })
+		slices.Sort(m.im.Types)
+		out[name] = m.im
+		return nil
+	})
+	if err == nil {
+		err = j.end()
 	}
-	return bodies, names, nil
+	if err != nil {
+		return nil, fmt.Errorf("mapping answer: %w", err)
+	}
+	return out, nil
 }
 
-// flattenMapping turns properties into dotted paths, sorted, each once.
-func flattenMapping(bodies []typeMapping, types []string, maxFields, maxDepth int) indexMapping {
-	f := flattener{seen: map[string]bool{}, maxFields: maxFields, maxDepth: maxDepth}
-	im := indexMapping{Types: types}
-	for _, b := range bodies {
-		if d := dynamicOf(b.Dynamic); d != "" {
-			im.Dynamic = d
-		}
-		f.walk("", b.Properties, 1)
-		for _, name := range sortedKeys(b.Runtime) {
-			f.add(scanner.FieldSample{Path: name, Source: scanner.SourceMapping, Type: b.Runtime[name].Type, Note: "runtime"})
-		}
-	}
-	sort.Slice(f.out, func(i, j int) bool { return f.out[i].Path < f.out[j].Path })
-	im.Fields, im.Truncated = f.out, f.dropped
-	return im
-}
-
-func dynamicOf(v any) string {
-	switch x := v.(type) {
-	case bool:
-		if !x {
-			return "false"
-		}
-	case string:
-		if x == "false" || x == "strict" || x == "runtime" {
-			return x
-		}
-	}
-	return ""
-}
-
-type flattener struct {
-	out       []scanner.FieldSample
-	seen      map[string]bool
-	dropped   int
+// mappingReader flattens one index's mapping into dotted field paths.
+type mappingReader struct {
+	j         *jsonReader
+	im        indexMapping
+	seen      map[string]bool // paths kept, so a path from two types counts once
 	maxFields int
 	maxDepth  int
 }
 
-func (f *flattener) add(s scanner.FieldSample) {
-	if f.seen[s.Path] {
-		return
-	}
-	f.seen[s.Path] = true
-	if len(f.out) >= f.maxFields {
-		f.dropped++
-		return
-	}
-	f.out = append(f.out, s)
-}
-
-// walk records leaves, nested objects and empty or disabled objects; plain
-// objects with properties are recorded only through their leaves.
-func (f *flattener) walk(prefix string, props map[string]property, depth int) {
-	for _, name := range sortedKeys(props) {
-		p := props[name]
-		path := prefix + name
-		typ := p.Type
-		if typ == "" && p.Properties != nil {
-			typ = "object"
+// mappings reads the value of "mappings": null, a typeless body, or types.
+func (m *mappingReader) mappings() error {
+	if k, err := m.j.kind(); err != nil || k != jsonObject {
+		if err == nil {
+			err = m.j.skip()
 		}
-		s := scanner.FieldSample{Path: path, Source: scanner.SourceMapping, Type: typ}
-		switch {
-		case len(p.Properties) > 0 && depth >= f.maxDepth:
-			s.Note = "deeper fields not listed"
-			f.add(s)
-		case len(p.Properties) > 0:
-			if typ == "nested" {
-				f.add(s)
+		return err
+	}
+	return eachMember(m.j, func(k []byte) error {
+		if typelessKeys[string(k)] {
+			return m.bodyKey(string(k))
+		}
+		if kind, err := m.j.kind(); err != nil || kind != jsonObject {
+			if err == nil {
+				err = m.j.skip()
 			}
-			f.walk(path+".", p.Properties, depth+1)
-		default:
-			s.Note = leafNote(p)
-			f.add(s)
+			return err
 		}
-	}
+		m.im.Types = append(m.im.Types, string(k))
+		return eachMember(m.j, func(k []byte) error { return m.bodyKey(string(k)) })
+	})
 }
 
-// leafNote says what a leaf's mapping adds: its multi-fields (recorded
-// once, on the parent), a disabled object, or an alias target.
-func leafNote(p property) string {
-	var notes []string
-	if len(p.Fields) > 0 {
-		notes = append(notes, "fields: "+strings.Join(sortedKeys(p.Fields), ", "))
+// bodyKey reads one key of a mapping body.
+func (m *mappingReader) bodyKey(k string) error {
+	switch k {
+	case "properties":
+		return m.properties("", 1)
+	case "runtime":
+		return m.runtime()
+	case "dynamic":
+		v, ok, err := m.j.scalar()
+		if d := dynamicOf(string(v)); ok && d != "" {
+			m.im.Dynamic = d
+		}
+		return err
 	}
-	if p.Enabled != nil && !*p.Enabled {
-		notes = append(notes, "enabled: false")
-	}
-	if p.Type == "alias" && p.Path != "" {
-		notes = append(notes, "alias of "+p.Path)
-	}
-	return strings.Join(notes, "; ")
+	return m.j.skip()
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+func dynamicOf(v string) string {
+	switch v {
+	case "false", "strict", "runtime":
+		return v
 	}
-	sort.Strings(keys)
-	return keys
+	return ""
+}
+
+func (m *mappingReader) add(s scanner.FieldSample) {
+	if m.seen[s.Path] {
+		return
+	}
+	if len(m.im.Fields) >= m.maxFields {
+		m.im.Truncated++
+		return
+	}
+	m.seen[s.Path] = true
+	m.im.Fields = append(m.im.Fields, s)
+}
+
+// runtime reads runtime fields: names and types.
+func (m *mappingReader) runtime() error {
+	return eachMember(m.j, func(name []byte) error {
+		s := scanner.FieldSample{Path: string(name), Source: scanner.SourceMapping, Note: "runtime"}
+		err := eachMember(m.j, func(k []byte) error {
+			if string(k) != "type" {
+				return m.j.skip()
+			}
+			return m.text(&s.Type)
+		})
+		m.add(s)
+		return err
+	})
 }

@@ -1,11 +1,18 @@
 package elasticsearch
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 
 	"github.com/spillcheck/spillcheck/scanner"
 )
+
+// parseMappings reads a mapping answer, keeping the indices it names that
+// a probe would have asked for (here: "i" and the fixtures' indices).
+func parseMappings(body []byte, maxFields, maxDepth int) (map[string]indexMapping, error) {
+	return readMappings(bytes.NewReader(body), []string{"i", "nba", "twitter", "my-index-000001"}, maxFields, maxDepth)
+}
 
 // fieldList renders fields as "path:type[:note]" for comparison.
 func fieldList(fs []scanner.FieldSample) string {

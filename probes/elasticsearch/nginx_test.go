@@ -13,20 +13,13 @@ import (
 	"github.com/spillcheck/spillcheck/scanner/scantest"
 )
 
-const (
-	nginxEnv        = "SPILLCHECK_OPENSEARCH_NGINX_URL"
-	nginxDefault    = "https://127.0.0.1:9243"
-	nginxLogEnv     = "SPILLCHECK_OPENSEARCH_NGINX_LOG"
-	nginxLogDefault = "/tmp/spillcheck-opensearch/nginx/access.log"
-)
-
-// nginxLog returns the access log of the nginx in front of OpenSearch and
+// nginxLog returns the access log of the nginx in front of the node and
 // its current size, so a test reads only its own lines.
-func nginxLog(t *testing.T) (string, int64) {
+func nginxLog(t *testing.T, n searchNode) (string, int64) {
 	t.Helper()
-	path := os.Getenv(nginxLogEnv)
+	path := os.Getenv(n.env + "_NGINX_LOG")
 	if path == "" {
-		path = nginxLogDefault
+		path = "/tmp/spillcheck-opensearch/" + n.nginxDir + "/access.log"
 	}
 	st, err := os.Stat(path)
 	if err != nil {
@@ -69,11 +62,15 @@ func readLogSince(t *testing.T, path string, offset int64) []string {
 	return lines
 }
 
-// TestNginxBasicAuth probes OpenSearch behind nginx with TLS and basic
+// TestNginxBasicAuth probes each node behind nginx with TLS and basic
 // auth: plain HTTP first (nginx answers 400), then HTTPS (401).
 func TestNginxBasicAuth(t *testing.T) {
-	target := targetOf(t, requireURL(t, nginxEnv, nginxDefault))
-	logPath, offset := nginxLog(t)
+	eachNode(t, testNginxBasicAuth)
+}
+
+func testNginxBasicAuth(t *testing.T, n searchNode) {
+	target := n.url(t, "_NGINX_URL", "https", 43)
+	logPath, offset := nginxLog(t, n)
 
 	res, rec, err := runProbe(t, target, scanner.Limits{}, 10*time.Second)
 	if err != nil {
@@ -82,7 +79,7 @@ func TestNginxBasicAuth(t *testing.T) {
 	if res.Status != scanner.StatusAuthRequired || res.Auth != "Basic" {
 		t.Fatalf("status %s auth %q, want auth-required Basic", res.Status, res.Auth)
 	}
-	if res.Product != "" || res.Facts["auth_realm"] != "OpenSearch" {
+	if res.Product != "" || res.Facts["auth_realm"] != n.realm {
 		t.Errorf("product %q realm %q: a realm an operator typed is no product evidence", res.Product, res.Facts["auth_realm"])
 	}
 	if len(res.Containers) != 0 || res.Version != "" {
@@ -120,7 +117,11 @@ func TestNginxBasicAuth(t *testing.T) {
 // TestNginxTLSFirst starts with TLS when the target asks for it: one
 // connection, no plain-HTTP attempt.
 func TestNginxTLSFirst(t *testing.T) {
-	target := targetOf(t, requireURL(t, nginxEnv, nginxDefault))
+	eachNode(t, testNginxTLSFirst)
+}
+
+func testNginxTLSFirst(t *testing.T, n searchNode) {
+	target := n.url(t, "_NGINX_URL", "https", 43)
 	target.TLS = true
 	res, rec, err := runProbe(t, target, scanner.Limits{}, 10*time.Second)
 	if err != nil || res.Status != scanner.StatusAuthRequired || res.TLS == nil {
@@ -138,26 +139,40 @@ func TestNginxTLSFirst(t *testing.T) {
 // TestNginxPartiallyOpen: the real cluster's GET / answers, its index list
 // is refused with 403: partially-open, with the cluster's facts.
 func TestNginxPartiallyOpen(t *testing.T) {
-	target := targetOf(t, requireURL(t, "SPILLCHECK_OPENSEARCH_PARTIAL_URL", "http://127.0.0.1:9244"))
+	eachNode(t, testNginxPartiallyOpen)
+}
+
+func testNginxPartiallyOpen(t *testing.T, n searchNode) {
+	target := n.url(t, "_PARTIAL_URL", "http", 44)
 	res, rec, err := runProbe(t, target, scanner.Limits{}, 10*time.Second)
-	if err != nil || res.Status != scanner.StatusPartial || res.Product != ProductOpenSearch || res.Facts["cluster_name"] != "spillcheck-test" {
+	if err != nil || res.Status != scanner.StatusPartial || res.Product != n.product || res.Facts["cluster_name"] != n.cluster {
 		t.Fatalf("status %s product %s facts %v err %v", res.Status, res.Product, res.Facts, err)
 	}
 	if len(res.Containers) != 0 || !strings.Contains(strings.Join(res.Notes, ";"), "HTTP 403") {
 		t.Errorf("containers %d notes %q", len(res.Containers), res.Notes)
 	}
-	if n := len(rec.requests(t)); n != 2 {
-		t.Errorf("%d requests, want GET / and one index list", n)
+	// The listings go out once each, data streams and aliases first (the
+	// index list is streamed into them); every one is refused.
+	var got []string
+	for _, r := range rec.requests(t) {
+		got = append(got, r.URL.Path)
+	}
+	if strings.Join(got, " ") != "/ /_data_stream /_cat/aliases /_cat/indices" {
+		t.Errorf("requests %q, want GET / and the three listings", got)
 	}
 }
 
 // TestNginxOpenOverTLS: the seeded cluster behind TLS without auth is open,
 // found after one plain-HTTP attempt, with the same inventory and no canary.
 func TestNginxOpenOverTLS(t *testing.T) {
-	seededOpenSearch(t)
-	target := targetOf(t, requireURL(t, "SPILLCHECK_OPENSEARCH_TLS_URL", "https://127.0.0.1:9245"))
+	eachNode(t, testNginxOpenOverTLS)
+}
+
+func testNginxOpenOverTLS(t *testing.T, n searchNode) {
+	n.seeded(t)
+	target := n.url(t, "_TLS_URL", "https", 45)
 	res, rec, err := runProbe(t, target, scanner.Limits{}, 10*time.Second)
-	if err != nil || res.Status != scanner.StatusOpen || res.Product != ProductOpenSearch || res.TLS == nil || !res.TLS.SelfSigned {
+	if err != nil || res.Status != scanner.StatusOpen || res.Product != n.product || res.TLS == nil || !res.TLS.SelfSigned {
 		t.Fatalf("status %s product %s TLS %+v err %v", res.Status, res.Product, res.TLS, err)
 	}
 	if c := findContainer(res, "index-pattern", "messages-*"); c == nil || findField(c, "sender.phone") == nil {

@@ -90,10 +90,16 @@ var seedIndexNames = []string{"messages-2024.03.*", "call-records", "shop-orders
 
 // seedCluster (re)creates the test data the way chat, telephony, shop and
 // logging apps would write it, with dynamic mapping where apps rely on it.
-func seedCluster(t testing.TB, base *url.URL) {
+// Without data streams (Elasticsearch 7.17 without x-pack), logs-chat-prod
+// is an ordinary index.
+func seedCluster(t testing.TB, base *url.URL, dataStreams bool) {
 	t.Helper()
 	s := seeder{t: t, base: base, hc: &http.Client{Timeout: 60 * time.Second}}
-	s.call("DELETE", "/_data_stream/logs-chat-prod", nil, 404)
+	if dataStreams {
+		s.call("DELETE", "/_data_stream/logs-chat-prod", nil, 404)
+	} else {
+		s.call("DELETE", "/logs-chat-prod?ignore_unavailable=true", nil, 404)
+	}
 	for _, n := range seedIndexNames {
 		s.call("DELETE", "/"+n+"?ignore_unavailable=true&expand_wildcards=all", nil, 404)
 	}
@@ -104,10 +110,14 @@ func seedCluster(t testing.TB, base *url.URL) {
 			"mappings": map[string]any{"properties": map[string]any{"location": map[string]any{"type": "geo_point"}}},
 		},
 	})
-	s.call("PUT", "/_index_template/logs-chat", map[string]any{
-		"index_patterns": []string{"logs-chat-*"}, "data_stream": map[string]any{}, "priority": 200,
+	logsTemplate := map[string]any{
+		"index_patterns": []string{"logs-chat-*"}, "priority": 200,
 		"template": map[string]any{"settings": map[string]any{"number_of_shards": 1, "number_of_replicas": 0}},
-	})
+	}
+	if dataStreams {
+		logsTemplate["data_stream"] = map[string]any{}
+	}
+	s.call("PUT", "/_index_template/logs-chat", logsTemplate)
 	one := map[string]any{"settings": map[string]any{"number_of_shards": 1, "number_of_replicas": 0}}
 	for day := 1; day <= seedMessageDays; day++ {
 		index := fmt.Sprintf("messages-2024.03.%02d", day)

@@ -22,12 +22,15 @@ const maxRedirects = 3
 // transport performs esapi requests against one target over one scheme. It
 // implements esapi.Transport. Every request is checked against allowlist
 // before it is sent, dials only env.DialContext, never follows a redirect to
-// another host, and caps each response body at env.Limits.MaxResponseBytes.
+// another host, and caps each response body at env.Limits.MaxResponseBytes,
+// or, for the catalog listings, at env.Limits.MaxTargetBytes (the session
+// stops reading a listing earlier, at its share of the budget).
 type transport struct {
 	scheme   string
 	addr     string // host:port that is dialled, the target's address
 	host     string // Host header, the name the operator wrote
 	limit    int64
+	listing  int64         // the cap of a listing's body
 	deadline time.Duration // one request, including its body
 	client   *http.Client
 
@@ -53,6 +56,7 @@ func newTransport(t scanner.Target, env *scanner.Env, scheme string, conn net.Co
 		addr:     t.Addr(),
 		host:     net.JoinHostPort(host, strconv.Itoa(t.Port)),
 		limit:    env.Limits.MaxResponseBytes,
+		listing:  env.Limits.MaxTargetBytes,
 		deadline: 3 * env.Timeout,
 		first:    conn,
 	}
@@ -118,12 +122,16 @@ func (t *transport) Perform(req *http.Request) (*http.Response, error) {
 		}
 		t.mu.Unlock()
 	}
-	if resp.ContentLength > t.limit {
+	limit := t.limit
+	if isListing(req.Method, req.URL.Path) {
+		// A listing longer than the budget is read as far as it goes.
+		limit = t.listing
+	} else if resp.ContentLength > limit {
 		resp.Body.Close()
 		cancel()
-		return nil, fmt.Errorf("%w: %s answered %d bytes, the cap is %d", scanner.ErrResponseLimit, req.URL.Path, resp.ContentLength, t.limit)
+		return nil, fmt.Errorf("%w: %s answered %d bytes, the cap is %d", scanner.ErrResponseLimit, req.URL.Path, resp.ContentLength, limit)
 	}
-	resp.Body = &cappedBody{r: resp.Body, left: t.limit, limit: t.limit, path: req.URL.Path, cancel: cancel}
+	resp.Body = &cappedBody{r: resp.Body, left: limit, limit: limit, path: req.URL.Path, cancel: cancel}
 	return resp, nil
 }
 

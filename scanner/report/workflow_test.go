@@ -118,10 +118,7 @@ func TestWorkflowExample(t *testing.T) {
 	var wf workflowFile
 	readYAML(t, filepath.Join(root, "docs", "examples", "github-workflow.yml"), &wf)
 
-	bin := t.TempDir()
-	if out, err := exec.Command("go", "build", "-o", filepath.Join(bin, "spillcheck"), filepath.Join(root, "cmd", "spillcheck")).CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildSpillcheck(t, root)
 	ran := 0
 	for name, job := range wf.Jobs {
 		for _, step := range job.Steps {
@@ -140,23 +137,16 @@ func TestWorkflowExample(t *testing.T) {
 				if b := with["baseline"]; b != "" {
 					writeTestFile(t, filepath.Join(dir, b), `{"version":1,"accept":[{"target":"redis://10.9.9.9:6379","reason":"an old fixture","expires":"2999-01-01"}]}`)
 				}
-				env := append(os.Environ(), "PATH="+bin+":"+os.Getenv("PATH"),
-					"GITHUB_OUTPUT="+filepath.Join(dir, "output"), "GITHUB_STEP_SUMMARY="+filepath.Join(dir, "summary"))
+				inputs := map[string]string{}
 				for in, def := range a.Inputs {
 					v, ok := with[in]
 					if !ok {
 						v = def.Default
 					}
-					env = append(env, "SC_"+strings.ToUpper(strings.ReplaceAll(in, "-", "_"))+"="+v)
+					inputs[in] = v
 				}
-				cmd := exec.Command(bash, "-c", script)
-				cmd.Dir, cmd.Env = dir, env
-				log, err := cmd.CombinedOutput()
-				if err != nil {
-					t.Fatalf("the step failed: %v\n%s", err, log)
-				}
-				outputs, _ := os.ReadFile(filepath.Join(dir, "output"))
-				code := regexp.MustCompile(`(?m)^exit-code=(\d+)$`).FindStringSubmatch(string(outputs))
+				outputs, log := runActionStep(t, bash, script, dir, bin, inputs)
+				code := regexp.MustCompile(`(?m)^exit-code=(\d+)$`).FindStringSubmatch(outputs)
 				if code == nil || (code[1] != "0" && code[1] != "1") {
 					t.Fatalf("spillcheck did not run cleanly: outputs %q\n%s", outputs, log)
 				}
@@ -164,10 +154,10 @@ func TestWorkflowExample(t *testing.T) {
 				if b, err := os.ReadFile(filepath.Join(dir, "spillcheck.sarif")); err != nil || json.Unmarshal(b, &sarif) != nil || sarif["version"] != "2.1.0" {
 					t.Errorf("no SARIF 2.1.0 report (%v)", err)
 				}
-				if !strings.Contains(string(outputs), "sarif=spillcheck.sarif\n") || !strings.Contains(string(outputs), "markdown=spillcheck.md\n") {
+				if !strings.Contains(outputs, "sarif=spillcheck.sarif\n") || !strings.Contains(outputs, "markdown=spillcheck.md\n") {
 					t.Errorf("outputs %q lack the report paths", outputs)
 				}
-				if h := with["html"]; h != "" && !strings.Contains(string(outputs), "html="+h+"\n") {
+				if h := with["html"]; h != "" && !strings.Contains(outputs, "html="+h+"\n") {
 					t.Errorf("outputs %q lack html=%s", outputs, h)
 				}
 				if s, _ := os.ReadFile(filepath.Join(dir, "summary")); !strings.Contains(string(s), "spillcheck") {
@@ -179,6 +169,37 @@ func TestWorkflowExample(t *testing.T) {
 	if ran < 2 {
 		t.Errorf("the example workflow has %d spillcheck steps, want the score and the scan job", ran)
 	}
+}
+
+// buildSpillcheck builds the command from this checkout into a temporary
+// directory and returns that directory, for PATH.
+func buildSpillcheck(t *testing.T, root string) string {
+	t.Helper()
+	bin := t.TempDir()
+	if out, err := exec.Command("go", "build", "-o", filepath.Join(bin, "spillcheck"), filepath.Join(root, "cmd", "spillcheck")).CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// runActionStep runs the action's "Run spillcheck" script in dir with the
+// spillcheck in bin and the given inputs (as SC_* variables), and returns
+// what the step wrote to GITHUB_OUTPUT and its log.
+func runActionStep(t *testing.T, bash, script, dir, bin string, inputs map[string]string) (outputs, log string) {
+	t.Helper()
+	env := append(os.Environ(), "PATH="+bin+":"+os.Getenv("PATH"),
+		"GITHUB_OUTPUT="+filepath.Join(dir, "output"), "GITHUB_STEP_SUMMARY="+filepath.Join(dir, "summary"))
+	for in, v := range inputs {
+		env = append(env, "SC_"+strings.ToUpper(strings.ReplaceAll(in, "-", "_"))+"="+v)
+	}
+	cmd := exec.Command(bash, "-c", script)
+	cmd.Dir, cmd.Env = dir, env
+	b, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("the step failed: %v\n%s", err, b)
+	}
+	o, _ := os.ReadFile(filepath.Join(dir, "output"))
+	return string(o), string(b)
 }
 
 func writeTestFile(t *testing.T, path, body string) {
@@ -238,27 +259,16 @@ func TestActionScoreInventory(t *testing.T) {
 	root := moduleRoot(t)
 	var a actionFile
 	script := stepScript(t, readYAML(t, filepath.Join(root, "action.yml"), &a), "run")
-	bin := t.TempDir()
-	if out, err := exec.Command("go", "build", "-o", filepath.Join(bin, "spillcheck"), filepath.Join(root, "cmd", "spillcheck")).CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildSpillcheck(t, root)
 	for _, tc := range []struct {
 		scope, wantCode, wantLog string
 	}{{"", "1", "chat-template.json"}, {"10.0.0.0/8", "2", "::error::the scope input applies to scan only"}} {
 		dir := t.TempDir()
 		stageScore(t, root, dir, map[string]string{"inventory": "schemas/chat-template.json\nschemas/crm.json"})
-		env := append(os.Environ(), "PATH="+bin+":"+os.Getenv("PATH"),
-			"GITHUB_OUTPUT="+filepath.Join(dir, "output"), "GITHUB_STEP_SUMMARY="+filepath.Join(dir, "summary"),
-			"SC_COMMAND=score", "SC_TARGETS=", "SC_INVENTORY=schemas/chat-template.json\n  schemas/crm.json\n", "SC_SCOPE="+tc.scope,
-			"SC_FAIL_ON=high", "SC_BASELINE=", "SC_ARGS=", "SC_SARIF=spillcheck.sarif", "SC_MARKDOWN=spillcheck.md", "SC_HTML=")
-		cmd := exec.Command(bash, "-c", script)
-		cmd.Dir, cmd.Env = dir, env
-		log, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("the step failed: %v\n%s", err, log)
-		}
-		outputs, _ := os.ReadFile(filepath.Join(dir, "output"))
-		if !strings.HasPrefix(string(outputs), "exit-code="+tc.wantCode+"\n") || !strings.Contains(string(log), tc.wantLog) {
+		outputs, log := runActionStep(t, bash, script, dir, bin, map[string]string{
+			"command": "score", "targets": "", "inventory": "schemas/chat-template.json\n  schemas/crm.json\n", "scope": tc.scope,
+			"fail-on": "high", "baseline": "", "args": "", "sarif": "spillcheck.sarif", "markdown": "spillcheck.md", "html": ""})
+		if !strings.HasPrefix(outputs, "exit-code="+tc.wantCode+"\n") || !strings.Contains(log, tc.wantLog) {
 			t.Errorf("scope %q: outputs %q, log:\n%s", tc.scope, outputs, log)
 		}
 	}
