@@ -13,14 +13,19 @@ const corpusDir = "../testdata/corpus"
 
 // TestCorpusFiles checks every corpus file's keys and labels: store,
 // container, fields or keys, project, database, language, the labels with
-// the definition's category ids and a reason, and a source with a commit
-// or a URL.
+// the definition's category ids and a reason, and a source. A source that
+// cites no commit or URL is logged as a warning (make eval lists it in the
+// corpus index).
 func TestCorpusFiles(t *testing.T) {
 	entries, probs, err := corpus.Load(corpusDir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range probs {
+		if p.Warning {
+			t.Logf("%s", p)
+			continue
+		}
 		t.Errorf("%s", p)
 	}
 	if len(entries) < 100 {

@@ -50,12 +50,20 @@ type Labels struct {
 // Positive reports the messaging-PII label.
 func (e *Entry) Positive() bool { return e.Labels.Messaging != nil && *e.Labels.Messaging == 1 }
 
-// Problem is something wrong with one corpus file.
+// Problem is something wrong with one corpus file. A warning (a source
+// that cites no commit or URL) leaves the file usable and checkable; any
+// other problem is an error the key test fails on.
 type Problem struct {
 	File, Text string
+	Warning    bool
 }
 
-func (p Problem) String() string { return p.File + ": " + p.Text }
+func (p Problem) String() string {
+	if p.Warning {
+		return p.File + ": warning: " + p.Text
+	}
+	return p.File + ": " + p.Text
+}
 
 var (
 	commitRe = regexp.MustCompile(`@[0-9a-f]{40}\b`)
@@ -99,7 +107,7 @@ func Load(root string) ([]*Entry, []Problem, error) {
 func read(path, name string) (*Entry, []Problem) {
 	var probs []Problem
 	bad := func(format string, args ...any) {
-		probs = append(probs, Problem{name + ".json", fmt.Sprintf(format, args...)})
+		probs = append(probs, Problem{File: name + ".json", Text: fmt.Sprintf(format, args...)})
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -161,7 +169,7 @@ func read(path, name string) (*Entry, []Problem) {
 	if e.Source == "" {
 		bad("no source")
 	} else if !commitRe.MatchString(e.Source) && !strings.Contains(e.Source, "http") {
-		bad("source cites neither a commit (@<40 hex>) nor a documentation URL")
+		probs = append(probs, Problem{name + ".json", "source cites neither a commit (@ and 40 hex digits) nor a documentation URL", true})
 	}
 	if e.Read == nil {
 		bad("no source_read_this_session")
