@@ -169,6 +169,8 @@ func compile(rules []Rule, origin map[string]string) (*Engine, error) {
 	}
 	e.field = newMatcher(fieldRules)
 	e.container = newMatcher(contRules)
+	e.field.comp = newCompounds(e.rules)
+	e.container.comp = e.field.comp
 	e.pool.New = func() any { return new(scratch) }
 	for _, r := range e.rules {
 		if err := e.checkExamples(r.Rule); err != nil {

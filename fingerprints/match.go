@@ -20,6 +20,7 @@ type compiledRule struct {
 type matcher struct {
 	rules []compiledRule
 	first map[string][]termRef
+	comp  *compounds
 }
 
 func newMatcher(rules []compiledRule) *matcher {
@@ -45,7 +46,9 @@ type hit struct {
 
 // match appends to hits each rule that matches path, at most once per rule.
 func (m *matcher) match(t *tokenizer, path string, hits []hit) []hit {
+	t.comp = m.comp
 	n := t.split(path)
+	t.comp = nil
 	if n == 0 {
 		return hits
 	}

@@ -20,11 +20,12 @@ import (
 // with accents) form words too, lower-cased, broken off from ASCII letters;
 // each Chinese, Japanese or Korean character is a word of its own.
 type tokenizer struct {
-	buf    []byte   // lower-cased bytes of all words, back to back
-	ends   []int    // end offset of each word in buf
-	segs   []int    // segment index of each word
-	joined [][2]int // per segment: [first word, word count]
-	whole  []byte   // scratch for a segment's words joined without separators
+	buf    []byte     // lower-cased bytes of all words, back to back
+	ends   []int      // end offset of each word in buf
+	segs   []int      // segment index of each word
+	joined [][2]int   // per segment: [first word, word count]
+	whole  []byte     // scratch for a segment's words joined without separators
+	comp   *compounds // splits words written together; nil splits none
 }
 
 func isSegSep(c byte) bool {
@@ -41,12 +42,24 @@ func (t *tokenizer) split(path string) int {
 	t.buf, t.ends, t.segs, t.joined = t.buf[:0], t.ends[:0], t.segs[:0], t.joined[:0]
 	seg, segStart := 0, 0
 	inWord, wide := false, false // wide: the open word holds non-ASCII letters
+	lowerRune := false           // the last letter of a wide word was lower-case
 	closeWord := func() {
-		if inWord {
-			t.ends = append(t.ends, len(t.buf))
-			t.segs = append(t.segs, seg)
-			inWord = false
+		if !inWord {
+			return
 		}
+		if t.comp != nil && !wide {
+			start := 0
+			if len(t.ends) > 0 {
+				start = t.ends[len(t.ends)-1]
+			}
+			for _, c := range t.comp.cuts(t.buf[start:]) {
+				t.ends = append(t.ends, start+c)
+				t.segs = append(t.segs, seg)
+			}
+		}
+		t.ends = append(t.ends, len(t.buf))
+		t.segs = append(t.segs, seg)
+		inWord = false
 	}
 	closeSeg := func() {
 		closeWord()
@@ -80,11 +93,13 @@ func (t *tokenizer) split(path string) int {
 				inWord = true
 				closeWord()
 			case unicode.IsLetter(r) || unicode.IsMark(r) || unicode.IsDigit(r):
-				if inWord && !wide {
+				// A new word starts after an ASCII one, and at a hump:
+				// "ТекстСообщения" is "текст сообщения".
+				if inWord && (!wide || lowerRune && unicode.IsUpper(r)) {
 					closeWord()
 				}
 				t.buf = utf8.AppendRune(t.buf, unicode.ToLower(r))
-				inWord, wide = true, true
+				inWord, wide, lowerRune = true, true, unicode.IsLower(r)
 			default:
 				closeWord()
 			}

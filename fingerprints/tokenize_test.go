@@ -71,3 +71,28 @@ func FuzzTokenize(f *testing.F) {
 		}
 	})
 }
+
+// TestCompounds: words written together split into vocabulary words, and
+// only then.
+func TestCompounds(t *testing.T) {
+	e, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		rule, name string
+		want       bool
+	}{
+		{"child", "ertongxingming", true},          // ertong + xingming
+		{"chat-room-container", "chatrooms", true}, // chat + rooms
+		{"push-token", "pushdevicetoken", true},    // push + device token
+		{"device-container", "zerver_pushdevicetoken", true},
+		{"geolocation", "allocation", false}, // no split into al + location
+		{"phone", "microphones", false},
+		{"message-body", "description", false},
+	} {
+		if got := e.RuleMatches(tc.rule, tc.name); got != tc.want {
+			t.Errorf("rule %s on %q: %v, want %v (words %q)", tc.rule, tc.name, got, tc.want, Tokenize(tc.name))
+		}
+	}
+}

@@ -1,0 +1,118 @@
+package fingerprints
+
+import (
+	"strings"
+	"sync"
+)
+
+// compounds splits words written without separators ("chatrooms",
+// "ertongxingming", "pushdevicetoken") into the rule vocabulary's words,
+// so that "chat rooms", "ertong xingming" and "push device token" match. A
+// word is split only when it is lower-case ASCII, at least minCompound
+// letters long, not itself a vocabulary word, and covered entirely by
+// vocabulary words of three letters or more (or the two-letter words of
+// shortWords), in as few pieces as possible. Splits are cached: scans see
+// the same names again and again.
+type compounds struct {
+	known map[string]struct{} // words a piece may be
+	mu    sync.RWMutex
+	cache map[string][]int // word -> cut offsets; nil: no split
+}
+
+const (
+	minCompound   = 7
+	maxCompound   = 32
+	maxCacheWords = 1 << 16
+)
+
+// shortWords are the two-letter pieces a compound may hold.
+var shortWords = []string{"id", "at", "by", "to", "of", "on", "no", "nr", "in"}
+
+// fillerWords are words names join to vocabulary words without being
+// vocabulary themselves ("useridlist", "createtime").
+var fillerWords = strings.Fields(`user users name names time date type types list info data detail details record records
+	create created update updated delete deleted insert send sent get set add new old last first all my own other
+	status state flag code key value main sub app web api sys log item items group groups table`)
+
+func newCompounds(rules []compiledRule) *compounds {
+	c := &compounds{known: map[string]struct{}{}, cache: map[string][]int{}}
+	add := func(w string) {
+		for i := 0; i < len(w); i++ {
+			if !isLower(w[i]) {
+				return
+			}
+		}
+		c.known[w] = struct{}{}
+	}
+	for _, r := range rules {
+		for _, term := range r.Terms {
+			for _, w := range strings.Fields(term) {
+				if len(w) >= 3 {
+					add(w)
+				}
+			}
+		}
+	}
+	for _, w := range fillerWords {
+		add(w)
+	}
+	for _, w := range shortWords {
+		add(w)
+	}
+	return c
+}
+
+// cuts returns the offsets inside w where it splits, or nil.
+func (c *compounds) cuts(w []byte) []int {
+	if len(w) < minCompound || len(w) > maxCompound {
+		return nil
+	}
+	for _, b := range w {
+		if !isLower(b) {
+			return nil
+		}
+	}
+	if _, ok := c.known[string(w)]; ok {
+		return nil
+	}
+	c.mu.RLock()
+	cut, ok := c.cache[string(w)]
+	c.mu.RUnlock()
+	if ok {
+		return cut
+	}
+	cut = c.split(w)
+	c.mu.Lock()
+	if len(c.cache) < maxCacheWords {
+		c.cache[string(w)] = cut
+	}
+	c.mu.Unlock()
+	return cut
+}
+
+// split covers w with the fewest known pieces, by dynamic programming.
+func (c *compounds) split(w []byte) []int {
+	const inf = 127
+	var best, prev [maxCompound + 1]int8
+	for i := 1; i <= len(w); i++ {
+		best[i] = inf
+		for j := 0; j <= i-2; j++ {
+			if best[j] == inf || best[j]+1 >= best[i] {
+				continue
+			}
+			if _, ok := c.known[string(w[j:i])]; ok {
+				best[i], prev[i] = best[j]+1, int8(j)
+			}
+		}
+	}
+	if best[len(w)] == inf || best[len(w)] < 2 {
+		return nil
+	}
+	n := int(best[len(w)])
+	cut := make([]int, n-1)
+	for i, k := len(w), n-2; k >= 0; k-- {
+		i = int(prev[i])
+		cut[k] = i
+	}
+	return cut
+}
