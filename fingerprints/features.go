@@ -41,6 +41,8 @@ const (
 	fPeoplePresence
 	fChildBirth
 	fTokenInDeviceName
+	fPresenceUser
+	fKeyNamed
 	fParty
 	fTimestamp
 	fConversation
@@ -77,7 +79,7 @@ const (
 var features = [numFeatures]Feature{
 	fMessages:           {"messages", "message body × a sender or recipient", +1, true},
 	fCallRecords:        {"call_records", "call-record fields × a party (sender, recipient, user id, phone, e-mail) or a time", +1, true},
-	fMembershipContacts: {"membership_contacts", "contact list or room membership × a person (user id, party, phone, e-mail, device)", +1, true},
+	fMembershipContacts: {"membership_contacts", "contact list or room membership × a person (user id, party, phone, e-mail, device) or a users container name", +1, true},
 	fLocation:           {"location", "coordinates or positions × a user, party or device id", +1, true},
 	fChildren:           {"children", "children, minors, guardians, parental consent", +1, true},
 	fPhoneNumbers:       {"phone_numbers", "a virtual number, or a phone number × a messaging or telephony name (own or a sibling's)", +1, true},
@@ -93,6 +95,8 @@ var features = [numFeatures]Feature{
 	fPeoplePresence:     {"people_presence", "a users/profiles container name × presence or messaging settings", +1, false},
 	fChildBirth:         {"child_birth", "children or pupils × a birth date or age", +1, false},
 	fTokenInDeviceName:  {"token_in_device_container", "a token or secret in a container named for devices or push", +1, false},
+	fPresenceUser:       {"presence_user", "presence or messaging settings × a user id", +1, false},
+	fKeyNamed:           {"key_named", "a Redis key pattern named for messages, calls, contacts, locations, devices or children", +1, false},
 	fParty:              {"party", "sender, recipient, user id, phone or e-mail", +1, false},
 	fTimestamp:          {"timestamp", "a time", +1, false},
 	fConversation:       {"conversation", "room, channel, thread ids; delivery and read state", +1, false},
@@ -177,7 +181,7 @@ func (a *assessment) features(x *vector, ctx storeSignal, keyPattern bool, field
 
 	x[fMessages] = s(catMessageBody) * s(catSenderRecipient)
 	x[fCallRecords] = s(catCallRecord) * max(party, s(catTimestamp))
-	x[fMembershipContacts] = max(s(catContactList), s(catMembership)) * who
+	x[fMembershipContacts] = max(s(catContactList), s(catMembership)) * max(who, s(catPeopleContext))
 	x[fLocation] = s(catGeolocation) * max(s(catUserID), s(catSenderRecipient), s(catDeviceID))
 	x[fChildren] = s(catChild)
 	x[fPhoneNumbers] = max(s(catVirtualNumber), s(catPhone)*max(msgName, telName, sib))
@@ -193,6 +197,11 @@ func (a *assessment) features(x *vector, ctx storeSignal, keyPattern bool, field
 	x[fPeoplePresence] = s(catPeopleContext) * s(catPresence)
 	x[fChildBirth] = max(s(catChild), s(catChildContext)) * s(catBirthdate)
 	x[fTokenInDeviceName] = s(catDeviceContext) * s(catAuthSecret)
+	x[fPresenceUser] = s(catPresence) * s(catUserID)
+	x[fKeyNamed] = 0
+	if keyPattern {
+		x[fKeyNamed] = max(msgName, telName, s(catContactContext), s(catLocationContext), s(catDeviceContext), s(catChildContext))
+	}
 	x[fConversationUser] = s(catConversation) * s(catUserID)
 	x[fParty] = party
 	x[fTimestamp] = s(catTimestamp)

@@ -136,6 +136,8 @@ func Fit(rows []Row, trained string) (*fingerprints.Model, error) {
 	for d, at := range fingerprints.CategoryPoints() {
 		spec.Floors = append(spec.Floors, logreg.Floor{At: at, Min: floor + 1e-6, Fix: d})
 	}
+	// No evidence at all stays well below possible messaging PII.
+	spec.Ceilings = append(spec.Ceilings, logreg.Ceiling{At: make([]float64, len(fs)), Max: fingerprints.Logit(float64(fingerprints.PossibleMessaging-10) / 100)})
 	x := make([][]float64, len(rows))
 	y := make([]float64, len(rows))
 	schemas, projects := map[string]bool{}, map[string]bool{}
@@ -157,7 +159,7 @@ func Fit(rows []Row, trained string) (*fingerprints.Model, error) {
 	m := &fingerprints.Model{
 		Version: 1, Trained: trained,
 		Corpus:    fingerprints.CorpusSize{Schemas: len(schemas), Positives: pos, Projects: len(projects), Rows: len(rows)},
-		Method:    fmt.Sprintf("L2-regularized logistic regression (λ=%g), coordinate descent, signs constrained, each category alone at log-odds >= %.2f", L2, floor),
+		Method:    fmt.Sprintf("L2-regularized logistic regression (λ=%g), coordinate descent, signs constrained, each category alone at log-odds >= %.2f, no evidence at most likelihood %d", L2, floor, fingerprints.PossibleMessaging-10),
 		L2:        L2,
 		Intercept: round6(f.Intercept),
 	}

@@ -30,11 +30,20 @@ type Floor struct {
 	Fix int // the feature whose weight closes a remaining deficit
 }
 
+// Ceiling is one linear ceiling on the log-odds: at point At, b + w·At
+// must stay at or below Max. Its point must be 0 at every floor's fix
+// feature.
+type Ceiling struct {
+	At  []float64
+	Max float64
+}
+
 // Spec says how to fit.
 type Spec struct {
 	// Sign per column: +1 keeps the weight >= 0, -1 keeps it <= 0, 0 free.
-	Sign   []int
-	Floors []Floor
+	Sign     []int
+	Floors   []Floor
+	Ceilings []Ceiling
 	// L2 is λ, the ridge penalty on every weight but the intercept.
 	L2 float64
 	// MaxSweeps bounds the passes over the columns (default 20000); Tol
@@ -81,6 +90,16 @@ func (s Spec) Fit(x [][]float64, y, w []float64) (*Fit, error) {
 			}
 		}
 	}
+	for k, c := range s.Ceilings {
+		if len(c.At) != d {
+			return nil, fmt.Errorf("logreg: ceiling %d: want a point of %d values", k, d)
+		}
+		for _, f := range s.Floors {
+			if c.At[f.Fix] != 0 {
+				return nil, fmt.Errorf("logreg: ceiling %d's point is not 0 at a floor's fix feature", k)
+			}
+		}
+	}
 	if w == nil {
 		w = make([]float64, n)
 		for i := range w {
@@ -122,7 +141,15 @@ func (s Spec) Fit(x [][]float64, y, w []float64) (*Fit, error) {
 		}
 	}
 	theta := make([]float64, d+1)
+	// Start below every ceiling: the intercept alone at the lowest one
+	// less 1, every weight 0.
+	for _, c := range s.Ceilings {
+		theta[0] = math.Min(theta[0], c.Max-1)
+	}
 	z := append([]float64(nil), off...)
+	for i := range z {
+		z[i] += theta[0] * cols[0][i]
+	}
 	lo, hi := make([]float64, d+1), make([]float64, d+1)
 	lo[0], hi[0] = math.Inf(-1), math.Inf(1)
 	for j := range d {
@@ -140,6 +167,16 @@ func (s Spec) Fit(x [][]float64, y, w []float64) (*Fit, error) {
 		for j := range d {
 			if isFix[j] == 0 {
 				v -= theta[j+1] * f.At[j]
+			}
+		}
+		return v
+	}
+	// ceilingValue is the log-odds at ceiling c's point now.
+	ceilingValue := func(c Ceiling) float64 {
+		v := theta[0]
+		for j := range d {
+			if isFix[j] == 0 {
+				v += theta[j+1] * c.At[j]
 			}
 		}
 		return v
@@ -194,6 +231,21 @@ func (s Spec) Fit(x [][]float64, y, w []float64) (*Fit, error) {
 					dhi = math.Min(dhi, wf/c)
 				case c < 0:
 					dlo = math.Max(dlo, wf/c)
+				}
+			}
+			for _, c := range s.Ceilings {
+				a := 1.0
+				if t > 0 {
+					a = c.At[t-1]
+				}
+				if a == 0 {
+					continue
+				}
+				room := c.Max - ceilingValue(c)
+				if a > 0 {
+					dhi = math.Min(dhi, room/a)
+				} else {
+					dlo = math.Max(dlo, room/a)
 				}
 			}
 			delta := clip(-g/h, math.Min(0, dlo), math.Max(0, dhi))

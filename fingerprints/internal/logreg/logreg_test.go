@@ -67,3 +67,20 @@ func TestFitConstraints(t *testing.T) {
 		t.Error("a floor whose fix feature is 0 at its point: no error")
 	}
 }
+
+// TestFitCeiling: a ceiling holds even when the data push above it.
+func TestFitCeiling(t *testing.T) {
+	x := [][]float64{{1}, {1}, {1}, {0}, {0}, {1}}
+	y := []float64{1, 1, 1, 1, 1, 1} // everything positive: the fit wants a large intercept
+	c := Ceiling{At: []float64{0}, Max: -1}
+	f, err := Spec{Sign: []int{0}, Ceilings: []Ceiling{c}, L2: 0.1}.Fit(x, y, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Intercept > -1+1e-9 {
+		t.Errorf("intercept %.3f above its ceiling -1", f.Intercept)
+	}
+	if f.Weights[0] <= 0 {
+		t.Errorf("weight %.3f: the feature should carry what the intercept may not", f.Weights[0])
+	}
+}
