@@ -1,6 +1,12 @@
 package corpus
 
-import "testing"
+import (
+	"strings"
+	"testing"
+
+	"github.com/spillcheck/spillcheck/fingerprints"
+	"github.com/spillcheck/spillcheck/scanner"
+)
 
 func pred(project string, positive bool, l int, high bool) Prediction {
 	v := 0
@@ -46,4 +52,34 @@ func TestFoldsGroupProjects(t *testing.T) {
 	if len(seen) < 3 {
 		t.Errorf("8 projects fell into %d folds", len(seen))
 	}
+}
+
+// TestChanges: a schema whose severity moved is listed old -> new; one that
+// stayed is only counted.
+func TestChanges(t *testing.T) {
+	e, err := fingerprints.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	one, zero := 1, 0
+	mk := func(name string, fields ...string) *Entry {
+		return &Entry{Name: name, Project: name, Database: name, Labels: Labels{Messaging: &one, PII: &one},
+			Results: []scanner.Result{{Status: scanner.StatusOpen, Containers: []scanner.Container{{Kind: "index", Name: name, Fields: samples(fields)}}}}}
+	}
+	chat := mk("chat", "sender_id", "recipient_id", "body", "sent_at")
+	logs := mk("logs", "@timestamp", "log.level")
+	logs.Labels.Messaging = &zero
+	bl := &Baseline{Engine: "test", Scores: map[string]BaselineScore{"chat": {"medium", 10}, "logs": {"medium", 5}}}
+	out := Changes(e, []*Entry{chat, logs}, bl)
+	if !strings.Contains(out, "| chat | 1 | medium (10) | high (") || strings.Contains(out, "| logs |") {
+		t.Errorf("changes:\n%s", out)
+	}
+}
+
+func samples(paths []string) []scanner.FieldSample {
+	out := make([]scanner.FieldSample, len(paths))
+	for i, p := range paths {
+		out[i] = scanner.FieldSample{Path: p}
+	}
+	return out
 }

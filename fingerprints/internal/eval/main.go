@@ -1,8 +1,10 @@
 // Command eval cross-validates the model on the labeled corpus by project
-// and writes the figures into docs/scoring.md and the corpus index into
-// testdata/corpus/README.md, each between its markers: `make eval`, or
+// and writes the figures into docs/scoring.md, the corpus index into
+// testdata/corpus/README.md and the severity changes against the previous
+// release's baseline.json into docs/scoring-changes.md, each between its
+// markers: `make eval`, or
 //
-//	go run ./fingerprints/internal/eval [-corpus DIR] [-docs FILE] [-index FILE]
+//	go run ./fingerprints/internal/eval [-corpus DIR] [-docs FILE] [-index FILE] [-baseline FILE] [-changes FILE]
 //
 // It prints the corpus requirements of issue 17 that are not met yet.
 package main
@@ -20,14 +22,16 @@ func main() {
 	dir := flag.String("corpus", "testdata/corpus", "corpus `DIR`")
 	docs := flag.String("docs", "docs/scoring.md", "`FILE` whose eval block to rewrite")
 	index := flag.String("index", "testdata/corpus/README.md", "`FILE` whose index block to rewrite")
+	baseline := flag.String("baseline", "fingerprints/internal/eval/baseline.json", "recorded severities of the previous release (`FILE`)")
+	changes := flag.String("changes", "docs/scoring-changes.md", "`FILE` whose changes block to rewrite")
 	flag.Parse()
-	if err := run(*dir, *docs, *index); err != nil {
+	if err := run(*dir, *docs, *index, *baseline, *changes); err != nil {
 		fmt.Fprintln(os.Stderr, "eval:", err)
 		os.Exit(1)
 	}
 }
 
-func run(dir, docs, index string) error {
+func run(dir, docs, index, baseline, changes string) error {
 	e, err := fingerprints.LoadWithModel(fingerprints.BlankModel())
 	if err != nil {
 		return err
@@ -56,5 +60,16 @@ func run(dir, docs, index string) error {
 	if err := corpus.ReplaceBlock(docs, "eval", ev.Markdown(corpus.TestFloors)); err != nil {
 		return err
 	}
-	return corpus.ReplaceBlock(index, "index", corpus.Index(entries, probs))
+	if err := corpus.ReplaceBlock(index, "index", corpus.Index(entries, probs)); err != nil {
+		return err
+	}
+	shipped, err := fingerprints.Default()
+	if err != nil {
+		return err
+	}
+	bl, err := corpus.ReadBaseline(baseline)
+	if err != nil {
+		return err
+	}
+	return corpus.ReplaceBlock(changes, "changes", corpus.Changes(shipped, entries, bl))
 }
