@@ -54,6 +54,7 @@ const (
 	catDeviceContext
 	catChildContext
 	catNonPIIContext
+	catLogContext
 	catConfigContext
 	catStatsContext
 	catContentContext
@@ -93,7 +94,8 @@ var categories = [numCategories]Category{
 	catLocationContext:  {Name: "location_context", Description: "container named for locations, positions, tracks, check-ins", container: true},
 	catDeviceContext:    {Name: "device_context", Description: "container named for devices, installations, push registrations", container: true},
 	catChildContext:     {Name: "child_context", Description: "container named for children, kids, parental links", container: true},
-	catNonPIIContext:    {Name: "nonpii_context", Description: "container named for logs, metrics, traces, queues, caches (negative weight)", container: true, negative: true},
+	catNonPIIContext:    {Name: "nonpii_context", Description: "container named for metrics, traces, queues, brokers, caches, jobs (negative weight)", container: true, negative: true},
+	catLogContext:       {Name: "log_context", Description: "container named for logs (negative weight, except beside a messaging or telephony name: call_logs)", container: true, negative: true},
 	catConfigContext:    {Name: "config_context", Description: "container named for settings, configuration, templates, migrations (negative weight)", container: true, negative: true},
 	catStatsContext:     {Name: "stats_context", Description: "container named for statistics, counters, analytics, reports (negative weight)", container: true, negative: true},
 	catContentContext:   {Name: "content_context", Description: "container named for published content: articles, blog posts, pages, reviews (negative weight)", container: true, negative: true},

@@ -43,6 +43,7 @@ const (
 	fTokenInDeviceName
 	fPresenceUser
 	fKeyNamed
+	fKeyContact
 	fParty
 	fTimestamp
 	fConversation
@@ -64,6 +65,7 @@ const (
 	fDeviceName
 	fChildName
 	fNonPIIName
+	fLogName
 	fConfigName
 	fStatsName
 	fContentName
@@ -97,6 +99,7 @@ var features = [numFeatures]Feature{
 	fTokenInDeviceName:  {"token_in_device_container", "a token or secret in a container named for devices or push", +1, false},
 	fPresenceUser:       {"presence_user", "presence or messaging settings × a user id", +1, false},
 	fKeyNamed:           {"key_named", "a Redis key pattern named for messages, calls, contacts, locations, devices or children", +1, false},
+	fKeyContact:         {"key_contact", "a Redis key pattern keyed by a phone number or e-mail address (<phone>, <email>)", +1, false},
 	fParty:              {"party", "sender, recipient, user id, phone or e-mail", +1, false},
 	fTimestamp:          {"timestamp", "a time", +1, false},
 	fConversation:       {"conversation", "room, channel, thread ids; delivery and read state", +1, false},
@@ -117,7 +120,8 @@ var features = [numFeatures]Feature{
 	fLocationName:       {"location_name", "container named for locations, tracks, check-ins", +1, false},
 	fDeviceName:         {"device_name", "container named for devices, installations, push", +1, false},
 	fChildName:          {"child_name", "container named for children, kids, parental links", +1, false},
-	fNonPIIName:         {"nonpii_name", "container named for logs, metrics, queues, caches, unless also named for messaging, calls, contacts, locations, devices or children (call_logs is no log)", -1, false},
+	fNonPIIName:         {"nonpii_name", "container named for metrics, traces, queues, brokers, caches, jobs", -1, false},
+	fLogName:            {"log_name", "container named for logs, unless also named for messaging, calls, contacts, locations, devices or children (call_logs is no log)", -1, false},
 	fConfigName:         {"config_name", "container named for settings, configuration, templates", -1, false},
 	fStatsName:          {"stats_name", "container named for statistics, counters, analytics", -1, false},
 	fContentName:        {"content_name", "container named for articles, blog posts, pages, reviews", -1, false},
@@ -198,8 +202,9 @@ func (a *assessment) features(x *vector, ctx storeSignal, keyPattern bool, field
 	x[fChildBirth] = max(s(catChild), s(catChildContext)) * s(catBirthdate)
 	x[fTokenInDeviceName] = s(catDeviceContext) * s(catAuthSecret)
 	x[fPresenceUser] = s(catPresence) * s(catUserID)
-	x[fKeyNamed] = 0
+	x[fKeyNamed], x[fKeyContact] = 0, 0
 	if keyPattern {
+		x[fKeyContact] = max(s(catPhone), s(catEmail))
 		x[fKeyNamed] = max(msgName, telName, s(catContactContext), s(catLocationContext), s(catDeviceContext), s(catChildContext))
 	}
 	x[fConversationUser] = s(catConversation) * s(catUserID)
@@ -222,10 +227,8 @@ func (a *assessment) features(x *vector, ctx storeSignal, keyPattern bool, field
 	}
 	x[fBreadth] = math.Min(1, float64(n)/6)
 	x[fEvidenceCount] = math.Min(1, math.Log2(1+float64(fieldsHit))/5)
-	x[fCounterShare] = 0
-	if fields > 0 {
-		x[fCounterShare] = math.Min(1, float64(a.cats[catCounter].n)/float64(fields))
-	}
+	// A key pattern's own name counts as one of its fields.
+	x[fCounterShare] = math.Min(1, float64(a.cats[catCounter].n)/float64(max(fields, 1)))
 
 	x[fMessagingName] = msgName
 	x[fTelephonyName] = telName
@@ -234,7 +237,8 @@ func (a *assessment) features(x *vector, ctx storeSignal, keyPattern bool, field
 	x[fLocationName] = s(catLocationContext)
 	x[fDeviceName] = s(catDeviceContext)
 	x[fChildName] = s(catChildContext)
-	x[fNonPIIName] = s(catNonPIIContext) * (1 - positiveName)
+	x[fNonPIIName] = s(catNonPIIContext)
+	x[fLogName] = s(catLogContext) * (1 - positiveName)
 	x[fConfigName] = s(catConfigContext)
 	x[fStatsName] = s(catStatsContext)
 	x[fContentName] = s(catContentContext)
