@@ -96,3 +96,25 @@ func TestCompounds(t *testing.T) {
 		}
 	}
 }
+
+// FuzzMatch runs the matchers, compound splitting included, on arbitrary
+// names: no panic, and every hit names a rule.
+func FuzzMatch(f *testing.F) {
+	e, err := Default()
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, s := range []string{"chatrooms", "ertongxingming", "user:<int>:rooms", "ТекстСообщения", "消息内容", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "<phone><phone>"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var tk tokenizer
+		for _, m := range []*matcher{e.field, e.container} {
+			for _, h := range m.match(&tk, s, nil) {
+				if int(h.rule) >= len(m.rules) {
+					t.Fatalf("match(%q): rule index %d out of range", s, h.rule)
+				}
+			}
+		}
+	})
+}
