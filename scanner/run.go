@@ -133,6 +133,7 @@ func (r *Runner) probe(ctx context.Context, j Job) (res *Result) {
 			err = fmt.Errorf("the %s probe returned no status", t.Service)
 		}
 	}
+	recordProtocol(res, err)
 	if err != nil && res.Error == "" {
 		res.Error = err.Error()
 		if errors.Is(tctx.Err(), context.DeadlineExceeded) && ctx.Err() == nil {

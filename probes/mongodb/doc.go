@@ -7,10 +7,17 @@
 // message and refuses anything outside it before a byte reaches the
 // socket):
 //
-//  1. OP_QUERY admin.$cmd {hello: 1}; when refused (before 4.4.2),
-//     OP_QUERY admin.$cmd {isMaster: 1}. A plaintext connection closed at
-//     once is retried with TLS (certificates are recorded, not verified):
-//     the one case of a second connection.
+//  1. OP_QUERY admin.$cmd {hello: 1, comment: "spillcheck read-only
+//     check; ..."}, the comment padded so that the message is 0x0a4d
+//     bytes: its length field reads "M\n\0\0", which a line-oriented
+//     server (Redis, HTTP) answers at once, so that a server of another
+//     protocol is named from its first answer by wire.Identify (a banner,
+//     a TLS record, "-ERR unknown command 'M'", "HTTP/1.1 400") and the
+//     probe stops with a protocol error instead of waiting out its
+//     timeout. When hello is refused (before 4.4.2), OP_QUERY admin.$cmd
+//     {isMaster: 1}. A plaintext connection closed at once, or answered
+//     with a TLS record, is retried with TLS (certificates are recorded,
+//     not verified): the one case of a second connection.
 //  2. From wire version 6 (MongoDB 3.6+) every later command goes over the
 //     same connection through the official driver's operation layer
 //     (operation.Command on a driver.SingleConnectionDeployment): an

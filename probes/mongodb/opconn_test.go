@@ -64,7 +64,7 @@ func TestOneConnectionFerretDB(t *testing.T) {
 		got = append(got, describeCommand(t, m, body))
 	}
 	want := []string{
-		"OP_QUERY admin.$cmd hello:1",
+		"OP_QUERY admin.$cmd hello:1 comment:" + helloCommand().Lookup("comment").StringValue(),
 		"OP_MSG buildInfo:1 $db:admin",
 		"OP_MSG listDatabases:1 nameOnly:false $db:admin",
 		"OP_MSG listCollections:1 cursor:{} $db:chat",
