@@ -58,7 +58,12 @@
 // Status: a bulk reply to INFO server is open; an error reply to a SCAN or
 // SELECT while sampling makes it partially-open; -NOAUTH, or "-ERR operation
 // not permitted" from old servers, is auth-required; -DENIED is protected
-// mode; anything else on the port is a protocol-error with a short reason.
+// mode. The server's first bytes are named by wire.Identify before any
+// reply is parsed: another protocol (an HTTP 400 for the request line
+// "*4", an SSH, SMTP or MySQL banner, a POP3 greeting) ends the probe at
+// once with a protocol-error naming it (scanner.ForeignError, the fact
+// "protocol"), after the first write only; anything else that is not
+// Redis is a protocol-error with a short reason.
 // A port that answers the plaintext INFO with a TLS record or a silent
 // close is retried once over TLS (and a rediss:// target that answers the
 // handshake in plaintext, or not within the timeout, once without), and the

@@ -79,7 +79,7 @@ func connect(ctx context.Context, t scanner.Target, env *scanner.Env, res *scann
 		res.Notes = append(res.Notes, "the plaintext attempt failed; the server answered over TLS")
 	case handshook:
 		// TLS was right, the service behind it is not Redis.
-		return nil, reply{}, explain(err2)
+		return nil, reply{}, fmt.Errorf("over TLS: %w", explain(err2))
 	default:
 		res.TLS = nil
 		return nil, reply{}, explain(err)
@@ -107,7 +107,9 @@ func attempt(ctx context.Context, t scanner.Target, env *scanner.Env, useTLS boo
 	}
 	c = newClient(ctx, conn, env.Limits.MaxResponseBytes)
 	if err = c.firstBatch(env.Limits); err == nil {
-		r, err = c.read()
+		if err = c.identify(); err == nil {
+			r, err = c.read()
+		}
 	}
 	if err != nil {
 		c.close()
