@@ -68,9 +68,12 @@ func (p *Planner) Planned() (int64, bool) { return p.planned.Load(), p.finished.
 
 // Job is one planned target. Err is set when the target cannot be probed
 // (its name did not resolve); the scanner then reports it without dialing.
+// A target with Identified set and no Service is identified first (see
+// identify), among Services, or every registered service when nil.
 type Job struct {
-	Target Target
-	Err    error
+	Target   Target
+	Err      error
+	Services []string
 }
 
 // Plan reads entries until the channel closes and sends jobs to out, which it
@@ -198,12 +201,17 @@ func (p *Planner) expand(ctx context.Context, t Target, err error, out chan<- Jo
 	send := func(svc string, port int) {
 		tt := t
 		tt.Service, tt.Port = svc, port
+		tt.Identified = svc == ""
 		key := tt.Key()
 		if !p.Shard.Has(key) || p.Skip != nil && p.Skip(key) {
 			return
 		}
+		j := Job{Target: tt, Err: err}
+		if tt.Identified {
+			j.Services = p.Services
+		}
 		select {
-		case out <- Job{Target: tt, Err: err}:
+		case out <- j:
 			p.planned.Add(1)
 		case <-ctx.Done():
 		}
@@ -227,9 +235,14 @@ func (p *Planner) expand(ctx context.Context, t Target, err error, out chan<- Jo
 			send(svc, t.Port)
 			return
 		}
-		for _, svc := range services {
-			send(svc, t.Port) // an unknown port: try every service
+		// An unknown port: one job, whose service is named from the
+		// port's answer before the matching probe runs (when more than
+		// one service is scanned).
+		if len(services) == 1 {
+			send(services[0], t.Port)
+			return
 		}
+		send("", t.Port)
 	default:
 		for _, svc := range services {
 			pr, _ := p.Registry.Get(svc)

@@ -192,6 +192,14 @@ func (e *Env) RankName(name string) int {
 	return e.ranker.RankName(name)
 }
 
+// retarget returns a copy of e for t, the same address (a target whose
+// service was identified), sharing e's byte budget and ranker.
+func (e *Env) retarget(t Target) *Env {
+	c := *e
+	c.target = t
+	return &c
+}
+
 // WithRanker sets the NameRanker that RankName consults and returns e.
 func (e *Env) WithRanker(r NameRanker) *Env {
 	e.ranker = r
