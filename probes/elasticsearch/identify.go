@@ -6,7 +6,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"strconv"
 	"sync"
 	"syscall"
 	"time"
@@ -105,20 +104,14 @@ func askWithoutHost(ctx context.Context, t scanner.Target, env *scanner.Env) err
 // Protocol is HTTP.
 func (probe) Protocol() wire.Protocol { return wire.HTTP }
 
-// Opening is GET / as the probe sends it first. HTTP servers answer it;
-// Redis answers "-ERR wrong number of arguments for 'get' command" (and
-// logs "Host:" as a possible attack); mongod answers with a note in HTTP,
-// FerretDB closes the connection.
+// Opening is GET / in HTTP/1.0 without a Host header, the form of GET /
+// that every HTTP server and Redis answer ("-ERR wrong number of arguments
+// for 'get' command"; an HTTP/1.1 request's "Host:" line makes Redis close
+// without a word); mongod answers with a note in HTTP, FerretDB closes.
 func (probe) Opening(t scanner.Target) ([]byte, []wire.Protocol) {
-	host := t.Host
-	if host == "" {
-		host = t.IP.String()
-	}
-	hostPort := net.JoinHostPort(host, strconv.Itoa(t.Port))
-	req, err := http.NewRequest(http.MethodGet, "http://"+hostPort+"/", nil)
+	req, err := http.NewRequest(http.MethodGet, "http://"+t.Addr()+"/", nil)
 	if err != nil || checkRequest(req) != nil {
 		return nil, nil
 	}
-	raw := "GET / HTTP/1.1\r\nHost: " + hostPort + "\r\nUser-Agent: spillcheck\r\n\r\n"
-	return []byte(raw), []wire.Protocol{wire.HTTP, wire.RESP}
+	return []byte(requestWithoutHost), []wire.Protocol{wire.HTTP, wire.RESP}
 }
