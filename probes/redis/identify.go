@@ -9,11 +9,12 @@ import (
 // wire.Identify before any reply is parsed: a server speaking another
 // protocol (its banner, or its answer to the first write) ends the probe
 // with a *scanner.ForeignError. RESP, a TLS record (the caller retries over
-// TLS) and bytes nobody recognizes go on to the RESP reader, as do read
-// errors, which it reports.
+// TLS) and bytes nobody recognizes go on to the RESP reader. A read error
+// is returned as the RESP reader would have returned it (a second read
+// would wait the timeout again).
 func (c *client) identify() error {
 	if _, err := c.rd.br.Peek(1); err != nil {
-		return nil
+		return err
 	}
 	b, _ := c.rd.br.Peek(min(c.rd.br.Buffered(), identifyBytes))
 	switch m := wire.Identify(b); m.Protocol {
