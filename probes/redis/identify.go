@@ -31,11 +31,11 @@ const identifyBytes = 256
 // Protocol is RESP.
 func (probe) Protocol() wire.Protocol { return wire.RESP }
 
-// Opening is INFO server, the probe's first command. Redis answers it with
+// Opening is INFO server replication keyspace, the probe's first command. Redis answers it with
 // a bulk string or an error; an HTTP server with a 400 for the request
 // line "*2"; a MongoDB server closes the connection without a word.
 func (probe) Opening(scanner.Target) ([]byte, []wire.Protocol) {
-	cmd := firstInfos[0][:]
+	cmd := firstInfo
 	if checkAllowed(cmd) != nil {
 		return nil, nil
 	}

@@ -1,0 +1,179 @@
+package redis
+
+import (
+	"context"
+	"fmt"
+	"hash/maphash"
+	"time"
+
+	"github.com/spillcheck/spillcheck/scanner/redact"
+)
+
+// Listing bounds that are not user limits.
+const (
+	// listFactor: a db's listing covers up to listFactor × max-keys keys,
+	// so that the patterns sampled under max-keys are chosen from ten
+	// times as many keys as they hold.
+	listFactor = 10
+	// maxPatterns bounds the distinct patterns one db's listing holds;
+	// past it they are collapsed, and keys of new patterns beyond it are
+	// only counted.
+	maxPatterns = 4096
+)
+
+// lister groups one db's key names into patterns as SCAN pages stream in:
+// each key is redacted, collapsed by the rules learned so far, and counted
+// under its pattern, which keeps its first keysPerPattern names. Raw names
+// kept are at most keysPerPattern per pattern, and patterns at most
+// maxPatterns.
+type lister struct {
+	db       int
+	groups   map[string]*group
+	rules    idRules
+	listed   int // distinct keys SCAN returned
+	overflow int // keys of patterns past maxPatterns
+	// seen holds a 64-bit hash of each key listed: SCAN may return a key
+	// twice (while the server rehashes), and a broken server endlessly.
+	seen map[uint64]struct{}
+	seed maphash.Seed
+}
+
+func newLister(db int) *lister {
+	return &lister{db: db, groups: map[string]*group{}, rules: idRules{},
+		seen: map[uint64]struct{}{}, seed: maphash.MakeSeed()}
+}
+
+// add counts one key name, once however often SCAN returns it.
+func (l *lister) add(key []byte) {
+	h := maphash.Bytes(l.seed, key)
+	if _, dup := l.seen[h]; dup {
+		return
+	}
+	l.seen[h] = struct{}{}
+	l.listed++
+	k := string(key)
+	p := l.rules.apply(redact.Name(k))
+	g := l.groups[p]
+	if g == nil {
+		if len(l.groups) >= maxPatterns {
+			l.compact()
+			p = l.rules.apply(p)
+			g = l.groups[p]
+		}
+		if g == nil && len(l.groups) >= maxPatterns {
+			l.overflow++
+			return
+		}
+		if g == nil {
+			g = &group{db: l.db, pattern: p}
+			l.groups[p] = g
+		}
+	}
+	g.keys++
+	g.addMember(k)
+}
+
+// compact collapses the patterns held (collapse) and merges the groups
+// that now share a pattern, their members in the order they were first
+// seen, up to keysPerPattern.
+func (l *lister) compact() {
+	counts := make(map[string]int, len(l.groups))
+	for p, g := range l.groups {
+		counts[p] = g.keys
+	}
+	final := collapse(counts, l.rules)
+	merged := make(map[string]*group, len(l.groups))
+	for _, p := range sortedKeys(l.groups) {
+		g, f := l.groups[p], final[p]
+		into := merged[f]
+		if into == nil {
+			g.pattern = f
+			merged[f] = g
+			continue
+		}
+		into.keys += g.keys
+		for _, k := range g.members {
+			into.addMember(k)
+		}
+	}
+	l.groups = merged
+}
+
+// patterns ends the listing: a last collapse, and the groups.
+func (l *lister) patterns() []*group {
+	l.seen = nil
+	l.compact()
+	out := make([]*group, 0, len(l.groups))
+	for _, p := range sortedKeys(l.groups) {
+		out = append(out, l.groups[p])
+	}
+	return out
+}
+
+// list streams db's key names into a lister with SCAN, from the page
+// whose reply is next when queued (the first write's, or one sent with
+// SELECT), until the cursor comes back to 0, listCap keys are listed,
+// maxScanCalls pages are read, or half of the time left at the start has
+// passed (sampling needs the rest). A refused SCAN makes the result
+// partially open and ends the listing with errRefused.
+func (s *sampler) list(ctx context.Context, db dbKeys, queued bool) (*lister, error) {
+	l := newLister(db.index)
+	listCap := listFactor * s.lim.MaxKeys
+	until := time.Time{}
+	if d, ok := ctx.Deadline(); ok {
+		until = time.Now().Add(time.Until(d) / 2)
+	}
+	cursor, count := "0", scanCountArg(s.lim)
+	for call := range maxScanCalls {
+		if err := ctx.Err(); err != nil {
+			return l, err
+		}
+		if call > 0 && !until.IsZero() && time.Now().After(until) {
+			s.note("listing db%d stopped at %d keys to leave time for sampling", db.index, l.listed)
+			break
+		}
+		if call > 0 || !queued {
+			if err := s.c.queue("SCAN", cursor, "COUNT", count); err != nil {
+				return l, err
+			}
+			if err := s.c.flush(); err != nil {
+				return l, err
+			}
+		}
+		next, refusal, err := s.c.scanPage(func(key []byte) {
+			if l.listed < listCap {
+				l.add(key)
+			}
+		})
+		if err != nil {
+			return l, err
+		}
+		if refusal != "" {
+			s.refused("SCAN")
+			return l, errRefused
+		}
+		if next == "0" || l.listed >= listCap {
+			s.skipListing(db, l)
+			return l, nil
+		}
+		cursor = next
+	}
+	if l.listed < listCap {
+		s.note("SCAN stopped after %d calls", maxScanCalls)
+	}
+	s.skipListing(db, l)
+	return l, nil
+}
+
+// skipListing counts the keys of db the listing did not reach and those
+// it could not group.
+func (s *sampler) skipListing(db dbKeys, l *lister) {
+	if over := db.keys - int64(l.listed); over > 0 {
+		addSkipped(s.res, "keys-not-listed", int(min(over, 1<<30)))
+	}
+	addSkipped(s.res, "keys-over-max-patterns", l.overflow)
+}
+
+func (s *sampler) note(format string, args ...any) {
+	s.res.Notes = append(s.res.Notes, fmt.Sprintf(format, args...))
+}
