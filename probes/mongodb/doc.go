@@ -34,11 +34,23 @@
 //     confirmed with {listCollections: 1, nameOnly: true} on admin:
 //     refused is auth-required, allowed is open and empty.
 //
-// Only when open, within Limits (MaxDBs largest first, MaxCollections,
-// MaxFields, SampleDocs, MaxDepth) and the context's deadline:
+// Only when open, within Limits (MaxDBs, MaxCollections, MaxFields,
+// SampleDocs, MaxDepth) and the context's deadline:
 //
 //  5. Per database: {listCollections: 1, cursor: {}}. admin, local and
 //     config and system.* collections are skipped unless IncludeSystem.
+//
+// Both listings are read as they are iterated (catalog.go: no slice of
+// their entries is built), and the caps are applied while reading: the
+// MaxDBs databases kept are the best by name evidence (Env.RankName),
+// then size; a database's collections are grouped into name patterns over
+// the whole listing (redact.Name: daily "events_2024_01" ... are one),
+// patterns are ordered by name evidence, then how many collections they
+// hold, each gets one collection (its newest by name) first, and the
+// slots left of MaxCollections go to the other collections of the
+// best-ranked patterns. Skipped says how many were left out
+// (over-max-dbs, over-max-collections), and the facts collections_seen
+// and collections_sampled how many were listed and inventoried.
 //  6. Per collection (views get none of these): {collStats: name}, or
 //     {count: name} when collStats is refused; the key-name aggregate
 //     built by keyNameCommand ($sample, $project, $unwind, $group, $sort,

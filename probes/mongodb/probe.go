@@ -56,12 +56,12 @@ func (probe) Probe(ctx context.Context, t scanner.Target, env *scanner.Env) (res
 		res.Product = "documentdb"
 	}
 
-	dbs, err := classify(ctx, r, &res)
+	listing, err := classify(ctx, r, &res)
 	if err != nil || res.Status != scanner.StatusOpen {
 		return res, err
 	}
-	inv := &inventory{r: r, limits: env.Limits, res: &res, timeout: env.Timeout, sample: true}
-	inv.run(ctx, dbs)
+	inv := &inventory{r: r, limits: env.Limits, res: &res, timeout: env.Timeout, sample: true, rank: env.RankName}
+	inv.run(ctx, listing)
 	return res, nil
 }
 
@@ -84,12 +84,13 @@ func buildInfo(ctx context.Context, r runner, res *scanner.Result) {
 }
 
 // classify sends listDatabases {nameOnly: false}, whose sizes the
-// inventory uses to pick the largest databases. A refusal for lack of
-// credentials is auth-required. Since MongoDB 4.0.6 a server with auth on
-// answers an unauthenticated listDatabases with ok: 1 and no databases, so
-// an empty list is confirmed with listCollections on admin, which such a
-// server refuses. It returns the databases when the target is open.
-func classify(ctx context.Context, r runner, res *scanner.Result) ([]database, error) {
+// inventory uses to choose databases. A refusal for lack of credentials is
+// auth-required. Since MongoDB 4.0.6 a server with auth on answers an
+// unauthenticated listDatabases with ok: 1 and no databases, so an empty
+// list is confirmed with listCollections on admin, which such a server
+// refuses. It returns the listing when the target is open and has
+// databases.
+func classify(ctx context.Context, r runner, res *scanner.Result) (bsoncore.Document, error) {
 	cmd := bsoncore.NewDocumentBuilder().AppendInt32("listDatabases", 1).AppendBoolean("nameOnly", false).Build()
 	doc, err := r.run(ctx, "admin", cmd)
 	if unauthorized(err) {
@@ -100,14 +101,13 @@ func classify(ctx context.Context, r runner, res *scanner.Result) ([]database, e
 	if err != nil {
 		return nil, fmt.Errorf("listDatabases: %w", err)
 	}
-	dbs := databases(doc)
-	if len(dbs) > 0 {
+	if _, n, _ := pickDatabases(doc, 0, true, noRank); n > 0 {
 		res.Status = scanner.StatusOpen
-		res.Facts["databases"] = strconv.Itoa(len(dbs))
+		res.Facts["databases"] = strconv.Itoa(n)
 		if total := doc.Lookup("totalSize"); total.Type != 0 {
 			res.Facts["total_size"] = strconv.FormatInt(numberOf(total), 10)
 		}
-		return dbs, nil
+		return doc, nil
 	}
 	confirm := bsoncore.NewDocumentBuilder().AppendInt32("listCollections", 1).AppendBoolean("nameOnly", true).Build()
 	_, err = r.run(ctx, "admin", confirm)
@@ -134,22 +134,7 @@ func classify(ctx context.Context, r runner, res *scanner.Result) ([]database, e
 type database struct {
 	name string
 	size int64 // sizeOnDisk, 0 when the server did not say
+	rank int   // name evidence (Env.RankName)
 }
 
-// databases reads listDatabases' "databases" array.
-func databases(doc bsoncore.Document) []database {
-	arr, ok := doc.Lookup("databases").ArrayOK()
-	if !ok {
-		return nil
-	}
-	vals, _ := arr.Values()
-	var dbs []database
-	for _, v := range vals {
-		if d, ok := v.DocumentOK(); ok {
-			if n, ok := d.Lookup("name").StringValueOK(); ok && n != "" {
-				dbs = append(dbs, database{name: n, size: numberOf(d.Lookup("sizeOnDisk"))})
-			}
-		}
-	}
-	return dbs
-}
+func noRank(string) int { return 0 }
