@@ -77,7 +77,7 @@ type Limits struct {
 	MaxDBs           int   // MongoDB databases or Redis dbs sampled
 	MaxCollections   int   // MongoDB collections per database
 	MaxIndices       int   // Elasticsearch indices or index patterns, largest first
-	MaxKeys          int   // Redis keys scanned per db
+	MaxKeys          int   // Redis keys sampled per db; the listing covers ten times as many
 	MaxFields        int   // field names kept per container
 	SampleDocs       int   // documents per collection in the key-name aggregation
 	MaxDepth         int   // depth of nested field paths

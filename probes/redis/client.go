@@ -19,6 +19,9 @@ type client struct {
 	// skip counts replies already asked for that nobody will read: read
 	// drops them first, so the replies after them stay in order.
 	skip int
+	// names redacts listed key names; its memo outlives the target, with
+	// the pooled client (it holds redact.Name's answers, nothing else).
+	names keyPatterns
 }
 
 // clients keeps the read and write buffers of closed clients for the next

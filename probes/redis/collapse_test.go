@@ -31,7 +31,7 @@ func TestCollapse(t *testing.T) {
 // TestListerMembers: each pattern keeps its first raw keys in SCAN order,
 // however the patterns interleave, up to keysPerPattern, and counts all.
 func TestListerMembers(t *testing.T) {
-	l := newLister(0)
+	l := newLister(0, 0, &keyPatterns{})
 	for _, k := range []string{"a:1", "b:x", "a:2", "c", "a:3", "b:y", "a:4", "b:z", "a:5"} {
 		l.add([]byte(k))
 	}
@@ -66,7 +66,7 @@ func TestListerMembers(t *testing.T) {
 func TestCollapseMultiID(t *testing.T) {
 	users := []string{"alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy",
 		"mallory", "niaj", "olivia", "peggy", "rupert", "sybil", "trent", "victor", "walter", "zoe"}
-	l := newLister(0)
+	l := newLister(0, 0, &keyPatterns{})
 	for i, a := range users {
 		for _, b := range users[i+1:] {
 			l.add([]byte("chat:" + a + ":" + b + ":last_seen"))
@@ -104,7 +104,7 @@ func TestCollapseMultiID(t *testing.T) {
 // collapses what it holds and keeps grouping new keys by the rules
 // learned, so one-key-per-name identifiers never fill it.
 func TestListerCompacts(t *testing.T) {
-	l := newLister(0)
+	l := newLister(0, 0, &keyPatterns{})
 	n := 3 * maxPatterns
 	for i := range n {
 		l.add([]byte("session:" + letters(i) + ":token"))

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"hash/maphash"
 	"time"
-
-	"github.com/spillcheck/spillcheck/scanner/redact"
 )
 
 // Listing bounds that are not user limits.
@@ -22,7 +20,8 @@ const (
 )
 
 // lister groups one db's key names into patterns as SCAN pages stream in:
-// each key is redacted, collapsed by the rules learned so far, and counted
+// each key is redacted (redact.Name, through keyPatterns), collapsed by the
+// rules learned so far, and counted
 // under its pattern, which keeps its first keysPerPattern names. Raw names
 // kept are at most keysPerPattern per pattern, and patterns at most
 // maxPatterns.
@@ -36,14 +35,19 @@ type lister struct {
 	// twice (while the server rehashes), and a broken server endlessly.
 	seen map[uint64]struct{}
 	seed maphash.Seed
+	// names redacts key names with a memo of their segments, the
+	// client's: a memo of redact.Name holds across targets.
+	names *keyPatterns
 }
 
-func newLister(db int) *lister {
+// newLister starts the listing of db, expecting about expect keys.
+func newLister(db, expect int, names *keyPatterns) *lister {
 	return &lister{db: db, groups: map[string]*group{}, rules: idRules{},
-		seen: map[uint64]struct{}{}, seed: maphash.MakeSeed()}
+		seen: make(map[uint64]struct{}, max(expect, 0)), seed: maphash.MakeSeed(), names: names}
 }
 
-// add counts one key name, once however often SCAN returns it.
+// add counts one key name, once however often SCAN returns it. A key of
+// a pattern already held costs no allocation unless it becomes a member.
 func (l *lister) add(key []byte) {
 	h := maphash.Bytes(l.seed, key)
 	if _, dup := l.seen[h]; dup {
@@ -51,10 +55,13 @@ func (l *lister) add(key []byte) {
 	}
 	l.seen[h] = struct{}{}
 	l.listed++
-	k := string(key)
-	p := l.rules.apply(redact.Name(k))
-	g := l.groups[p]
+	pb := l.names.of(key)
+	g := l.groups[string(pb)]
+	if g == nil && len(l.rules) > 0 {
+		g = l.groups[l.rules.apply(string(pb))]
+	}
 	if g == nil {
+		p := l.rules.apply(string(pb))
 		if len(l.groups) >= maxPatterns {
 			l.compact()
 			p = l.rules.apply(p)
@@ -70,7 +77,9 @@ func (l *lister) add(key []byte) {
 		}
 	}
 	g.keys++
-	g.addMember(k)
+	if len(g.members) < keysPerPattern {
+		g.addMember(string(key))
+	}
 }
 
 // compact collapses the patterns held (collapse) and merges the groups
@@ -117,8 +126,8 @@ func (l *lister) patterns() []*group {
 // passed (sampling needs the rest). A refused SCAN makes the result
 // partially open and ends the listing with errRefused.
 func (s *sampler) list(ctx context.Context, db dbKeys, queued bool) (*lister, error) {
-	l := newLister(db.index)
 	listCap := listFactor * s.lim.MaxKeys
+	l := newLister(db.index, int(min(db.keys, int64(listCap))), &s.c.names)
 	until := time.Time{}
 	if d, ok := ctx.Deadline(); ok {
 		until = time.Now().Add(time.Until(d) / 2)

@@ -24,6 +24,8 @@ type group struct {
 	// answered a field-name command, which only keys of that type do.
 	checked int
 	types   []typeCount // few: one per key type seen
+	first   string      // the first member's type (sampling round A)
+	unknown []string    // members that refused the field-name command of first's type
 	fields  map[string]int
 	source  string
 	read    int // sampled keys whose field names were read

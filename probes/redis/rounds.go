@@ -49,17 +49,13 @@ func (s *sampler) sample(groups []*group) error {
 		}
 	}
 	var later []job // round D: field names of members found by TYPE
-	first := map[*group]string{}
-	if err := s.runRound(a, func(j job, r reply) {
-		typ := s.typed(j, r)
-		first[j.g] = typ
-	}); err != nil {
+	if err := s.runRound(a, func(j job, r reply) { j.g.first = s.typed(j, r) }); err != nil {
 		return err
 	}
-	var b []job
+	b := a[:0]
 	for _, g := range groups {
-		typ, ok := first[g]
-		if !ok {
+		typ := g.first
+		if typ == "" {
 			continue
 		}
 		if fieldSource(typ) != "" {
@@ -72,23 +68,22 @@ func (s *sampler) sample(groups []*group) error {
 			b = append(b, job{g: g, key: k, kind: jobType})
 		}
 	}
-	mixed := map[*group][]string{} // group -> members whose type is still unknown
 	onType := func(j job, r reply) {
-		if typ := s.typed(j, r); fieldSource(typ) != "" && fieldSource(first[j.g]) == "" {
+		if typ := s.typed(j, r); fieldSource(typ) != "" && fieldSource(j.g.first) == "" {
 			later = append(later, job{g: j.g, key: j.key, kind: jobFields, typ: typ})
 		}
 	}
-	if err := s.readFields(b, onType, func(j job) { mixed[j.g] = append(mixed[j.g], j.key) }); err != nil {
+	if err := s.readFields(b, onType, func(j job) { j.g.unknown = append(j.g.unknown, j.key) }); err != nil {
 		return err
 	}
 	var c []job
 	for _, g := range groups {
 		switch {
-		case len(mixed[g]) > 0:
-			for _, k := range mixed[g] {
+		case len(g.unknown) > 0:
+			for _, k := range g.unknown {
 				c = append(c, job{g: g, key: k, kind: jobType})
 			}
-		case len(g.types) > 1 && fieldSource(first[g]) == "":
+		case len(g.types) > 1 && fieldSource(g.first) == "":
 			for _, k := range g.members[min(len(g.members), typeSample):] {
 				c = append(c, job{g: g, key: k, kind: jobType})
 			}
