@@ -45,6 +45,9 @@ type Speaker interface {
 // recordProtocol sets the "protocol" fact of a result whose error names a
 // foreign protocol.
 func recordProtocol(res *Result, err error) {
+	if err == nil || !errors.Is(err, ErrProtocol) { // no allocation: the common case
+		return
+	}
 	var fe *ForeignError
 	if !errors.As(err, &fe) || fe.Seen.Protocol == wire.Unknown {
 		return

@@ -27,7 +27,7 @@
 //     or endSessions, and never a connection to the replica-set members
 //     hello names. Before wire version 6 the same commands go as OP_QUERY,
 //     one at a time.
-//  3. {buildInfo: 1} on admin.
+//  3. {buildInfo: 1} on admin, and, in the same write from wire version 6,
 //  4. {listDatabases: 1, nameOnly: false} on admin, once: its sizes order
 //     the inventory. Unauthorized (13) and similar mean auth-required. An
 //     empty list with ok: 1 (auth-enabled MongoDB 4.0.6+ answers so) is

@@ -51,12 +51,20 @@ func (probe) Probe(ctx context.Context, t scanner.Target, env *scanner.Env) (res
 		res.Notes = append(res.Notes, fmt.Sprintf("wire version %d (MongoDB 3.4 or older): commands sent as OP_QUERY", info.maxWire))
 	}
 	defer r.close()
-	buildInfo(ctx, r, &res)
+	// buildInfo and listDatabases go out together where the connection
+	// can pipeline (wire version 6 and later): one round trip, not two.
+	calls := []*call{{db: "admin", cmd: command("buildInfo")}, {db: "admin", cmd: listDatabasesCmd()}}
+	if b, ok := r.(batcher); ok {
+		b.runBatch(ctx, calls)
+	} else {
+		calls = []*call{nil, nil}
+	}
+	buildInfo(ctx, r, calls[0], &res)
 	if info.documentDB != "" && res.Product == "mongodb" {
 		res.Product = "documentdb"
 	}
 
-	listing, err := classify(ctx, r, &res)
+	listing, err := classify(ctx, r, calls[1], &res)
 	if err != nil || res.Status != scanner.StatusOpen {
 		return res, err
 	}
@@ -65,10 +73,23 @@ func (probe) Probe(ctx context.Context, t scanner.Target, env *scanner.Env) (res
 	return res, nil
 }
 
-// buildInfo records the version and recognizes FerretDB. A refusal is a
-// note, not a failure: the handshake already proved a MongoDB-wire server.
-func buildInfo(ctx context.Context, r runner, res *scanner.Result) {
-	doc, err := r.run(ctx, "admin", command("buildInfo"))
+// runOr returns c's reply when c was sent already (a batch), or runs cmd.
+func runOr(ctx context.Context, r runner, c *call, db string, cmd bsoncore.Document) (bsoncore.Document, error) {
+	if c != nil {
+		return c.reply, c.err
+	}
+	return r.run(ctx, db, cmd)
+}
+
+func listDatabasesCmd() bsoncore.Document {
+	return bsoncore.NewDocumentBuilder().AppendInt32("listDatabases", 1).AppendBoolean("nameOnly", false).Build()
+}
+
+// buildInfo records the version and recognizes FerretDB, from pre when it
+// was sent in a batch. A refusal is a note, not a failure: the handshake
+// already proved a MongoDB-wire server.
+func buildInfo(ctx context.Context, r runner, pre *call, res *scanner.Result) {
+	doc, err := runOr(ctx, r, pre, "admin", command("buildInfo"))
 	if err != nil {
 		res.Notes = append(res.Notes, "buildInfo failed: "+err.Error())
 		return
@@ -90,9 +111,8 @@ func buildInfo(ctx context.Context, r runner, res *scanner.Result) {
 // list is confirmed with listCollections on admin, which such a server
 // refuses. It returns the listing when the target is open and has
 // databases.
-func classify(ctx context.Context, r runner, res *scanner.Result) (bsoncore.Document, error) {
-	cmd := bsoncore.NewDocumentBuilder().AppendInt32("listDatabases", 1).AppendBoolean("nameOnly", false).Build()
-	doc, err := r.run(ctx, "admin", cmd)
+func classify(ctx context.Context, r runner, pre *call, res *scanner.Result) (bsoncore.Document, error) {
+	doc, err := runOr(ctx, r, pre, "admin", listDatabasesCmd())
 	if unauthorized(err) {
 		res.Status = scanner.StatusAuthRequired
 		res.Notes = append(res.Notes, "listDatabases refused: "+err.Error())
