@@ -144,7 +144,8 @@ func (s *sampler) selectDB(index int) (ok bool, err error) {
 	return true, nil
 }
 
-// scanCountArg is SCAN's COUNT hint: the listing cap, at most scanCount.
+// scanCountArg is the COUNT hint of a db's first SCAN: the listing cap, at
+// most scanCount.
 func scanCountArg(lim scanner.Limits) string {
 	if listFactor*lim.MaxKeys >= scanCount {
 		return scanCountString

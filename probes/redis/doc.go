@@ -23,9 +23,9 @@
 //	HLEN <key>, then HKEYS <key> hash field names on older servers, only if HLEN <= 64
 //	JSON.OBJKEYS <key>           top-level keys of a RedisJSON document
 //
-// n is 1,000 (listFactor × max-keys when smaller) for a db's first page,
-// and the rest of the listing, at most 5,000, for the next ones: a page
-// blocks the server for about a microsecond per key. The first two go in one
+// n is what is left of the listing (listFactor × max-keys keys), at most
+// 5,000: a page blocks the server for about a microsecond per key, and a
+// db of up to 5,000 keys is listed in one page. The first two go in one
 // write on every connection; only INFO's reply is read before the server
 // is classified. A server that asks for a password thus receives INFO and
 // SCAN in one write, answers both with -NOAUTH, and the connection is

@@ -13,8 +13,6 @@ const (
 	// so that the patterns sampled under max-keys are chosen from ten
 	// times as many keys as they hold.
 	listFactor = 10
-	// nextPageCount is the largest COUNT of a SCAN after the first page.
-	nextPageCount = 5000
 	// maxPatterns bounds the distinct patterns one db's listing holds;
 	// past it they are collapsed, and keys of new patterns beyond it are
 	// only counted.
@@ -144,13 +142,9 @@ func (s *sampler) list(ctx context.Context, db dbKeys, queued bool) (*lister, er
 			break
 		}
 		if call > 0 || !queued {
-			// Later pages ask for the rest of the listing at once, at most
-			// nextPageCount keys: fewer round trips, each a short block of
-			// the server.
-			count := itoa(max(1, min(listCap-l.listed, nextPageCount)))
-			if call == 0 {
-				count = scanCountArg(s.lim)
-			}
+			// A page asks for the rest of the listing, at most scanCount
+			// keys: few round trips, each a short block of the server.
+			count := itoa(max(1, min(listCap-l.listed, scanCount)))
 			if err := s.c.queue("SCAN", cursor, "COUNT", count); err != nil {
 				return l, err
 			}
