@@ -20,7 +20,15 @@ func TestCollapse(t *testing.T) {
 		"cache:feeds:<int>": "cache:feeds:<int>", "presence:<phone>": "presence:<phone>",
 		"config": "config", "team:red:x": "team:<id>:x", "team:blue:x": "team:<id>:x",
 	}
-	got := collapse(counts, idRules{})
+	names := sortedKeys(counts)
+	keys := make([]int, len(names))
+	for i, p := range names {
+		keys[i] = counts[p]
+	}
+	got := map[string]string{}
+	for i, f := range collapse(names, keys, newIDRules(), 0) {
+		got[names[i]] = f
+	}
 	for in, w := range want {
 		if got[in] != w {
 			t.Errorf("collapse %q = %q, want %q", in, got[in], w)

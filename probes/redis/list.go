@@ -13,6 +13,11 @@ const (
 	// so that the patterns sampled under max-keys are chosen from ten
 	// times as many keys as they hold.
 	listFactor = 10
+	// compactEvery is how many new patterns a listing takes between
+	// collapses while it streams; compactMinKeys the keys a context needs
+	// to learn from then (the last collapse takes any).
+	compactEvery   = 256
+	compactMinKeys = 32
 	// maxPatterns bounds the distinct patterns one db's listing holds;
 	// past it they are collapsed, and keys of new patterns beyond it are
 	// only counted.
@@ -26,11 +31,15 @@ const (
 // kept are at most keysPerPattern per pattern, and patterns at most
 // maxPatterns.
 type lister struct {
-	db       int
-	groups   map[string]*group
-	rules    idRules
-	listed   int // distinct keys SCAN returned
-	overflow int // keys of patterns past maxPatterns
+	db     int
+	groups map[string]*group
+	rules  *idRules
+	// nextCompact is the number of patterns at which the listing is
+	// collapsed next, so that rules are learned early and later keys of an
+	// identifier-bearing pattern map onto it instead of piling up.
+	nextCompact int
+	listed      int // distinct keys SCAN returned
+	overflow    int // keys of patterns past maxPatterns
 	// seen holds a 64-bit hash of each key listed: SCAN may return a key
 	// twice (while the server rehashes), and a broken server endlessly.
 	seen map[uint64]struct{}
@@ -42,7 +51,7 @@ type lister struct {
 
 // newLister starts the listing of db, expecting about expect keys.
 func newLister(db, expect int, names *keyPatterns) *lister {
-	return &lister{db: db, groups: map[string]*group{}, rules: idRules{},
+	return &lister{db: db, groups: map[string]*group{}, rules: newIDRules(), nextCompact: compactEvery,
 		seen: make(map[uint64]struct{}, max(expect, 0)), seed: maphash.MakeSeed(), names: names}
 }
 
@@ -57,22 +66,29 @@ func (l *lister) add(key []byte) {
 	l.listed++
 	pb := l.names.of(key)
 	g := l.groups[string(pb)]
-	if g == nil && len(l.rules) > 0 {
-		g = l.groups[l.rules.apply(string(pb))]
+	var raw string // pb as a string, once it is needed
+	if g == nil && len(l.rules.set) > 0 {
+		raw = string(pb)
+		g = l.groups[string(l.rules.apply(raw))]
 	}
 	if g == nil {
-		p := l.rules.apply(string(pb))
-		if len(l.groups) >= maxPatterns {
-			l.compact()
-			p = l.rules.apply(p)
-			g = l.groups[p]
+		if raw == "" {
+			raw = string(pb)
+		}
+		if len(l.groups) >= l.nextCompact {
+			l.compact(compactMinKeys)
+			g = l.groups[string(l.rules.apply(raw))]
 		}
 		if g == nil && len(l.groups) >= maxPatterns {
 			l.overflow++
 			return
 		}
 		if g == nil {
-			g = &group{db: l.db, pattern: p}
+			p := raw
+			if len(l.rules.set) > 0 {
+				p = string(l.rules.apply(raw))
+			}
+			g = &group{db: l.db, pattern: p, members: make([]string, 0, 1)}
 			l.groups[p] = g
 		}
 	}
@@ -82,18 +98,21 @@ func (l *lister) add(key []byte) {
 	}
 }
 
-// compact collapses the patterns held (collapse) and merges the groups
-// that now share a pattern, their members in the order they were first
-// seen, up to keysPerPattern.
-func (l *lister) compact() {
-	counts := make(map[string]int, len(l.groups))
-	for p, g := range l.groups {
-		counts[p] = g.keys
+// compact collapses the patterns held (collapse, learning only from
+// contexts of at least minKeys keys) and merges the groups that now share
+// a pattern, their members in the order they were first seen, up to
+// keysPerPattern. The next compaction comes after compactEvery more
+// patterns.
+func (l *lister) compact(minKeys int) {
+	names := sortedKeys(l.groups)
+	keys := make([]int, len(names))
+	for i, p := range names {
+		keys[i] = l.groups[p].keys
 	}
-	final := collapse(counts, l.rules)
+	final := collapse(names, keys, l.rules, minKeys)
 	merged := make(map[string]*group, len(l.groups))
-	for _, p := range sortedKeys(l.groups) {
-		g, f := l.groups[p], final[p]
+	for i, p := range names {
+		g, f := l.groups[p], final[i]
 		into := merged[f]
 		if into == nil {
 			g.pattern = f
@@ -106,12 +125,13 @@ func (l *lister) compact() {
 		}
 	}
 	l.groups = merged
+	l.nextCompact = min(len(l.groups)+compactEvery, maxPatterns)
 }
 
 // patterns ends the listing: a last collapse, and the groups.
 func (l *lister) patterns() []*group {
 	l.seen = nil
-	l.compact()
+	l.compact(0)
 	out := make([]*group, 0, len(l.groups))
 	for _, p := range sortedKeys(l.groups) {
 		out = append(out, l.groups[p])

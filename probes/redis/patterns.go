@@ -1,8 +1,9 @@
 package redis
 
 import (
+	"cmp"
+	"hash/maphash"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/spillcheck/spillcheck/scanner"
@@ -66,10 +67,25 @@ func fieldSource(typ string) string {
 }
 
 // idRules are the places collapse found to hold identifiers: a segment
-// position in a context (bucketKey). Applied to a new name, in position
+// position in a context (bucket). Applied to a new name, in position
 // order, they give the pattern the names before it were collapsed into,
-// so a listing can be grouped as it streams.
-type idRules map[string]struct{}
+// so a listing can be grouped as it streams. Contexts are kept as 64-bit
+// hashes, so applying the rules to a name allocates nothing.
+type idRules struct {
+	seed maphash.Seed
+	set  map[uint64]struct{}
+	segs []string // scratch for apply
+	out  []byte   // scratch for apply
+}
+
+func newIDRules() *idRules {
+	return &idRules{seed: maphash.MakeSeed(), set: map[uint64]struct{}{}}
+}
+
+func (r *idRules) has(pos int, s []string) bool {
+	_, ok := r.set[r.bucket(pos, s)]
+	return ok
+}
 
 // Collapse thresholds: a segment position is an identifier when it holds
 // at least two values and either about one key per value (2 × values ≥
@@ -86,64 +102,68 @@ const (
 	collapseRounds = 4
 )
 
-// collapse maps each pattern of counts (pattern to keys) to one where each
-// segment (between ":", "/", "|" or "#") that holds identifiers becomes
-// <id>, and adds what it learned to rules. A position's context
-// (bucketKey) is the number of segments, the separators, the words before
-// it (as already collapsed) and the last word (unless it is the position
-// itself), so that "chat:alice:bob:last_seen" and
+// collapse returns, for each of patterns (with keys[i] keys each), its
+// form where each segment (between ":", "/", "|" or "#") that holds
+// identifiers becomes <id>, and adds what it learned to rules. A
+// position's context (bucket) is the number of segments, the separators,
+// the words before it (as already collapsed) and the last word (unless it
+// is the position itself), so that "chat:alice:bob:last_seen" and
 // "chat:carol:dave:last_seen" become "chat:<id>:<id>:last_seen" though two
 // segments vary at once; a context that holds <id> at the position already
 // takes every other value there as an identifier too. Positions are taken
 // left to right, in passes until nothing changes. The first segment is
-// never collapsed; segments holding another placeholder are left alone.
-func collapse(counts map[string]int, rules idRules) map[string]string {
-	segs := make(map[string][]string, len(counts))
+// never collapsed; segments holding another placeholder are left alone. A
+// context of fewer than minKeys keys learns nothing: a listing that is
+// still streaming decides only on enough evidence.
+func collapse(patterns []string, keys []int, rules *idRules, minKeys int) []string {
+	segs := make([][]string, len(patterns))
 	width := 0
-	for p := range counts {
-		segs[p] = splitSegments(p)
-		width = max(width, len(segs[p]))
+	for i, p := range patterns {
+		segs[i] = splitSegments(nil, p)
+		width = max(width, len(segs[i]))
 	}
-	type bucket struct {
-		values map[string]int
-		keys   int
-		hasID  bool
-	}
-	ids := map[string]bool{} // words collapsed to <id>
+	var cells []cell
+	var ids map[string]bool // words collapsed to <id>
 	for range collapseRounds {
 		changed := false
 		for pos := 2; pos < width; pos += 2 {
-			buckets := map[string]*bucket{}
-			for p, s := range segs {
-				if len(s) <= pos || (s[pos] != redact.ID && strings.Contains(s[pos], "<")) {
-					continue
-				}
-				k := bucketKey(pos, s)
-				b := buckets[k]
-				if b == nil {
-					b = &bucket{values: map[string]int{}}
-					buckets[k] = b
-				}
-				if s[pos] == redact.ID {
-					b.hasID = true
-					continue
-				}
-				b.values[s[pos]] += counts[p]
-				b.keys += counts[p]
-			}
-			for k, b := range buckets {
-				if _, known := rules[k]; known || len(b.values) == 0 {
-					continue
-				}
-				if b.hasID || isIDPosition(b.values, b.keys, ids) {
-					rules[k] = struct{}{}
-				}
-			}
+			plain := false
 			for _, s := range segs {
 				if len(s) > pos && !strings.Contains(s[pos], "<") {
-					if _, ok := rules[bucketKey(pos, s)]; ok {
-						ids[s[pos]] = true
-						s[pos], changed = redact.ID, true
+					plain = true
+					break
+				}
+			}
+			if !plain {
+				continue // nothing left to decide here
+			}
+			cells = cells[:0]
+			for i, s := range segs {
+				if len(s) > pos && (s[pos] == redact.ID || !strings.Contains(s[pos], "<")) {
+					cells = append(cells, cell{h: rules.bucket(pos, s), w: s[pos], n: keys[i], i: i})
+				}
+			}
+			slices.SortFunc(cells, func(a, b cell) int { return cmp.Or(cmp.Compare(a.h, b.h), strings.Compare(a.w, b.w)) })
+			for start := 0; start < len(cells); {
+				end := start
+				for end < len(cells) && cells[end].h == cells[start].h {
+					end++
+				}
+				bucket := cells[start:end]
+				start = end
+				if _, known := rules.set[bucket[0].h]; !known && learns(bucket, minKeys, ids) {
+					rules.set[bucket[0].h] = struct{}{}
+				}
+				if _, ok := rules.set[bucket[0].h]; !ok {
+					continue
+				}
+				for _, c := range bucket {
+					if c.w != redact.ID {
+						if ids == nil {
+							ids = map[string]bool{}
+						}
+						ids[c.w] = true
+						segs[c.i][pos], changed = redact.ID, true
 					}
 				}
 			}
@@ -152,92 +172,121 @@ func collapse(counts map[string]int, rules idRules) map[string]string {
 			break
 		}
 	}
-	out := make(map[string]string, len(counts))
-	for p, s := range segs {
-		out[p] = strings.Join(s, "")
+	out := make([]string, len(patterns))
+	for i, s := range segs {
+		out[i] = strings.Join(s, "")
 	}
 	return out
 }
 
-// isIDPosition applies the thresholds to one context's values.
-func isIDPosition(values map[string]int, keys int, ids map[string]bool) bool {
-	v := len(values)
+// cell is one pattern's word at the position collapse is deciding: the
+// hash of its context, the word, the pattern's keys and its index.
+type cell struct {
+	h uint64
+	w string
+	n int
+	i int
+}
+
+// learns decides one context from its cells (sorted by word): a context
+// already holding <id> learns at once; otherwise isIDPosition decides on
+// its plain values, given minKeys keys.
+func learns(bucket []cell, minKeys int, ids map[string]bool) bool {
+	keys, values, known, hasID := 0, 0, 0, false
+	prev := ""
+	for i, c := range bucket {
+		if c.w == redact.ID {
+			hasID = true
+			continue
+		}
+		keys += c.n
+		if i == 0 || c.w != prev {
+			values++
+			if ids[c.w] {
+				known++
+			}
+		}
+		prev = c.w
+	}
+	if values == 0 || keys < minKeys {
+		return false
+	}
+	return hasID || isIDPosition(values, keys, known)
+}
+
+// isIDPosition applies the thresholds to one context: v distinct values
+// over keys keys, known of them identifiers elsewhere.
+func isIDPosition(v, keys, known int) bool {
 	if v < 2 {
 		return false
 	}
-	if 2*v >= keys || (v >= manyValues && keys <= fewKeys*v) {
-		return true
-	}
-	known := 0
-	for w := range values {
-		if ids[w] {
-			known++
-		}
-	}
-	return 2*known >= v
+	return 2*v >= keys || (v >= manyValues && keys <= fewKeys*v) || 2*known >= v
 }
 
 // apply collapses pattern p by the rules learned so far, in the order
-// collapse learned them: positions left to right, in passes.
-func (r idRules) apply(p string) string {
-	if len(r) == 0 {
-		return p
+// collapse learned them: positions left to right, in passes. The result is
+// valid until the next call.
+func (r *idRules) apply(p string) []byte {
+	r.out = append(r.out[:0], p...)
+	if len(r.set) == 0 {
+		return r.out
 	}
-	s := splitSegments(p)
+	r.segs = splitSegments(r.segs[:0], p)
+	s := r.segs
 	changed := false
 	for range collapseRounds {
-		again := false
+		// Left to right, a position's context already holds the
+		// collapsed words before it; only a collapsed last word changes
+		// the context of the words before it, and calls for a new pass.
+		lastChanged := false
 		for pos := 2; pos < len(s); pos += 2 {
-			if strings.Contains(s[pos], "<") {
-				continue
-			}
-			if _, ok := r[bucketKey(pos, s)]; ok {
-				s[pos], changed, again = redact.ID, true, true
+			if !strings.Contains(s[pos], "<") && r.has(pos, s) {
+				s[pos], changed = redact.ID, true
+				lastChanged = pos == len(s)-1
 			}
 		}
-		if !again {
+		if !lastChanged {
 			break
 		}
 	}
-	if !changed {
-		return p
+	if changed {
+		r.out = r.out[:0]
+		for _, w := range s {
+			r.out = append(r.out, w...)
+		}
 	}
-	return strings.Join(s, "")
+	return r.out
 }
 
-// bucketKey is the context of the word at pos in s: the segment count,
+// bucket hashes the context of the word at pos in s: the segment count,
 // every segment before pos, the separators after it and the last word
 // unless pos is the last.
-func bucketKey(pos int, s []string) string {
-	n := 4
+func (r *idRules) bucket(pos int, s []string) uint64 {
+	var h maphash.Hash
+	h.SetSeed(r.seed)
+	h.WriteByte(byte(len(s)))
 	for _, w := range s[:pos] {
-		n += len(w)
+		h.WriteString(w)
+		h.WriteByte(0)
 	}
-	var b strings.Builder
-	b.Grow(n + len(s) + len(s[len(s)-1]))
-	b.WriteString(strconv.Itoa(len(s)))
-	b.WriteByte(0)
-	for _, w := range s[:pos] {
-		b.WriteString(w)
-	}
-	b.WriteByte(0)
+	h.WriteByte(1)
 	for i := pos + 1; i < len(s); i += 2 {
-		b.WriteString(s[i])
+		h.WriteString(s[i])
 	}
-	b.WriteByte(0)
+	h.WriteByte(1)
 	if last := len(s) - 1; pos != last {
-		b.WriteString(s[last])
+		h.WriteString(s[last])
 	}
-	return b.String()
+	return h.Sum64()
 }
 
-// splitSegments splits a pattern into words and the separators between
-// them: "a:b/c" is ["a", ":", "b", "/", "c"]; words sit at even indexes.
-func splitSegments(p string) []string {
-	var out []string
+// splitSegments appends to out the words of a pattern and the separators
+// between them: "a:b/c" is ["a", ":", "b", "/", "c"]; words sit at even
+// indexes.
+func splitSegments(out []string, p string) []string {
 	start := 0
 	for i := range len(p) {
-		if strings.IndexByte(":/|#", p[i]) >= 0 {
+		if c := p[i]; c == ':' || c == '/' || c == '|' || c == '#' {
 			out = append(out, p[start:i], p[i:i+1])
 			start = i + 1
 		}
