@@ -31,7 +31,7 @@ type inventory struct {
 	// sizes on SQLite, at twice the cost. Collection sizes are then
 	// unknown (the databases' sizes come from listDatabases).
 	countStage bool
-	stopped bool // a network error or the time budget ended the inventory
+	stopped    bool // a network error or the time budget ended the inventory
 
 	pre map[string]*call // replies prefetched for the collections of one database
 

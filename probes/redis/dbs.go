@@ -144,13 +144,13 @@ func (s *sampler) selectDB(index int) (ok bool, err error) {
 	return true, nil
 }
 
-// scanCountArg is the COUNT hint of a db's first SCAN: the listing cap, at
-// most scanCount.
+// scanCountArg is the COUNT hint of a db's first SCAN: max-keys, at most
+// scanCount.
 func scanCountArg(lim scanner.Limits) string {
-	if listFactor*lim.MaxKeys >= scanCount {
+	if lim.MaxKeys >= scanCount {
 		return scanCountString
 	}
-	return itoa(listFactor * lim.MaxKeys)
+	return itoa(lim.MaxKeys)
 }
 
 var scanCountString = itoa(scanCount)

@@ -23,9 +23,9 @@
 //	HLEN <key>, then HKEYS <key> hash field names on older servers, only if HLEN <= 64
 //	JSON.OBJKEYS <key>           top-level keys of a RedisJSON document
 //
-// n is what is left of the listing (listFactor × max-keys keys), at most
-// 5,000: a page blocks the server for about a microsecond per key, and a
-// db of up to 5,000 keys is listed in one page. The first two go in one
+// n is max-keys for a db's first page, then what is left of the listing
+// (up to listFactor × max-keys keys), at most 5,000 a page: a page blocks
+// the server for about a microsecond per key. The first two go in one
 // write on every connection; only INFO's reply is read before the server
 // is classified. A server that asks for a password thus receives INFO and
 // SCAN in one write, answers both with -NOAUTH, and the connection is
@@ -33,8 +33,10 @@
 //
 // Listing: each db with keys (the max-dbs largest) is listed in turn, its
 // SCAN pages decoded as they stream in (a page is never held whole) until
-// the cursor ends, listFactor × max-keys keys are listed, 256 pages are
-// read, or half the time left has passed. Each key name is redacted and
+// the cursor ends; past max-keys keys it goes on only while some pattern
+// holds a single key (the Good-Turing sign that unseen patterns remain),
+// up to listFactor × max-keys keys; at most 256 pages, and half the time
+// left. Each key name is redacted and
 // grouped at once into a pattern (below), which keeps its first 16 names;
 // past 4,096 patterns the listing collapses what it holds and goes on
 // grouping by what it learned, and keys of patterns beyond that are only

@@ -139,12 +139,28 @@ func (l *lister) patterns() []*group {
 	return out
 }
 
+// singletons reports whether, patterns collapsed so far, some pattern
+// holds a single key: the Good-Turing estimate of the chance that the next
+// key is of a pattern not seen yet is the share of keys seen once, so a
+// listing where none is goes no further.
+func (l *lister) singletons() bool {
+	l.compact(compactMinKeys)
+	for _, g := range l.groups {
+		if g.keys == 1 {
+			return true
+		}
+	}
+	return false
+}
+
 // list streams db's key names into a lister with SCAN, from the page
 // whose reply is next when queued (the first write's, or one sent with
-// SELECT), until the cursor comes back to 0, listCap keys are listed,
-// maxScanCalls pages are read, or half of the time left at the start has
-// passed (sampling needs the rest). A refused SCAN makes the result
-// partially open and ends the listing with errRefused.
+// SELECT), until the cursor comes back to 0; or, past max-keys keys, until
+// no pattern holds a single key (singletons: more listing would likely
+// find nothing new) or listCap keys are listed; or maxScanCalls pages are
+// read, or half of the time left at the start has passed (sampling needs
+// the rest). A refused SCAN makes the result partially open and ends the
+// listing with errRefused.
 func (s *sampler) list(ctx context.Context, db dbKeys, queued bool) (*lister, error) {
 	listCap := listFactor * s.lim.MaxKeys
 	l := newLister(db.index, int(min(db.keys, int64(listCap))), &s.c.names)
@@ -184,7 +200,7 @@ func (s *sampler) list(ctx context.Context, db dbKeys, queued bool) (*lister, er
 			s.refused("SCAN")
 			return l, errRefused
 		}
-		if next == "0" || l.listed >= listCap {
+		if next == "0" || l.listed >= listCap || (l.listed >= s.lim.MaxKeys && !l.singletons()) {
 			s.skipListing(db, l)
 			return l, nil
 		}
