@@ -32,7 +32,6 @@ var allowedCommands = map[string]bool{
 // them returns field names and counts only.
 var allowedStages = map[string]bool{
 	"$sample": true, "$project": true, "$unwind": true, "$group": true, "$sort": true, "$limit": true,
-	"$collStats": true, // {count: {}} only, checked by checkPipeline: a document count
 }
 
 // errNotAllowed marks a message the guard refused to send.
@@ -153,27 +152,6 @@ func checkPipeline(body bsoncore.Document) error {
 		if !allowedStages[elems[0].Key()] {
 			return fmt.Errorf("%w: aggregation stage %q is not allowed", errNotAllowed, elems[0].Key())
 		}
-		if elems[0].Key() == "$collStats" && !countOnly(elems[0].Value()) {
-			return fmt.Errorf("%w: $collStats other than {count: {}}", errNotAllowed)
-		}
 	}
 	return nil
-}
-
-// countOnly reports whether a $collStats stage's argument is {count: {}}.
-func countOnly(v bsoncore.Value) bool {
-	d, ok := v.DocumentOK()
-	if !ok {
-		return false
-	}
-	elems, err := d.Elements()
-	if err != nil || len(elems) != 1 || elems[0].Key() != "count" {
-		return false
-	}
-	c, ok := elems[0].Value().DocumentOK()
-	if !ok {
-		return false
-	}
-	inner, err := c.Elements()
-	return err == nil && len(inner) == 0
 }

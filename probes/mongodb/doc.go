@@ -52,12 +52,7 @@
 // (over-max-dbs, over-max-collections), and the facts collections_seen
 // and collections_sampled how many were listed and inventoried.
 //  6. Per collection (views get none of these): {collStats: name}, or
-//     {count: name} when collStats is refused; on FerretDB (buildInfo
-//     carries ferretdbVersion) {aggregate: name, pipeline: [{$collStats:
-//     {count: {}}}], cursor: {}} instead of collStats, the only
-//     $collStats the allowlist lets through: its collStats computes
-//     storage sizes on SQLite at twice the cost, so FerretDB collections
-//     get counts without sizes; the key-name aggregate
+//     {count: name} when collStats is refused; the key-name aggregate
 //     built by keyNameCommand ($sample, $project, $unwind, $group, $sort,
 //     $limit: names, type names and counts only), until the server refuses
 //     it once; {listIndexes: name, cursor: {}}.

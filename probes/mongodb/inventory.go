@@ -26,12 +26,7 @@ type inventory struct {
 	sample  bool // false once the server refused the key-name aggregation
 	sampled bool // true once the server answered a key-name aggregation
 	noStats bool // true once the server refused collStats
-	// countStage asks for counts with the $collStats count stage instead
-	// of collStats: on FerretDB, whose collStats also computes storage
-	// sizes on SQLite, at twice the cost. Collection sizes are then
-	// unknown (the databases' sizes come from listDatabases).
-	countStage bool
-	stopped    bool // a network error or the time budget ended the inventory
+	stopped bool // a network error or the time budget ended the inventory
 
 	pre map[string]*call // replies prefetched for the collections of one database
 
@@ -196,14 +191,7 @@ func (inv *inventory) count(ctx context.Context, db, coll string, c *scanner.Con
 // collStats fills Docs, Bytes and the storage size, and reports whether it
 // did. A refusal turns collStats off for the rest of the target.
 func (inv *inventory) collStats(ctx context.Context, db, coll string, c *scanner.Container) bool {
-	reply, err := inv.exec(ctx, db, "collStats", coll, inv.statsCmd)
-	if err == nil && inv.countStage {
-		if d, ok := firstDoc(reply); ok {
-			c.Docs = scanner.Int64(numberOf(d.Lookup("count")))
-			return true
-		}
-		err = &cmdError{Msg: "$collStats returned no count"}
-	}
+	reply, err := inv.exec(ctx, db, "collStats", coll, collStatsCmd)
 	if err == nil {
 		c.Docs = scanner.Int64(numberOf(reply.Lookup("count")))
 		if v := reply.Lookup("size"); v.Type != 0 {
@@ -219,37 +207,4 @@ func (inv *inventory) collStats(ctx context.Context, db, coll string, c *scanner
 		inv.note("collStats refused: counts from count, sizes unknown")
 	}
 	return false
-}
-
-// statsCmd is collStats, or the $collStats count stage when countStage.
-func (inv *inventory) statsCmd(coll string) bsoncore.Document {
-	if inv.countStage {
-		return countStageCmd(coll)
-	}
-	return collStatsCmd(coll)
-}
-
-// countStageCmd is {aggregate: coll, pipeline: [{$collStats: {count: {}}}],
-// cursor: {}}: the document count, without sizes.
-func countStageCmd(coll string) bsoncore.Document {
-	stage := bsoncore.NewDocumentBuilder().AppendDocument("$collStats",
-		bsoncore.NewDocumentBuilder().AppendDocument("count", bsoncore.NewDocumentBuilder().Build()).Build()).Build()
-	return bsoncore.NewDocumentBuilder().AppendString("aggregate", coll).
-		AppendArray("pipeline", bsoncore.NewArrayBuilder().AppendDocument(stage).Build()).
-		AppendDocument("cursor", bsoncore.NewDocumentBuilder().Build()).Build()
-}
-
-// firstDoc is the first document of a cursor reply's first batch.
-func firstDoc(reply bsoncore.Document) (bsoncore.Document, bool) {
-	arr, ok := reply.Lookup("cursor", "firstBatch").ArrayOK()
-	if !ok {
-		return nil, false
-	}
-	var first bsoncore.Document
-	eachDoc(arr, func(d bsoncore.Document) {
-		if first == nil {
-			first = d
-		}
-	})
-	return first, first != nil
 }

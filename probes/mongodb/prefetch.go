@@ -57,7 +57,7 @@ func (inv *inventory) prefetch(ctx context.Context, db string, colls []collEntry
 		if inv.noStats {
 			add(&first, "count", name, countCmd(name))
 		} else {
-			stats[i] = add(&first, "collStats", name, inv.statsCmd(name))
+			stats[i] = add(&first, "collStats", name, collStatsCmd(name))
 		}
 		switch {
 		case inv.sample && inv.sampled:

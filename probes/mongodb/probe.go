@@ -68,11 +68,7 @@ func (probe) Probe(ctx context.Context, t scanner.Target, env *scanner.Env) (res
 	if err != nil || res.Status != scanner.StatusOpen {
 		return res, err
 	}
-	inv := &inventory{r: r, limits: env.Limits, res: &res, timeout: env.Timeout, sample: true, rank: env.RankName,
-		countStage: res.Product == "ferretdb"}
-	if inv.countStage {
-		res.Notes = append(res.Notes, "FerretDB: collection counts from $collStats {count: {}}, sizes not read (its collStats costs twice as much)")
-	}
+	inv := &inventory{r: r, limits: env.Limits, res: &res, timeout: env.Timeout, sample: true, rank: env.RankName}
 	inv.run(ctx, listing)
 	return res, nil
 }
