@@ -60,8 +60,9 @@
 // those of a type that has them); the types attribute then counts the
 // sampled keys by type, and typed_keys says how many keys' types were
 // checked when fewer than the pattern has. An open server with keys in db
-// 0 only costs three round trips: the first write, round A, round B; each
-// further db one more, for its listing.
+// 0 only costs three round trips: the first write, round A, round B, and
+// one more for each further SCAN page its listing needs; each further db
+// one more, for its listing.
 //
 // The probe never
 // sends AUTH, HELLO, CLIENT, CONFIG, MONITOR or any command that returns a
