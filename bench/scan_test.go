@@ -80,7 +80,7 @@ func BenchmarkScanFerretDB(b *testing.B) {
 
 // seedChat writes chat.users and chat.messages, ten documents each, every
 // value the canary.
-func seedChat(b *testing.B, addr string) {
+func seedChat(b testing.TB, addr string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	c, err := mongo.Connect(ctx, options.Client().ApplyURI("mongodb://"+addr).SetDirect(true))

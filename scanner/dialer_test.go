@@ -122,8 +122,11 @@ func TestRateFidelity(t *testing.T) {
 	if st.Dials != 200 {
 		t.Fatalf("dials = %d", st.Dials)
 	}
-	if got := st.Rate(); got < rate*0.9 || got > rate*1.1 {
-		t.Errorf("achieved %.1f connections/s, want %.0f ± 10%%", got, rate)
+	// Never faster than the rate (+10 % for the burst and timer edges). A
+	// loaded machine may not keep up with the dials, so the lower bound
+	// only catches a limiter that throttles far below its rate.
+	if got := st.Rate(); got < rate*0.3 || got > rate*1.1 {
+		t.Errorf("achieved %.1f connections/s, want at most %.0f + 10%% and at least 30%% of it", got, rate)
 	}
 }
 

@@ -99,9 +99,12 @@ func (p *Planner) Folded() int64 { return p.folded.Load() }
 
 // Job is one planned target. Err is set when the target cannot be probed
 // (its name did not resolve); the scanner then reports it without dialing.
+// A target with Identified set and no Service is identified first (see
+// identify), among Services, or every registered service when nil.
 type Job struct {
-	Target Target
-	Err    error
+	Target   Target
+	Err      error
+	Services []string
 }
 
 // pending is one entry on its way through resolution.
@@ -317,8 +320,9 @@ func (p *Planner) expand(pe *pending, t Target, err error) {
 }
 
 // ports lists the (service, port) pairs a target stands for: its own, the
-// service's default ports, the service of a known port, or every service on
-// an unknown port or on none.
+// service's default ports, the service of a known port, one pair with no
+// service for an unknown port (named from the port's answer; see send), or
+// every service's default ports for a target with neither.
 func (p *Planner) ports(t Target) ([]svcPort, error) {
 	services := p.Services
 	if services == nil {
@@ -341,9 +345,13 @@ func (p *Planner) ports(t Target) ([]svcPort, error) {
 		if svc, ok := p.Registry.ServiceForPort(t.Port); ok && slices.Contains(services, svc) {
 			return []svcPort{{svc, t.Port}}, nil
 		}
-		for _, svc := range services {
-			out = append(out, svcPort{svc, t.Port}) // an unknown port: try every service
+		// An unknown port: one job, whose service is named from the port's
+		// answer before the matching probe runs (when more than one
+		// service is scanned).
+		if len(services) == 1 {
+			return []svcPort{{services[0], t.Port}}, nil
 		}
+		return []svcPort{{"", t.Port}}, nil
 	default:
 		for _, svc := range services {
 			pr, _ := p.Registry.Get(svc)
@@ -356,8 +364,12 @@ func (p *Planner) ports(t Target) ([]svcPort, error) {
 }
 
 // send sends one job unless its shard or resume state drops it, and reports
-// false when ctx is done.
+// false when ctx is done. A job with no service is an unknown port's: it is
+// marked Identified, to be identified among the scanned services.
 func (p *Planner) send(ctx context.Context, j Job, out chan<- Job) bool {
+	if j.Target.Service == "" {
+		j.Target.Identified, j.Services = true, p.Services
+	}
 	if p.Shard.N > 1 || p.Skip != nil {
 		key := j.Target.Key()
 		if !p.Shard.Has(key) || p.Skip != nil && p.Skip(key) {

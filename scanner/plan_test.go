@@ -48,13 +48,15 @@ func planAll(t *testing.T, p *Planner, lines ...string) (keys []string, refused 
 func TestPlanExpandsPortsAndServices(t *testing.T) {
 	p := &Planner{Registry: testRegistry(t), Resolver: staticResolver{}}
 	keys, refused := planAll(t, p, "127.0.0.1", "127.0.0.2:6380", "127.0.0.3:8080", "redis://127.0.0.4", "https://127.0.0.5")
+	// 127.0.0.3:8080, a port without a default service, is one job to
+	// identify, not one per service.
 	want := []string{
+		"any://127.0.0.3:8080",
 		"elasticsearch://127.0.0.1:9200", "elasticsearch://127.0.0.1:9243",
-		"elasticsearch://127.0.0.3:8080", "elasticsearch://127.0.0.5:443",
+		"elasticsearch://127.0.0.5:443",
 		"mongodb://127.0.0.1:27017", "mongodb://127.0.0.1:27018", "mongodb://127.0.0.1:27019",
-		"mongodb://127.0.0.3:8080",
 		"redis://127.0.0.1:6379", "redis://127.0.0.1:6380", "redis://127.0.0.2:6380",
-		"redis://127.0.0.3:8080", "redis://127.0.0.4:6379", "redis://127.0.0.4:6380",
+		"redis://127.0.0.4:6379", "redis://127.0.0.4:6380",
 	}
 	if !slices.Equal(keys, want) {
 		t.Errorf("planned\n%s\nwant\n%s", strings.Join(keys, "\n"), strings.Join(want, "\n"))

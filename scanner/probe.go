@@ -77,7 +77,7 @@ type Limits struct {
 	MaxDBs           int   // MongoDB databases or Redis dbs sampled
 	MaxCollections   int   // MongoDB collections per database
 	MaxIndices       int   // Elasticsearch indices or index patterns, largest first
-	MaxKeys          int   // Redis keys scanned per db
+	MaxKeys          int   // Redis keys sampled per db; the listing covers ten times as many
 	MaxFields        int   // field names kept per container
 	SampleDocs       int   // documents per collection in the key-name aggregation
 	MaxDepth         int   // depth of nested field paths
@@ -190,6 +190,14 @@ func (e *Env) RankName(name string) int {
 		return 0
 	}
 	return e.ranker.RankName(name)
+}
+
+// retarget returns a copy of e for t, the same address (a target whose
+// service was identified), sharing e's byte budget and ranker.
+func (e *Env) retarget(t Target) *Env {
+	c := *e
+	c.target = t
+	return &c
 }
 
 // WithRanker sets the NameRanker that RankName consults and returns e.

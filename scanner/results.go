@@ -75,7 +75,7 @@ func readLines(br *bufio.Reader, file string, fn func(Result) error) error {
 					}
 					return &LineError{File: file, Line: line, Err: fmt.Errorf("not a spillcheck result: %v", jerr)}
 				}
-				if res.Target.Service == "" || res.Status == "" {
+				if (res.Target.Service == "" && !res.Target.Identified) || res.Status == "" {
 					return &LineError{File: file, Line: line, Err: errors.New("not a spillcheck result: no target service or status")}
 				}
 				if ferr := fn(res); ferr != nil {
@@ -120,7 +120,7 @@ func readDocument(br *bufio.Reader, file string, fn func(Result) error) error {
 			if err := dec.Decode(&res); err != nil {
 				return fail(err)
 			}
-			if res.Target.Service == "" || res.Status == "" {
+			if (res.Target.Service == "" && !res.Target.Identified) || res.Status == "" {
 				return fail(errors.New("not a spillcheck result: no target service or status"))
 			}
 			if err := fn(res); err != nil {

@@ -117,15 +117,22 @@ func (r *Runner) probe(ctx context.Context, j Job) (res *Result) {
 		return res
 	}
 	pr, ok := r.Registry.Get(t.Service)
-	if !ok {
+	if !ok && !t.Identified {
 		res.Status, res.Error = StatusError, fmt.Sprintf("no probe for service %q", t.Service)
 		return res
 	}
 	tctx, cancel := context.WithTimeout(ctx, r.TargetTimeout)
 	defer cancel()
-	out, err := pr.Probe(tctx, t, r.Dialer.Env(tctx, t, r.Limits).WithRanker(r.Names))
+	env := r.Dialer.Env(tctx, t, r.Limits).WithRanker(r.Names)
+	var out Result
+	var err error
+	if t.Identified && t.Service == "" {
+		out, err = r.probeUnknown(tctx, env, j)
+	} else {
+		out, err = pr.Probe(tctx, t, env)
+		out.Target = t
+	}
 	*res = out
-	res.Target = t
 	if res.Status == "" {
 		res.Status = Classify(err)
 		if res.Status == StatusOpen && err == nil && res.Product == "" {
@@ -133,6 +140,7 @@ func (r *Runner) probe(ctx context.Context, j Job) (res *Result) {
 			err = fmt.Errorf("the %s probe returned no status", t.Service)
 		}
 	}
+	recordProtocol(res, err)
 	if err != nil && res.Error == "" {
 		res.Error = err.Error()
 		if errors.Is(tctx.Err(), context.DeadlineExceeded) && ctx.Err() == nil {

@@ -36,6 +36,11 @@ type Target struct {
 	// TLS asks the probe to start with TLS (https://, rediss://, a managed
 	// endpoint); probes also detect TLS on their own.
 	TLS bool `json:"tls,omitempty"`
+	// Identified is set on a target listed with a port that has neither a
+	// scheme nor a default service: it is planned with no Service, and the
+	// service is named from the port's answer (the result's Service, or
+	// "" when no service scanned speaks the protocol seen).
+	Identified bool `json:"identified,omitempty"`
 	// Exposure is "private" or "public" when the address class is known.
 	Exposure string   `json:"exposure,omitempty"`
 	Origins  []Origin `json:"origins,omitempty"`
@@ -52,10 +57,18 @@ func (t Target) Addr() string {
 }
 
 // Key identifies a target for de-duplication, resume and baselines:
-// "service://host:port".
+// "service://host:port", or "any://host:port" for an identified target,
+// the same before and after its service is known.
 func (t Target) Key() string {
-	return t.Service + "://" + net.JoinHostPort(t.Host, strconv.Itoa(t.Port))
+	svc := t.Service
+	if t.Identified {
+		svc = AnyService
+	}
+	return svc + "://" + net.JoinHostPort(t.Host, strconv.Itoa(t.Port))
 }
+
+// AnyService is the service part of an identified target's Key.
+const AnyService = "any"
 
 // String is the key, for messages.
 func (t Target) String() string { return t.Key() }

@@ -281,3 +281,20 @@ func TestColor(t *testing.T) {
 		}
 	}
 }
+
+// TestTargetsUnknownPort: with more than one service scanned, a port no
+// service owns is one target, shown as "any" and named from its answer.
+func TestTargetsUnknownPort(t *testing.T) {
+	var out, errb bytes.Buffer
+	c := &cli{stdin: strings.NewReader(""), stdout: &out, stderr: &errb,
+		probes: func() []scannerProbe {
+			return []scannerProbe{&fakeProbe{name: scanner.Redis}, &fakeProbe{name: scanner.MongoDB}}
+		}, noScorer: true}
+	if code := run(context.Background(), []string{"targets", "127.0.0.1:1234"}, c); code != exitOK {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 1 || !strings.HasPrefix(lines[0], "any ") || !strings.Contains(lines[0], "unknown port") {
+		t.Errorf("targets printed:\n%s", out.String())
+	}
+}

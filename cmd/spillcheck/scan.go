@@ -31,7 +31,7 @@ func (f *scanFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.limits.MaxDBs, "max-dbs", d.MaxDBs, "MongoDB databases or Redis dbs sampled per target")
 	fs.IntVar(&f.limits.MaxCollections, "max-collections", d.MaxCollections, "MongoDB collections sampled per database")
 	fs.IntVar(&f.limits.MaxIndices, "max-indices", d.MaxIndices, "Elasticsearch indices or index patterns sampled per target, largest first")
-	fs.IntVar(&f.limits.MaxKeys, "max-keys", d.MaxKeys, "Redis keys scanned per db")
+	fs.IntVar(&f.limits.MaxKeys, "max-keys", d.MaxKeys, "Redis keys sampled per db (the listing may read up to 10 times as many names, to group them)")
 	fs.IntVar(&f.limits.MaxFields, "max-fields", d.MaxFields, "field names kept per container")
 	fs.IntVar(&f.limits.MaxDepth, "max-depth", d.MaxDepth, "depth of nested field paths read from mappings and samples")
 	fs.IntVar(&f.limits.SampleDocs, "sample-docs", d.SampleDocs, "documents per collection whose key names MongoDB computes server-side")

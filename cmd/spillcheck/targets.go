@@ -108,7 +108,12 @@ func writePlanLine(w *bufio.Writer, j scanner.Job) error {
 	if j.Err != nil {
 		notes = append(notes, "error: "+j.Err.Error())
 	}
-	_, err := fmt.Fprintf(w, "%-13s %-30s %s\n", t.Service, t.Addr(), strings.Join(notes, " · "))
+	svc := t.Service
+	if t.Identified && svc == "" {
+		svc = "any"
+		notes = append([]string{"unknown port: the service is named from its answer"}, notes...)
+	}
+	_, err := fmt.Fprintf(w, "%-13s %-30s %s\n", svc, t.Addr(), strings.Join(notes, " · "))
 	return err
 }
 

@@ -15,6 +15,14 @@
 //	GET /_cat/indices?bytes=b&expand_wildcards=all&format=json&h=index,status,health,docs.count,store.size
 //	GET /<index>[,<index>...]/_mapping?ignore_unavailable=true   (up to 16 indices a request)
 //
+// The first bytes the server sends are named by wire.Identify
+// (identify.go): another protocol's answer to GET / (Redis's "-ERR",
+// mongod's note about HTTP, an SSH or SMTP banner) ends the probe with a
+// protocol-error naming it, without a TLS retry. When GET / is closed
+// without a byte, as Redis does on the "Host:" line, GET / goes once more
+// as HTTP/1.0 without a Host header on a new connection, which Redis
+// answers, before the HTTPS retry.
+//
 // GET / tells the product (X-Elastic-Product, version.build_flavor,
 // version.distribution, the tagline; never the version number alone), the
 // version, and the cluster and node names. The probe stops there on a 401

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"syscall"
@@ -87,15 +88,27 @@ func connect(ctx context.Context, t scanner.Target, env *scanner.Env, res *scann
 	}
 	// Dial before building an HTTP client: a closed or filtered port then
 	// costs one dial, and the first request goes over this connection.
-	conn, err := env.DialContext(ctx, "tcp", t.Addr())
+	raw, err := env.DialContext(ctx, "tcp", t.Addr())
 	if err != nil {
 		return nil, reply{}, fmt.Errorf("GET /: %w", err)
 	}
+	first := recordFirst(raw)
+	var conn net.Conn = first
 	var plainErr error
 	for i, scheme := range schemes {
 		tr := newTransport(t, env, scheme, conn)
 		conn = nil // a retry dials afresh
 		rep, err := do(ctx, tr, "GET /", esapi.InfoRequest{})
+		if i == 0 {
+			ferr := first.foreign()
+			if ferr == nil && first.closedSilently(err) && scheme == "http" {
+				ferr = askWithoutHost(ctx, t, env)
+			}
+			if ferr != nil {
+				tr.close()
+				return nil, reply{}, ferr
+			}
+		}
 		if i+1 < len(schemes) && speaksTLS(rep, err) {
 			tr.close()
 			plainErr = err

@@ -7,10 +7,17 @@
 // message and refuses anything outside it before a byte reaches the
 // socket):
 //
-//  1. OP_QUERY admin.$cmd {hello: 1}; when refused (before 4.4.2),
-//     OP_QUERY admin.$cmd {isMaster: 1}. A plaintext connection closed at
-//     once is retried with TLS (certificates are recorded, not verified):
-//     the one case of a second connection.
+//  1. OP_QUERY admin.$cmd {hello: 1, comment: "spillcheck read-only
+//     check; ..."}, the comment padded so that the message is 0x0a4d
+//     bytes: its length field reads "M\n\0\0", which a line-oriented
+//     server (Redis, HTTP) answers at once, so that a server of another
+//     protocol is named from its first answer by wire.Identify (a banner,
+//     a TLS record, "-ERR unknown command 'M'", "HTTP/1.1 400") and the
+//     probe stops with a protocol error instead of waiting out its
+//     timeout. When hello is refused (before 4.4.2), OP_QUERY admin.$cmd
+//     {isMaster: 1}. A plaintext connection closed at once, or answered
+//     with a TLS record, is retried with TLS (certificates are recorded,
+//     not verified): the one case of a second connection.
 //  2. From wire version 6 (MongoDB 3.6+) every later command goes over the
 //     same connection through the official driver's operation layer
 //     (operation.Command on a driver.SingleConnectionDeployment): an
@@ -20,18 +27,30 @@
 //     or endSessions, and never a connection to the replica-set members
 //     hello names. Before wire version 6 the same commands go as OP_QUERY,
 //     one at a time.
-//  3. {buildInfo: 1} on admin.
+//  3. {buildInfo: 1} on admin, and, in the same write from wire version 6,
 //  4. {listDatabases: 1, nameOnly: false} on admin, once: its sizes order
 //     the inventory. Unauthorized (13) and similar mean auth-required. An
 //     empty list with ok: 1 (auth-enabled MongoDB 4.0.6+ answers so) is
 //     confirmed with {listCollections: 1, nameOnly: true} on admin:
 //     refused is auth-required, allowed is open and empty.
 //
-// Only when open, within Limits (MaxDBs largest first, MaxCollections,
-// MaxFields, SampleDocs, MaxDepth) and the context's deadline:
+// Only when open, within Limits (MaxDBs, MaxCollections, MaxFields,
+// SampleDocs, MaxDepth) and the context's deadline:
 //
 //  5. Per database: {listCollections: 1, cursor: {}}. admin, local and
 //     config and system.* collections are skipped unless IncludeSystem.
+//
+// Both listings are read as they are iterated (catalog.go: no slice of
+// their entries is built), and the caps are applied while reading: the
+// MaxDBs databases kept are the best by name evidence (Env.RankName),
+// then size; a database's collections are grouped into name patterns over
+// the whole listing (redact.Name: daily "events_2024_01" ... are one),
+// patterns are ordered by name evidence, then how many collections they
+// hold, each gets one collection (its newest by name) first, and the
+// slots left of MaxCollections go to the other collections of the
+// best-ranked patterns. Skipped says how many were left out
+// (over-max-dbs, over-max-collections), and the facts collections_seen
+// and collections_sampled how many were listed and inventoried.
 //  6. Per collection (views get none of these): {collStats: name}, or
 //     {count: name} when collStats is refused; the key-name aggregate
 //     built by keyNameCommand ($sample, $project, $unwind, $group, $sort,

@@ -55,7 +55,8 @@ func readAll(doc bsoncore.Document) {
 	var info serverInfo
 	_ = parseHello(doc, &info)
 	_ = replyError(doc)
-	_ = databases(doc)
+	pickDatabases(doc, 4, false, func(string) int { return 0 })
+	pickCollections(doc, 4, false, func(string) int { return 0 })
 	_ = sampleFields(doc)
 	_ = indexFields(doc)
 	_ = validatorFields(doc, 3)

@@ -6,6 +6,7 @@ import (
 	"net"
 
 	"github.com/spillcheck/spillcheck/scanner"
+	"github.com/spillcheck/spillcheck/scanner/wire"
 )
 
 // guardConn sits between the probe's client (wireConn, then opConn) and the
@@ -21,7 +22,15 @@ type guardConn struct {
 	hdr  []byte // incomplete incoming length prefix
 	left int64  // bytes left of the current incoming message
 	err  error  // sticky refusal
+
+	// first holds the bytes of the connection's first read, up to
+	// firstBytes, for naming what answered when it is not MongoDB
+	// (foreign); unread is the part of it not yet passed on.
+	first, unread []byte
 }
+
+// firstBytes bounds guardConn.first.
+const firstBytes = 256
 
 func newGuardConn(c net.Conn, maxReply int64) *guardConn {
 	return &guardConn{Conn: c, maxReply: maxReply}
@@ -70,12 +79,36 @@ func (g *guardConn) Write(p []byte) (int, error) {
 
 // Read passes bytes through while tracking message boundaries, and fails
 // as soon as a header declares a reply shorter than a header or larger than
-// the cap: a non-MongoDB server's first bytes almost always do.
+// the cap: a non-MongoDB server's first bytes almost always do. The
+// connection's first bytes are named by wire.Identify first: a server
+// that speaks another protocol (a banner, a TLS record, a RESP or HTTP
+// answer to the hello) ends the read with a *scanner.ForeignError.
 func (g *guardConn) Read(p []byte) (int, error) {
 	if g.err != nil {
 		return 0, g.err
 	}
-	n, err := g.Conn.Read(p)
+	if g.first == nil {
+		// The first read goes into first, whatever p's size, so that
+		// Identify sees a whole banner or first line.
+		buf := make([]byte, firstBytes)
+		k, err := g.Conn.Read(buf)
+		if k == 0 {
+			return 0, err
+		}
+		g.first, g.unread = buf[:k], buf[:k]
+		if f := g.foreign(); f != nil {
+			g.err = f
+			return 0, f
+		}
+	}
+	var n int
+	var err error
+	if len(g.unread) > 0 {
+		n = copy(p, g.unread)
+		g.unread = g.unread[n:]
+	} else {
+		n, err = g.Conn.Read(p)
+	}
 	for i := 0; i < n; {
 		if g.left > 0 {
 			take := min(g.left, int64(n-i))
@@ -104,4 +137,15 @@ func (g *guardConn) Read(p []byte) (int, error) {
 		g.left = size - 4
 	}
 	return n, err
+}
+
+// foreign returns a *scanner.ForeignError when the first bytes the server
+// sent are those of a protocol other than MongoDB's, nil when they are
+// MongoDB's or not recognized.
+func (g *guardConn) foreign() error {
+	m := wire.Identify(g.first)
+	if !m.Known() || m.Protocol == wire.MongoDB {
+		return nil
+	}
+	return scanner.Foreign(m, "MongoDB")
 }

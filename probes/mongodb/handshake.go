@@ -15,6 +15,7 @@ import (
 	"go.mongodb.org/mongo-driver/x/bsonx/bsoncore"
 
 	"github.com/spillcheck/spillcheck/scanner"
+	"github.com/spillcheck/spillcheck/scanner/wire"
 )
 
 // dialer opens the probe's connection: through env.DialContext (so only
@@ -78,7 +79,7 @@ type serverInfo struct {
 // retried over TLS.
 func handshake(ctx context.Context, d *dialer) (*wireConn, serverInfo, error) {
 	w, info, err := hello(ctx, d)
-	if err == nil || d.useTLS || !closedEarly(err) {
+	if err == nil || d.useTLS || !(closedEarly(err) || answeredTLS(err)) {
 		return w, info, err
 	}
 	d.useTLS = true
@@ -103,7 +104,7 @@ func hello(ctx context.Context, d *dialer) (*wireConn, serverInfo, error) {
 	}
 	w := &wireConn{conn: c, closer: func() { c.Close() }}
 	info.helloCmd = "hello"
-	doc, err := w.run(ctx, "admin", command("hello"))
+	doc, err := w.run(ctx, "admin", helloCommand())
 	var ce *cmdError
 	if errors.As(err, &ce) {
 		info.helloCmd = "isMaster"
@@ -111,6 +112,12 @@ func hello(ctx context.Context, d *dialer) (*wireConn, serverInfo, error) {
 	}
 	if err != nil {
 		w.close()
+		var fe *scanner.ForeignError
+		if g, ok := c.(*guardConn); ok && !errors.As(err, &fe) {
+			if foreign := g.foreign(); foreign != nil {
+				return nil, info, foreign
+			}
+		}
 		var ne net.Error
 		if errors.As(err, &ne) && ne.Timeout() {
 			err = fmt.Errorf("no reply to the handshake within %v (not MongoDB, or a stalled server): %w", d.env.Timeout, err)
@@ -190,6 +197,13 @@ func (info serverInfo) facts(f map[string]string) {
 func boolField(doc bsoncore.Document, key string) bool {
 	b, _ := doc.Lookup(key).BooleanOK()
 	return b
+}
+
+// answeredTLS reports whether the server answered the plaintext hello
+// with a TLS record (an alert, as OpenSSL-based servers send).
+func answeredTLS(err error) bool {
+	var fe *scanner.ForeignError
+	return errors.As(err, &fe) && fe.Seen.Protocol == wire.TLS
 }
 
 // closedEarly reports whether the server hung up on the first request,

@@ -49,10 +49,10 @@ func TestHostileServers(t *testing.T) {
 		{"closes at once", fakeConn(hangUp), scanner.StatusProtocolError, "closed the connection on hello"},
 		{"stall", fakeConn(stall), scanner.StatusTimeout, "no reply to the handshake within 400ms"},
 		{"oversized reply", fakeConn(oversized), scanner.StatusProtocolError, "over the 1048576-byte cap"},
-		// HTTP and Redis servers wait for a line end that a MongoDB
-		// message never has, so they look like a stall.
-		{"http server", httpServer, scanner.StatusTimeout, "not MongoDB, or a stalled server"},
-		{"redis server", redisServer, scanner.StatusTimeout, "not MongoDB, or a stalled server"},
+		// The hello's length field reads "M\n", so HTTP and Redis servers
+		// answer it at once and are named.
+		{"http server", httpServer, scanner.StatusProtocolError, "HTTP (HTTP/1.1 400 Bad Request) answered, not MongoDB"},
+		{"redis server", redisServer, scanner.StatusProtocolError, "RESP (Redis) (-ERR unknown command 'M'"},
 		{"closed port", closedPort, scanner.StatusClosed, "connection refused"},
 	}
 	for _, tc := range tests {

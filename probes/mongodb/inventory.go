@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"strconv"
-	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/x/bsonx/bsoncore"
@@ -31,6 +29,12 @@ type inventory struct {
 	stopped bool // a network error or the time budget ended the inventory
 
 	pre map[string]*call // replies prefetched for the collections of one database
+
+	// rank rates a database or collection name by its messaging-PII
+	// evidence (Env.RankName), to choose what to inventory under the caps.
+	rank func(string) int
+	// collsSeen and collsChosen count collections listed and inventoried.
+	collsSeen, collsChosen int
 }
 
 // maxNotes bounds the notes one target gets; the rest are only counted.
@@ -58,27 +62,24 @@ func (inv *inventory) failed(what string, err error) bool {
 	return true
 }
 
-// run inventories the databases classify found, largest first.
-func (inv *inventory) run(ctx context.Context, all []database) {
-	var dbs []database
-	for _, d := range all {
-		if systemDBs[d.name] && !inv.limits.IncludeSystem {
-			inv.res.Skipped["system-databases"]++
-			continue
-		}
-		dbs = append(dbs, d)
+// run inventories the databases of the listDatabases reply classify
+// returned: at most MaxDBs, chosen as it is read (pickDatabases) by name
+// evidence, then size.
+func (inv *inventory) run(ctx context.Context, listing bsoncore.Document) {
+	if inv.rank == nil {
+		inv.rank = noRank
 	}
-	// Largest first, so that the limit keeps what matters most.
-	sort.SliceStable(dbs, func(i, j int) bool {
-		if dbs[i].size != dbs[j].size {
-			return dbs[i].size > dbs[j].size
-		}
-		return dbs[i].name < dbs[j].name
-	})
-	if len(dbs) > inv.limits.MaxDBs {
-		inv.res.Skipped["over-max-dbs"] = len(dbs) - inv.limits.MaxDBs
-		dbs = dbs[:inv.limits.MaxDBs]
+	dbs, seen, system := pickDatabases(listing, inv.limits.MaxDBs, inv.limits.IncludeSystem, inv.rank)
+	if system > 0 {
+		inv.res.Skipped["system-databases"] += system
 	}
+	if over := seen - system - len(dbs); over > 0 {
+		inv.res.Skipped["over-max-dbs"] = over
+	}
+	defer func() {
+		inv.res.Facts["collections_seen"] = strconv.Itoa(inv.collsSeen)
+		inv.res.Facts["collections_sampled"] = strconv.Itoa(inv.collsChosen)
+	}()
 	for i, db := range dbs {
 		if inv.stopped || ctx.Err() != nil {
 			inv.res.Skipped["time-budget-databases"] += len(dbs) - i
@@ -105,30 +106,18 @@ func (inv *inventory) database(ctx context.Context, db string) {
 		inv.failed("listCollections on "+db, err)
 		return
 	}
-	var colls []collEntry
-	for _, d := range firstBatch(reply) {
-		e := collEntry{typ: "collection"}
-		e.name, _ = d.Lookup("name").StringValueOK()
-		if t, ok := d.Lookup("type").StringValueOK(); ok {
-			e.typ = t
-		}
-		e.options, _ = d.Lookup("options").DocumentOK()
-		if e.name == "" {
-			continue
-		}
-		if strings.HasPrefix(e.name, "system.") && !inv.limits.IncludeSystem {
-			inv.res.Skipped["system-collections"]++
-			continue
-		}
-		colls = append(colls, e)
+	colls, seen, patterns, system := pickCollections(reply, inv.limits.MaxCollections, inv.limits.IncludeSystem, inv.rank)
+	if system > 0 {
+		inv.res.Skipped["system-collections"] += system
 	}
+	if over := seen - len(colls); over > 0 {
+		inv.res.Skipped["over-max-collections"] += over
+		inv.note("%s: %d of %d collections (%d name patterns) inventoried, chosen by name evidence, then pattern size", db, len(colls), seen, patterns)
+	}
+	inv.collsSeen += seen
+	inv.collsChosen += len(colls)
 	if id, _ := reply.Lookup("cursor", "id").AsInt64OK(); id != 0 {
 		inv.note("listCollections on %s returned a partial list", db)
-	}
-	sort.Slice(colls, func(i, j int) bool { return colls[i].name < colls[j].name })
-	if len(colls) > inv.limits.MaxCollections {
-		inv.res.Skipped["over-max-collections"] += len(colls) - inv.limits.MaxCollections
-		colls = colls[:inv.limits.MaxCollections]
 	}
 	inv.prefetch(ctx, db, colls)
 	for i, e := range colls {

@@ -51,24 +51,45 @@ func (probe) Probe(ctx context.Context, t scanner.Target, env *scanner.Env) (res
 		res.Notes = append(res.Notes, fmt.Sprintf("wire version %d (MongoDB 3.4 or older): commands sent as OP_QUERY", info.maxWire))
 	}
 	defer r.close()
-	buildInfo(ctx, r, &res)
+	// buildInfo and listDatabases go out together where the connection
+	// can pipeline (wire version 6 and later): one round trip, not two.
+	calls := []*call{{db: "admin", cmd: command("buildInfo")}, {db: "admin", cmd: listDatabasesCmd()}}
+	if b, ok := r.(batcher); ok {
+		b.runBatch(ctx, calls)
+	} else {
+		calls = []*call{nil, nil}
+	}
+	buildInfo(ctx, r, calls[0], &res)
 	if info.documentDB != "" && res.Product == "mongodb" {
 		res.Product = "documentdb"
 	}
 
-	dbs, err := classify(ctx, r, &res)
+	listing, err := classify(ctx, r, calls[1], &res)
 	if err != nil || res.Status != scanner.StatusOpen {
 		return res, err
 	}
-	inv := &inventory{r: r, limits: env.Limits, res: &res, timeout: env.Timeout, sample: true}
-	inv.run(ctx, dbs)
+	inv := &inventory{r: r, limits: env.Limits, res: &res, timeout: env.Timeout, sample: true, rank: env.RankName}
+	inv.run(ctx, listing)
 	return res, nil
 }
 
-// buildInfo records the version and recognizes FerretDB. A refusal is a
-// note, not a failure: the handshake already proved a MongoDB-wire server.
-func buildInfo(ctx context.Context, r runner, res *scanner.Result) {
-	doc, err := r.run(ctx, "admin", command("buildInfo"))
+// runOr returns c's reply when c was sent already (a batch), or runs cmd.
+func runOr(ctx context.Context, r runner, c *call, db string, cmd bsoncore.Document) (bsoncore.Document, error) {
+	if c != nil {
+		return c.reply, c.err
+	}
+	return r.run(ctx, db, cmd)
+}
+
+func listDatabasesCmd() bsoncore.Document {
+	return bsoncore.NewDocumentBuilder().AppendInt32("listDatabases", 1).AppendBoolean("nameOnly", false).Build()
+}
+
+// buildInfo records the version and recognizes FerretDB, from pre when it
+// was sent in a batch. A refusal is a note, not a failure: the handshake
+// already proved a MongoDB-wire server.
+func buildInfo(ctx context.Context, r runner, pre *call, res *scanner.Result) {
+	doc, err := runOr(ctx, r, pre, "admin", command("buildInfo"))
 	if err != nil {
 		res.Notes = append(res.Notes, "buildInfo failed: "+err.Error())
 		return
@@ -84,14 +105,14 @@ func buildInfo(ctx context.Context, r runner, res *scanner.Result) {
 }
 
 // classify sends listDatabases {nameOnly: false}, whose sizes the
-// inventory uses to pick the largest databases. A refusal for lack of
-// credentials is auth-required. Since MongoDB 4.0.6 a server with auth on
-// answers an unauthenticated listDatabases with ok: 1 and no databases, so
-// an empty list is confirmed with listCollections on admin, which such a
-// server refuses. It returns the databases when the target is open.
-func classify(ctx context.Context, r runner, res *scanner.Result) ([]database, error) {
-	cmd := bsoncore.NewDocumentBuilder().AppendInt32("listDatabases", 1).AppendBoolean("nameOnly", false).Build()
-	doc, err := r.run(ctx, "admin", cmd)
+// inventory uses to choose databases. A refusal for lack of credentials is
+// auth-required. Since MongoDB 4.0.6 a server with auth on answers an
+// unauthenticated listDatabases with ok: 1 and no databases, so an empty
+// list is confirmed with listCollections on admin, which such a server
+// refuses. It returns the listing when the target is open and has
+// databases.
+func classify(ctx context.Context, r runner, pre *call, res *scanner.Result) (bsoncore.Document, error) {
+	doc, err := runOr(ctx, r, pre, "admin", listDatabasesCmd())
 	if unauthorized(err) {
 		res.Status = scanner.StatusAuthRequired
 		res.Notes = append(res.Notes, "listDatabases refused: "+err.Error())
@@ -100,14 +121,13 @@ func classify(ctx context.Context, r runner, res *scanner.Result) ([]database, e
 	if err != nil {
 		return nil, fmt.Errorf("listDatabases: %w", err)
 	}
-	dbs := databases(doc)
-	if len(dbs) > 0 {
+	if _, n, _ := pickDatabases(doc, 0, true, noRank); n > 0 {
 		res.Status = scanner.StatusOpen
-		res.Facts["databases"] = strconv.Itoa(len(dbs))
+		res.Facts["databases"] = strconv.Itoa(n)
 		if total := doc.Lookup("totalSize"); total.Type != 0 {
 			res.Facts["total_size"] = strconv.FormatInt(numberOf(total), 10)
 		}
-		return dbs, nil
+		return doc, nil
 	}
 	confirm := bsoncore.NewDocumentBuilder().AppendInt32("listCollections", 1).AppendBoolean("nameOnly", true).Build()
 	_, err = r.run(ctx, "admin", confirm)
@@ -134,22 +154,7 @@ func classify(ctx context.Context, r runner, res *scanner.Result) ([]database, e
 type database struct {
 	name string
 	size int64 // sizeOnDisk, 0 when the server did not say
+	rank int   // name evidence (Env.RankName)
 }
 
-// databases reads listDatabases' "databases" array.
-func databases(doc bsoncore.Document) []database {
-	arr, ok := doc.Lookup("databases").ArrayOK()
-	if !ok {
-		return nil
-	}
-	vals, _ := arr.Values()
-	var dbs []database
-	for _, v := range vals {
-		if d, ok := v.DocumentOK(); ok {
-			if n, ok := d.Lookup("name").StringValueOK(); ok && n != "" {
-				dbs = append(dbs, database{name: n, size: numberOf(d.Lookup("sizeOnDisk"))})
-			}
-		}
-	}
-	return dbs
-}
+func noRank(string) int { return 0 }

@@ -20,7 +20,10 @@ type command struct {
 // before any byte is written. Adding a command here is the only way to send
 // it; the package doc repeats this list.
 var allowlist = []command{
-	{"INFO", oneOf("server", "keyspace", "replication"), "version, mode, role, uptime and key counts per db"},
+	{"INFO", func(a []string) bool {
+		return oneOf("server", "keyspace", "replication")(a) ||
+			len(a) == 3 && strings.EqualFold(a[0], "server") && strings.EqualFold(a[1], "replication") && strings.EqualFold(a[2], "keyspace")
+	}, "version, mode, role, uptime and key counts per db: the three sections in one INFO (7.0+) or one each"},
 	{"SELECT", func(a []string) bool { return len(a) == 1 && isUint(a[0]) }, "switch to the next db to sample"},
 	{"SCAN", func(a []string) bool {
 		return len(a) == 3 && isUint(a[0]) && strings.EqualFold(a[1], "COUNT") && isPositive(a[2])

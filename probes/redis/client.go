@@ -19,6 +19,9 @@ type client struct {
 	// skip counts replies already asked for that nobody will read: read
 	// drops them first, so the replies after them stay in order.
 	skip int
+	// names redacts listed key names; its memo outlives the target, with
+	// the pooled client (it holds redact.Name's answers, nothing else).
+	names keyPatterns
 }
 
 // clients keeps the read and write buffers of closed clients for the next
@@ -98,45 +101,13 @@ func (c *client) do(args ...string) (reply, error) {
 // maxBatchBytes bounds one pipelined write, whatever the batch size.
 const maxBatchBytes = 128 << 10
 
-// pipeline sends one command per item, built by cmd, in batches of at most
-// size commands and about maxBatchBytes, and hands each reply to each in
-// order. Each command is checked and encoded before cmd is called again, so
-// cmd may reuse one slice. A server error reply is a reply, not an error; a
-// transport or protocol error stops the pipeline.
-func pipeline[T any](c *client, items []T, size int, cmd func(T) []string, each func(T, reply)) error {
-	return pipelineThen(c, items, size, cmd, each, nil)
-}
-
-// pipelineThen is pipeline, and when items is not empty, tail queues more
-// commands in the last write; their replies are left unread.
-func pipelineThen[T any](c *client, items []T, size int, cmd func(T) []string, each func(T, reply), tail func() error) error {
-	for start := 0; start < len(items); {
-		end := start
-		for end < len(items) && end-start < size && len(c.out) < maxBatchBytes {
-			if err := c.queue(cmd(items[end])...); err != nil {
-				c.out = c.out[:0]
-				return err
-			}
-			end++
-		}
-		if end == len(items) && tail != nil {
-			if err := tail(); err != nil {
-				c.out = c.out[:0]
-				return err
-			}
-		}
-		batch := items[start:end]
-		start = end
-		if err := c.flush(); err != nil {
-			return err
-		}
-		for _, it := range batch {
-			r, err := c.read()
-			if err != nil {
-				return err
-			}
-			each(it, r)
+// scanPage reads the next reply as a SCAN page (respReader.scanPage),
+// after dropping the replies counted in skip.
+func (c *client) scanPage(each func(key []byte)) (cursor, refusal string, err error) {
+	for ; c.skip > 0; c.skip-- {
+		if err := c.rd.discard(); err != nil {
+			return "", "", err
 		}
 	}
-	return nil
+	return c.rd.scanPage(each)
 }

@@ -70,15 +70,22 @@ func bulks(ss ...string) string {
 	return array(e...)
 }
 
-// infoReply answers the three INFO sections the probe asks for.
+// infoReply answers INFO as a server of version server's redis_version
+// does: the three sections the probe asks for in one INFO from 7.0 on, and
+// one at a time before (an INFO with three sections is a syntax error).
 func infoReply(cmd []string, server, keyspace string) string {
-	switch strings.ToLower(cmd[1]) {
-	case "server":
-		return bulk("# Server\r\n" + server + "\r\nuptime_in_seconds:7\r\n")
-	case "replication":
-		return bulk("# Replication\r\nrole:master\r\nconnected_slaves:1\r\nslave0:ip=10.1.2.3,port=6379\r\n")
+	sections := map[string]string{
+		"server":      "# Server\r\n" + server + "\r\nuptime_in_seconds:7\r\n",
+		"replication": "# Replication\r\nrole:master\r\nconnected_slaves:1\r\nslave0:ip=10.1.2.3,port=6379\r\n",
+		"keyspace":    "# Keyspace\r\n" + keyspace + "\r\n",
 	}
-	return bulk("# Keyspace\r\n" + keyspace + "\r\n")
+	if len(cmd) == 2 {
+		return bulk(sections[strings.ToLower(cmd[1])])
+	}
+	if parseVersion(parseInfo(server)["redis_version"])[0] < 7 {
+		return "-ERR syntax error\r\n"
+	}
+	return bulk(sections["server"] + "\r\n" + sections["replication"] + "\r\n" + sections["keyspace"])
 }
 
 func TestProbeRedis74WithJSON(t *testing.T) {

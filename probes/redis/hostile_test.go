@@ -97,8 +97,8 @@ func TestProbeNotRedis(t *testing.T) {
 		errText string
 		tls     bool
 	}{
-		{"http", httpTarget(t, quiet(ok, false)), scanner.StatusProtocolError, "HTTP server", false},
-		{"https", httpTarget(t, quiet(ok, true)), scanner.StatusProtocolError, "HTTP server", true},
+		{"http", httpTarget(t, quiet(ok, false)), scanner.StatusProtocolError, "HTTP (HTTP/1.1 400 Bad Request) answered, not Redis", false},
+		{"https", httpTarget(t, quiet(ok, true)), scanner.StatusProtocolError, "over TLS: not the expected protocol: HTTP (HTTP/1.1 400", true},
 		{"endless bulk", hostile(t, endless("$999999999999\r\n", "A")), scanner.StatusProtocolError, "exceeded", false},
 		{"endless bulk under the length cap", hostile(t, endless("$8000000\r\n", "A")), scanner.StatusProtocolError, "exceeded", false},
 		{"endless line", hostile(t, endless("+", "A")), scanner.StatusProtocolError, "exceeded", false},
@@ -106,7 +106,10 @@ func TestProbeNotRedis(t *testing.T) {
 		{"silent", hostile(t, stall("")), scanner.StatusTimeout, "timeout", false},
 		{"stall mid-reply", hostile(t, stall("$100\r\nredis_version:")), scanner.StatusTimeout, "timeout", false},
 		{"greeting then stall", hostile(t, stall("+Welcome\r\n")), scanner.StatusProtocolError, "not a bulk string", false},
-		{"smtp banner", hostile(t, stall("220 mail.example ESMTP\r\n")), scanner.StatusProtocolError, "not RESP", false},
+		{"smtp banner", hostile(t, stall("220 mail.example ESMTP\r\n")), scanner.StatusProtocolError, "SMTP (220 mail.example ESMTP) answered, not Redis", false},
+		{"ssh banner", hostile(t, stall("SSH-2.0-OpenSSH_9.6\r\n")), scanner.StatusProtocolError, "SSH (SSH-2.0-OpenSSH_9.6) answered", false},
+		{"mysql greeting", hostile(t, stall("J\x00\x00\x00\x0a8.0.36\x00\x08\x00\x00\x00")), scanner.StatusProtocolError, "MySQL (8.0.36) answered", false},
+		{"binary", hostile(t, stall("\x00\x01\x02\x03")), scanner.StatusProtocolError, "not RESP", false},
 		{"close at once", hostile(t, func(net.Conn) {}), scanner.StatusProtocolError, "without replying to INFO", false},
 		{"resp without info", hostile(t, stall("-ERR unknown command 'INFO'\r\n")), scanner.StatusProtocolError, "refused INFO", false},
 		{"info without version", hostile(t, stall("$9\r\nfoo:bar\r\n\r\n")), scanner.StatusProtocolError, "redis_version", false},

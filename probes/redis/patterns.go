@@ -1,26 +1,32 @@
 package redis
 
 import (
+	"cmp"
+	"hash/maphash"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/spillcheck/spillcheck/scanner"
-
 	"github.com/spillcheck/spillcheck/scanner/redact"
 )
 
-// group is the keys of one db that share a redacted pattern. sample holds a
-// few raw key names for field sampling; they never leave the package.
+// group is the keys of one db that share a redacted pattern. members holds
+// a few raw key names for typing and field sampling; they never leave the
+// package.
 type group struct {
+	db      int
 	pattern string
-	keys    int
-	// members are the group's raw key names in SCAN order, until
-	// typeGroups is done with them.
+	keys    int // keys listed
+	rank    int // name evidence, 0 to 100 (Env.RankName)
+	// members are the first keysPerPattern raw key names SCAN returned,
+	// the keys that may be sampled.
 	members []string
-	typed   int         // keys whose TYPE was asked
+	// checked counts members whose type is known: answered TYPE, or
+	// answered a field-name command, which only keys of that type do.
+	checked int
 	types   []typeCount // few: one per key type seen
-	sample  []fieldJob  // keys whose field names are read (addSample)
+	first   string      // the first member's type (sampling round A)
+	unknown []string    // members that refused the field-name command of first's type
 	fields  map[string]int
 	source  string
 	read    int // sampled keys whose field names were read
@@ -41,44 +47,11 @@ func (g *group) addType(typ string) {
 	g.types = append(g.types, typeCount{typ, 1})
 }
 
-// groupKeys redacts each key, collapses segments that vary from key to key,
-// and groups the keys by the resulting pattern, largest group first. The
-// pattern does not depend on a key's type: each group lists its keys in
-// SCAN order (members, carved from one slice) for typeGroups.
-func groupKeys(keys []string) []*group {
-	redacted := make([]string, len(keys))
-	counts := map[string]int{}
-	for i, k := range keys {
-		redacted[i] = redact.Name(k)
-		counts[redacted[i]]++
+// addMember keeps key as one of the group's members while there is room.
+func (g *group) addMember(key string) {
+	if len(g.members) < keysPerPattern && !slices.Contains(g.members, key) {
+		g.members = append(g.members, key)
 	}
-	final := collapse(counts)
-	sizes := make(map[string]int, len(final))
-	for r, n := range counts {
-		sizes[final[r]] += n
-	}
-	byName := make(map[string]*group, len(sizes))
-	groups := make([]*group, 0, len(sizes))
-	all := make([]string, 0, len(keys))
-	for i, k := range keys {
-		name := final[redacted[i]]
-		g := byName[name]
-		if g == nil {
-			g = &group{pattern: name, members: all[len(all) : len(all) : len(all)+sizes[name]]}
-			all = all[:len(all)+sizes[name]]
-			byName[name] = g
-			groups = append(groups, g)
-		}
-		g.keys++
-		g.members = append(g.members, k)
-	}
-	slices.SortFunc(groups, func(a, b *group) int {
-		if a.keys != b.keys {
-			return b.keys - a.keys
-		}
-		return strings.Compare(a.pattern, b.pattern)
-	})
-	return groups
 }
 
 // fieldSource says how field names of a key type are read, "" when they
@@ -93,81 +66,227 @@ func fieldSource(typ string) string {
 	return ""
 }
 
-// collapse maps each pattern to one where a segment (between ":", "/", "|"
-// or "#") that varies across otherwise equal patterns, with two or more
-// values and on average at most two keys per value, becomes <id>: user
-// names, slugs and other identifiers redact.Name cannot recognize. Namespaces
-// ("cache:users:<int>", "cache:posts:<int>") hold many keys per value and
-// stay. The first segment is never collapsed; segments holding a
-// placeholder already are left alone.
-func collapse(counts map[string]int) map[string]string {
-	segs := map[string][]string{}
+// idRules are the places collapse found to hold identifiers: a segment
+// position in a context (bucket). Applied to a new name, in position
+// order, they give the pattern the names before it were collapsed into,
+// so a listing can be grouped as it streams. Contexts are kept as 64-bit
+// hashes, so applying the rules to a name allocates nothing.
+type idRules struct {
+	seed maphash.Seed
+	set  map[uint64]struct{}
+	segs []string // scratch for apply
+	out  []byte   // scratch for apply
+}
+
+func newIDRules() *idRules {
+	return &idRules{seed: maphash.MakeSeed(), set: map[uint64]struct{}{}}
+}
+
+func (r *idRules) has(pos int, s []string) bool {
+	_, ok := r.set[r.bucket(pos, s)]
+	return ok
+}
+
+// Collapse thresholds: a segment position is an identifier when it holds
+// at least two values and either about one key per value (2 × values ≥
+// keys), or many values (manyValues or more) with few keys each (at most
+// fewKeys per value on average), or values of which at least half are
+// identifiers at another position (the users of "chat:<a>:<b>" appear on
+// both sides). Namespaces ("cache:users:<int>", "cache:posts:<int>") hold
+// many keys per value and stay.
+const (
+	manyValues = 16
+	fewKeys    = 8
+	// collapseRounds bounds the passes over all positions: a position
+	// collapsed can make another one's values look like identifiers.
+	collapseRounds = 4
+)
+
+// collapse returns, for each of patterns (with keys[i] keys each), its
+// form where each segment (between ":", "/", "|" or "#") that holds
+// identifiers becomes <id>, and adds what it learned to rules. A
+// position's context (bucket) is the number of segments, the separators,
+// the words before it (as already collapsed) and the last word (unless it
+// is the position itself), so that "chat:alice:bob:last_seen" and
+// "chat:carol:dave:last_seen" become "chat:<id>:<id>:last_seen" though two
+// segments vary at once; a context that holds <id> at the position already
+// takes every other value there as an identifier too. Positions are taken
+// left to right, in passes until nothing changes. The first segment is
+// never collapsed; segments holding another placeholder are left alone. A
+// context of fewer than minKeys keys learns nothing: a listing that is
+// still streaming decides only on enough evidence.
+func collapse(patterns []string, keys []int, rules *idRules, minKeys int) []string {
+	segs := make([][]string, len(patterns))
 	width := 0
-	for p := range counts {
-		segs[p] = splitSegments(p)
-		width = max(width, len(segs[p]))
+	for i, p := range patterns {
+		segs[i] = splitSegments(nil, p)
+		width = max(width, len(segs[i]))
 	}
-	for pos := 2; pos < width; pos += 2 {
-		type bucket struct {
-			values map[string]int
-			keys   int
+	var cells []cell
+	var ids map[string]bool // words collapsed to <id>
+	for range collapseRounds {
+		changed := false
+		for pos := 2; pos < width; pos += 2 {
+			plain := false
+			for _, s := range segs {
+				if len(s) > pos && !strings.Contains(s[pos], "<") {
+					plain = true
+					break
+				}
+			}
+			if !plain {
+				continue // nothing left to decide here
+			}
+			cells = cells[:0]
+			for i, s := range segs {
+				if len(s) > pos && (s[pos] == redact.ID || !strings.Contains(s[pos], "<")) {
+					cells = append(cells, cell{h: rules.bucket(pos, s), w: s[pos], n: keys[i], i: i})
+				}
+			}
+			slices.SortFunc(cells, func(a, b cell) int { return cmp.Or(cmp.Compare(a.h, b.h), strings.Compare(a.w, b.w)) })
+			for start := 0; start < len(cells); {
+				end := start
+				for end < len(cells) && cells[end].h == cells[start].h {
+					end++
+				}
+				bucket := cells[start:end]
+				start = end
+				if _, known := rules.set[bucket[0].h]; !known && learns(bucket, minKeys, ids) {
+					rules.set[bucket[0].h] = struct{}{}
+				}
+				if _, ok := rules.set[bucket[0].h]; !ok {
+					continue
+				}
+				for _, c := range bucket {
+					if c.w != redact.ID {
+						if ids == nil {
+							ids = map[string]bool{}
+						}
+						ids[c.w] = true
+						segs[c.i][pos], changed = redact.ID, true
+					}
+				}
+			}
 		}
-		buckets := map[string]*bucket{}
-		// keyOf is fmt.Sprint(len(s), strings.Join(s[:pos], ""), "\x00",
-		// strings.Join(s[pos+1:], "")), built with one allocation.
-		keyOf := func(s []string) string {
-			n := 21
-			for _, w := range s {
-				n += len(w)
-			}
-			var b strings.Builder
-			b.Grow(n)
-			b.WriteString(strconv.Itoa(len(s)))
-			for _, w := range s[:pos] {
-				b.WriteString(w)
-			}
-			b.WriteByte(0)
-			for _, w := range s[pos+1:] {
-				b.WriteString(w)
-			}
-			return b.String()
-		}
-		for p, s := range segs {
-			if len(s) <= pos || strings.Contains(s[pos], "<") {
-				continue
-			}
-			k := keyOf(s)
-			b := buckets[k]
-			if b == nil {
-				b = &bucket{values: map[string]int{}}
-				buckets[k] = b
-			}
-			b.values[s[pos]] += counts[p]
-			b.keys += counts[p]
-		}
-		for _, s := range segs {
-			if len(s) <= pos || strings.Contains(s[pos], "<") {
-				continue
-			}
-			if b := buckets[keyOf(s)]; len(b.values) >= 2 && 2*len(b.values) >= b.keys {
-				s[pos] = redact.ID
-			}
+		if !changed {
+			break
 		}
 	}
-	out := make(map[string]string, len(counts))
-	for p, s := range segs {
-		out[p] = strings.Join(s, "")
+	out := make([]string, len(patterns))
+	for i, s := range segs {
+		out[i] = strings.Join(s, "")
 	}
 	return out
 }
 
-// splitSegments splits a pattern into words and the separators between
-// them: "a:b/c" is ["a", ":", "b", "/", "c"]; words sit at even indexes.
-func splitSegments(p string) []string {
-	var out []string
+// cell is one pattern's word at the position collapse is deciding: the
+// hash of its context, the word, the pattern's keys and its index.
+type cell struct {
+	h uint64
+	w string
+	n int
+	i int
+}
+
+// learns decides one context from its cells (sorted by word): a context
+// already holding <id> learns at once; otherwise isIDPosition decides on
+// its plain values, given minKeys keys.
+func learns(bucket []cell, minKeys int, ids map[string]bool) bool {
+	keys, values, known, hasID := 0, 0, 0, false
+	prev := ""
+	for i, c := range bucket {
+		if c.w == redact.ID {
+			hasID = true
+			continue
+		}
+		keys += c.n
+		if i == 0 || c.w != prev {
+			values++
+			if ids[c.w] {
+				known++
+			}
+		}
+		prev = c.w
+	}
+	if values == 0 || keys < minKeys {
+		return false
+	}
+	return hasID || isIDPosition(values, keys, known)
+}
+
+// isIDPosition applies the thresholds to one context: v distinct values
+// over keys keys, known of them identifiers elsewhere.
+func isIDPosition(v, keys, known int) bool {
+	if v < 2 {
+		return false
+	}
+	return 2*v >= keys || (v >= manyValues && keys <= fewKeys*v) || 2*known >= v
+}
+
+// apply collapses pattern p by the rules learned so far, in the order
+// collapse learned them: positions left to right, in passes. The result is
+// valid until the next call.
+func (r *idRules) apply(p string) []byte {
+	r.out = append(r.out[:0], p...)
+	if len(r.set) == 0 {
+		return r.out
+	}
+	r.segs = splitSegments(r.segs[:0], p)
+	s := r.segs
+	changed := false
+	for range collapseRounds {
+		// Left to right, a position's context already holds the
+		// collapsed words before it; only a collapsed last word changes
+		// the context of the words before it, and calls for a new pass.
+		lastChanged := false
+		for pos := 2; pos < len(s); pos += 2 {
+			if !strings.Contains(s[pos], "<") && r.has(pos, s) {
+				s[pos], changed = redact.ID, true
+				lastChanged = pos == len(s)-1
+			}
+		}
+		if !lastChanged {
+			break
+		}
+	}
+	if changed {
+		r.out = r.out[:0]
+		for _, w := range s {
+			r.out = append(r.out, w...)
+		}
+	}
+	return r.out
+}
+
+// bucket hashes the context of the word at pos in s: the segment count,
+// every segment before pos, the separators after it and the last word
+// unless pos is the last.
+func (r *idRules) bucket(pos int, s []string) uint64 {
+	var h maphash.Hash
+	h.SetSeed(r.seed)
+	h.WriteByte(byte(len(s)))
+	for _, w := range s[:pos] {
+		h.WriteString(w)
+		h.WriteByte(0)
+	}
+	h.WriteByte(1)
+	for i := pos + 1; i < len(s); i += 2 {
+		h.WriteString(s[i])
+	}
+	h.WriteByte(1)
+	if last := len(s) - 1; pos != last {
+		h.WriteString(s[last])
+	}
+	return h.Sum64()
+}
+
+// splitSegments appends to out the words of a pattern and the separators
+// between them: "a:b/c" is ["a", ":", "b", "/", "c"]; words sit at even
+// indexes.
+func splitSegments(out []string, p string) []string {
 	start := 0
 	for i := range len(p) {
-		if strings.IndexByte(":/|#", p[i]) >= 0 {
+		if c := p[i]; c == ':' || c == '/' || c == '|' || c == '#' {
 			out = append(out, p[start:i], p[i:i+1])
 			start = i + 1
 		}
@@ -177,9 +296,9 @@ func splitSegments(p string) []string {
 
 // container turns a group into the result's key-pattern container, keeping
 // at most maxFields field names, most common first.
-func (g *group) container(db string, maxFields int, res *scanner.Result) scanner.Container {
+func (g *group) container(maxFields int, res *scanner.Result) scanner.Container {
 	c := scanner.Container{
-		Kind: "key-pattern", Name: g.pattern, Database: db,
+		Kind: "key-pattern", Name: g.pattern, Database: "db" + itoa(g.db),
 		Docs: scanner.Int64(int64(g.keys)), Type: g.mainType(),
 	}
 	setAttr := func(k, v string) {
@@ -191,9 +310,9 @@ func (g *group) container(db string, maxFields int, res *scanner.Result) scanner
 	if len(g.types) > 1 {
 		setAttr("types", g.typeList())
 	}
-	if g.typed < g.keys {
-		// The type was read from the first typed keys, which agreed.
-		setAttr("typed_keys", itoa(g.typed))
+	if g.checked < g.keys {
+		// The type was read from the keys checked, which agreed.
+		setAttr("typed_keys", itoa(g.checked))
 	}
 	if g.read > 0 {
 		setAttr("field_sampled_keys", itoa(g.read))

@@ -46,6 +46,12 @@ func (probe) Probe(ctx context.Context, t scanner.Target, env *scanner.Env) (res
 		return res, err
 	}
 	defer c.close()
+	legacy := info.isError() && olderThan7(info.str)
+	if legacy {
+		if info, err = c.legacyBatch(env.Limits); err != nil {
+			return res, explain(err)
+		}
+	}
 	if info.isError() {
 		return res, classifyRefusal(&res, info.str)
 	}
@@ -59,7 +65,7 @@ func (probe) Probe(ctx context.Context, t scanner.Target, env *scanner.Env) (res
 	}
 	res.Product, res.Version = name, truncate(ver, maxFactLen)
 	res.Status = scanner.StatusOpen
-	return res, sampleServer(ctx, c, env.Limits, server, &res)
+	return res, sampleServer(ctx, c, env, server, legacy, &res)
 }
 
 // connect dials t, plaintext unless t.TLS, sends INFO server and reads the
@@ -79,7 +85,7 @@ func connect(ctx context.Context, t scanner.Target, env *scanner.Env, res *scann
 		res.Notes = append(res.Notes, "the plaintext attempt failed; the server answered over TLS")
 	case handshook:
 		// TLS was right, the service behind it is not Redis.
-		return nil, reply{}, explain(err2)
+		return nil, reply{}, fmt.Errorf("over TLS: %w", explain(err2))
 	default:
 		res.TLS = nil
 		return nil, reply{}, explain(err)
@@ -107,7 +113,9 @@ func attempt(ctx context.Context, t scanner.Target, env *scanner.Env, useTLS boo
 	}
 	c = newClient(ctx, conn, env.Limits.MaxResponseBytes)
 	if err = c.firstBatch(env.Limits); err == nil {
-		r, err = c.read()
+		if err = c.identify(); err == nil {
+			r, err = c.read()
+		}
 	}
 	if err != nil {
 		c.close()
@@ -116,12 +124,29 @@ func attempt(ctx context.Context, t scanner.Target, env *scanner.Env, useTLS boo
 	return c, r, handshook, nil
 }
 
-// firstBatch writes, in one write, INFO server, INFO replication, INFO
-// keyspace and the first SCAN of db 0 (the db a new connection is on), so
-// that an open server with one db costs three round trips in all. The
-// replies are read in that order by Probe and sampleServer.
+// firstBatch writes, in one write, INFO server replication keyspace (one
+// command since Redis 7.0) and the first SCAN of db 0 (the db a new
+// connection is on), so that an open server with one db costs three round
+// trips in all. The replies are read in that order by Probe and
+// sampleServer.
 func (c *client) firstBatch(lim scanner.Limits) error {
-	for _, cmd := range firstInfos {
+	return c.queueAll(lim, [][]string{firstInfo})
+}
+
+// legacyBatch is the first write again for a server older than 7.0, which
+// refused the three sections in one INFO: INFO server, INFO replication,
+// INFO keyspace and db 0's first SCAN, the first write's SCAN reply
+// dropped unread. It returns the reply to INFO server.
+func (c *client) legacyBatch(lim scanner.Limits) (reply, error) {
+	c.skip++
+	if err := c.queueAll(lim, legacyInfos[:]); err != nil {
+		return reply{}, err
+	}
+	return c.read()
+}
+
+func (c *client) queueAll(lim scanner.Limits, infos [][]string) error {
+	for _, cmd := range infos {
 		if err := c.queue(cmd...); err != nil {
 			c.out = c.out[:0]
 			return err
@@ -134,7 +159,16 @@ func (c *client) firstBatch(lim scanner.Limits) error {
 	return c.flush()
 }
 
-var firstInfos = [...][]string{{"INFO", "server"}, {"INFO", "replication"}, {"INFO", "keyspace"}}
+var (
+	firstInfo   = []string{"INFO", "server", "replication", "keyspace"}
+	legacyInfos = [...][]string{{"INFO", "server"}, {"INFO", "replication"}, {"INFO", "keyspace"}}
+)
+
+// olderThan7 reports whether msg is how a server before Redis 7.0 refuses
+// INFO with more than one section.
+func olderThan7(msg string) bool {
+	return strings.HasPrefix(msg, "ERR syntax error") || strings.HasPrefix(msg, "ERR wrong number of arguments")
+}
 
 // explain names a connection that closed without a whole reply.
 func explain(err error) error {

@@ -107,10 +107,14 @@ func TestProbeOpenSamplesPatterns(t *testing.T) {
 		if c.Kind != "key-pattern" || c.Type != w.typ || c.Docs == nil || *c.Docs != w.docs {
 			t.Errorf("%s %s: kind %s type %s docs %v, want %s %d", w.db, w.name, c.Kind, c.Type, deref(c.Docs), w.typ, w.docs)
 		}
-		// Every pattern is uniform: its first typeSample keys are typed,
-		// and up to keysPerPattern of its keys are field-sampled.
+		// Every pattern is uniform: up to keysPerPattern keys of a hash
+		// pattern answer HRANDFIELD, which shows they are hashes; the
+		// first typeSample keys of the others are sent TYPE.
 		typed := min(w.docs, typeSample)
 		sampled := min(w.docs, keysPerPattern)
+		if w.typ == "hash" {
+			typed = sampled
+		}
 		if wantAttr := map[bool]string{true: itoa(int(typed))}[typed < w.docs]; c.Attrs["typed_keys"] != wantAttr {
 			t.Errorf("%s %s: typed_keys %q, want %q", w.db, w.name, c.Attrs["typed_keys"], wantAttr)
 		}

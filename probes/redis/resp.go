@@ -38,6 +38,8 @@ type respReader struct {
 	br    *bufio.Reader
 	limit int64
 	used  int64
+	// scratch holds a key name too long for the read buffer (scanPage).
+	scratch []byte
 }
 
 func newRespReader(r io.Reader, limit int64) *respReader {
@@ -252,4 +254,114 @@ func appendCommand(dst []byte, args []string) []byte {
 		dst = append(dst, crlf...)
 	}
 	return dst
+}
+
+// scanPage reads one SCAN reply, [cursor, [key, ...]], and hands each key
+// name to each as it is decoded, without building a reply: the bytes are
+// valid only during the call, so a page costs the memory of one key name,
+// not of the page. The reply is bounded by the reader's limit, as next's
+// are. An error reply (a refused SCAN) is returned as refusal, with no
+// error; any other shape is a protocol error.
+func (r *respReader) scanPage(each func(key []byte)) (cursor, refusal string, err error) {
+	r.used = 0
+	b, err := r.br.Peek(1)
+	if err != nil {
+		return "", "", err
+	}
+	if b[0] == '-' {
+		line, err := r.line()
+		if err != nil {
+			return "", "", err
+		}
+		return "", simpleString(line[1:]), nil
+	}
+	if n, err := r.arrayHeader(); err != nil || n != 2 {
+		return "", "", notScanReply(err)
+	}
+	cur, err := r.read(1)
+	if err != nil || cur.kind != '$' || cur.null || !isUint(cur.str) {
+		return "", "", notScanReply(err)
+	}
+	n, err := r.arrayHeader()
+	if err != nil || n < 0 {
+		return "", "", notScanReply(err)
+	}
+	for range n {
+		if err := r.bulkTo(each); err != nil {
+			return "", "", err
+		}
+	}
+	return cur.str, "", nil
+}
+
+func notScanReply(err error) error {
+	if err != nil && !errors.Is(err, scanner.ErrProtocol) {
+		return err
+	}
+	return scanner.ProtocolError("SCAN reply is not [cursor, keys]")
+}
+
+// arrayHeader reads a "*<n>" line; a null array is -1.
+func (r *respReader) arrayHeader() (int64, error) {
+	b, err := r.line()
+	if err != nil {
+		return 0, err
+	}
+	if len(b) == 0 || b[0] != '*' {
+		return 0, notRESP(b)
+	}
+	n, err := length(b)
+	if err != nil {
+		return 0, err
+	}
+	// Each element takes at least 3 bytes on the wire.
+	if n > (r.limit-r.used)/3 {
+		return 0, r.spend(r.limit + 1)
+	}
+	return n, nil
+}
+
+// bulkTo reads one bulk string and hands its bytes to each; a null bulk is
+// skipped. Short bulks are handed straight from the read buffer; longer
+// ones (key names over 4 KiB) through a scratch buffer the reader keeps,
+// within the reply's limit.
+func (r *respReader) bulkTo(each func([]byte)) error {
+	b, err := r.line()
+	if err != nil {
+		return err
+	}
+	if len(b) == 0 || b[0] != '$' {
+		return scanner.ProtocolError("SCAN key is not a bulk string")
+	}
+	n, err := length(b)
+	if err != nil || n < 0 {
+		return err
+	}
+	if err := r.spend(n + 2); err != nil {
+		return err
+	}
+	var s []byte
+	if n+2 <= readBuf {
+		if s, err = r.br.Peek(int(n + 2)); err != nil {
+			return unexpected(err)
+		}
+	} else {
+		if int64(cap(r.scratch)) < n+2 {
+			r.scratch = make([]byte, n+2)
+		}
+		s = r.scratch[:n+2]
+		if _, err := io.ReadFull(r.br, s); err != nil {
+			return unexpected(err)
+		}
+	}
+	if !bytes.Equal(s[n:], crlf) {
+		return scanner.ProtocolError("bulk string not followed by CRLF")
+	}
+	each(s[:n])
+	if n+2 <= readBuf {
+		_, err = r.br.Discard(int(n + 2))
+	} else if cap(r.scratch) > maxLine {
+		r.scratch = nil // a pooled reader keeps no large buffer
+	}
+	return err
 }

@@ -1,9 +1,11 @@
 package redis
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -76,6 +78,72 @@ func FuzzRespReader(f *testing.F) {
 			}
 			if r.used > 4096 {
 				t.Fatalf("read %d bytes past the limit", r.used)
+			}
+		}
+	})
+}
+
+// TestScanPage: keys are handed over one at a time as they are decoded,
+// refusals and bad shapes are told apart, and the limit holds for a page.
+func TestScanPage(t *testing.T) {
+	long := strings.Repeat("k", 5000)
+	for _, tc := range []struct {
+		name, in string
+		cursor   string
+		keys     []string
+		refusal  string
+		errText  string
+	}{
+		{"page", "*2\r\n$2\r\n17\r\n*3\r\n$3\r\na:1\r\n$0\r\n\r\n$3\r\nb:2\r\n", "17", []string{"a:1", "", "b:2"}, "", ""},
+		{"last page", "*2\r\n$1\r\n0\r\n*0\r\n", "0", nil, "", ""},
+		{"key past the read buffer", "*2\r\n$1\r\n0\r\n*1\r\n$5000\r\n" + long + "\r\n", "0", []string{long}, "", ""},
+		{"null key skipped", "*2\r\n$1\r\n0\r\n*1\r\n$-1\r\n", "0", nil, "", ""},
+		{"refused", "-NOPERM no scan for you\r\n", "", nil, "NOPERM no scan for you", ""},
+		{"not a pair", "*3\r\n$1\r\n0\r\n*0\r\n*0\r\n", "", nil, "", "not [cursor, keys]"},
+		{"bad cursor", "*2\r\n$2\r\n-1\r\n*0\r\n", "", nil, "", "not [cursor, keys]"},
+		{"integer key", "*2\r\n$1\r\n0\r\n*1\r\n:5\r\n", "", nil, "", "not a bulk string"},
+		{"missing CRLF", "*2\r\n$1\r\n0\r\n*1\r\n$3\r\nabcd\r\n", "", nil, "", "CRLF"},
+		{"over the limit", "*2\r\n$1\r\n0\r\n*1\r\n$9000\r\n", "", nil, "", "exceeded"},
+		{"too many keys for the limit", "*2\r\n$1\r\n0\r\n*999999\r\n", "", nil, "", "exceeded"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := newRespReader(strings.NewReader(tc.in), 8192)
+			var keys []string
+			cursor, refusal, err := r.scanPage(func(k []byte) { keys = append(keys, string(k)) })
+			if tc.errText != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.errText) {
+					t.Fatalf("err %v, want %q", err, tc.errText)
+				}
+				return
+			}
+			if err != nil || cursor != tc.cursor || refusal != tc.refusal || !slices.Equal(keys, tc.keys) {
+				t.Errorf("cursor %q refusal %q keys %d err %v", cursor, refusal, len(keys), err)
+			}
+		})
+	}
+}
+
+// FuzzScanPage feeds arbitrary server bytes to the streaming SCAN decoder:
+// it must not panic, must stay within its byte limit, and whatever key it
+// hands over must have come from the input.
+func FuzzScanPage(f *testing.F) {
+	for _, s := range []string{"*2\r\n$1\r\n0\r\n*1\r\n$3\r\nabc\r\n", "-ERR x\r\n", "*2\r\n$1\r\n5\r\n*-1\r\n",
+		"*2\r\n$1\r\n0\r\n*2\r\n$99999999\r\n", "*2\r\n$1\r\n0\r\n*9223372036854775807\r\n"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		r := newRespReader(strings.NewReader(string(b)), 4096)
+		for range 4 {
+			_, _, err := r.scanPage(func(k []byte) {
+				if !bytes.Contains(b, k) {
+					t.Fatalf("key %q is not in the input", k)
+				}
+			})
+			if r.used > 4096 {
+				t.Fatalf("read %d bytes past the limit", r.used)
+			}
+			if err != nil {
+				return
 			}
 		}
 	})

@@ -28,7 +28,7 @@ func TestProbeScanNeverEnds(t *testing.T) {
 	if n := len(f.sent("SCAN")); n != maxScanCalls {
 		t.Errorf("sent SCAN %d times, want %d", n, maxScanCalls)
 	}
-	if len(res.Containers) != 1 || *res.Containers[0].Docs != 1 || res.Skipped["keys-over-max-keys"] != 4 {
+	if len(res.Containers) != 1 || *res.Containers[0].Docs != 1 || res.Skipped["keys-not-listed"] != 4 {
 		t.Errorf("containers %s skipped %v", names(res.Containers), res.Skipped)
 	}
 	if len(res.Notes) != 1 || !strings.Contains(res.Notes[0], "SCAN stopped") {

@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"maps"
 	"math/big"
 	"net"
 	"os"
@@ -36,28 +37,45 @@ func TestProbeAuthRequired(t *testing.T) {
 	assertFirstWriteOnly(t, rec)
 }
 
+// TestProbeLimits: --max-keys 10 lets db 0's 62 keys be listed (up to
+// 100) but only ten keys be sampled: typeSample each for the largest
+// patterns (no name is ranked here), msg:<int> (20), presence:<phone>
+// (10), then two of session:<hex> (10); the nine other patterns are
+// counted as not sampled. --max-dbs 1 keeps db 0, the larger db.
 func TestProbeLimits(t *testing.T) {
 	srv := startRedis(t)
 	srv.seed(t, messagingKeyspace())
-	res, _, err := runProbe(t, srv.target(), scanner.Limits{MaxKeys: 10, MaxDBs: 1, MaxFields: 2}, 3*time.Second)
+	res, rec, err := runProbe(t, srv.target(), scanner.Limits{MaxKeys: 10, MaxDBs: 1, MaxFields: 2}, 3*time.Second)
 	if err != nil || res.Status != scanner.StatusOpen {
 		t.Fatalf("status %s err %v", res.Status, err)
 	}
-	want := map[string]int{"keys-over-max-keys": 52, "dbs-over-max-dbs": 1, "keys-in-skipped-dbs": 31}
+	want := map[string]int{"key-patterns-over-max-keys": 9, "keys-in-patterns-not-sampled": 22,
+		"dbs-over-max-dbs": 1, "keys-in-skipped-dbs": 31}
 	for k, v := range want {
 		if res.Skipped[k] != v {
 			t.Errorf("skipped %s = %d, want %d (%v)", k, res.Skipped[k], v, res.Skipped)
 		}
 	}
-	var keys int64
+	if res.Skipped["keys-not-listed"] != 0 || res.Facts["key_patterns_seen"] != "12" || res.Facts["key_patterns_sampled"] != "3" {
+		t.Errorf("skipped %v facts %v", res.Skipped, res.Facts)
+	}
+	if got := names(res.Containers); got != "db0/msg:<int>(20) db0/presence:<phone>(10) db0/session:<hex>(10)" {
+		t.Errorf("containers %s", got)
+	}
 	for _, c := range res.Containers {
-		keys += *c.Docs
-		if c.Database != "db0" || len(c.Fields) > 2 {
+		if len(c.Fields) > 2 {
 			t.Errorf("container %s/%s has %d fields", c.Database, c.Name, len(c.Fields))
 		}
 	}
-	if keys != 10 {
-		t.Errorf("sampled %d keys, want 10", keys)
+	written, _ := rec.bytes()
+	sampled := map[string]bool{}
+	for _, c := range sentCommands(t, written) {
+		if c[0] == "TYPE" || c[0] == "HRANDFIELD" {
+			sampled[c[1]] = true
+		}
+	}
+	if len(sampled) != 10 {
+		t.Errorf("sampled %d keys, want 10", len(sampled))
 	}
 }
 
@@ -100,8 +118,13 @@ func TestProbeMonitor(t *testing.T) {
 			t.Errorf("MONITOR saw %s from the probe", name)
 		}
 	}
-	if seen["INFO"] != 3 || seen["TYPE"] != 37 || seen["SELECT"] != 1 {
-		t.Errorf("MONITOR counts %v: want 3 INFO, 37 TYPE (32 in db0, 5 in db1), 1 SELECT", seen)
+	// One INFO; one SCAN per db; a TYPE per pattern and three more for
+	// each of six patterns of more than one key that are not hashes (32);
+	// HRANDFIELD on every key of the hash patterns, at most
+	// keysPerPattern each (16+3+1+1); SELECT 1 to list db 1, then one per
+	// sampling round.
+	if want := map[string]int{"INFO": 1, "SCAN": 2, "TYPE": 32, "HRANDFIELD": 21, "SELECT": 3}; !maps.Equal(seen, want) {
+		t.Errorf("MONITOR counts %v, want %v", seen, want)
 	}
 }
 

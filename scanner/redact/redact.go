@@ -278,6 +278,12 @@ func matchToken(s string, i int) int {
 		j++
 	}
 	n := j - i
+	if j < len(s) && placeholderAt(s, j) > 0 {
+		// The run went on into what a placeholder now stands for, and was
+		// judged whole then: judging the rest alone would redact an
+		// already redacted name differently (Name must be idempotent).
+		return 0
+	}
 	for j < len(s) && s[j] == '=' && j-i-n < 2 {
 		j++
 	}

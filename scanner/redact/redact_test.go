@@ -33,6 +33,8 @@ func TestName(t *testing.T) {
 		{"tg:-1001234567890:updates", "tg:-<int>:updates"},
 		{"bin:\xff\xfe\x00x", "bin:<bin>x"},
 		{"fake:<phone>", "fake:<phone>"}, // idempotent: names already redacted pass through
+		{"trackingQueueV1_1", "trackingQueueV1_<int>"},
+		{"trackingQueueV1_<int>", "trackingQueueV1_<int>"}, // not <token><int>
 		{"a<b>c", "a<bin>b<bin>c"},
 		{"deadbeef", "deadbeef"},
 		{"j:1234567@a123.example", "j:<phone>@a<int>.example"},
@@ -55,7 +57,7 @@ func TestNameLong(t *testing.T) {
 // FuzzName checks that redaction never panics, stays valid UTF-8, is
 // bounded, and leaves no long digit run (phone numbers, ids) in its output.
 func FuzzName(f *testing.F) {
-	for _, s := range []string{"chat:+8613800138000:inbox", "a@b.co", "1.2.3.4", "+(1)234-5678", "\xff<>", "x:0123456789abcdef0"} {
+	for _, s := range []string{"chat:+8613800138000:inbox", "a@b.co", "1.2.3.4", "+(1)234-5678", "\xff<>", "x:0123456789abcdef0", "trackingQueueV1_1"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -65,6 +67,12 @@ func FuzzName(f *testing.F) {
 		}
 		if len(got) > 3*maxRedactLen+len(Long) {
 			t.Fatalf("Name(%q) is %d bytes", s, len(got))
+		}
+		// Idempotent: the runner redacts again what probes redacted.
+		if len(got) <= maxRedactLen {
+			if again := Name(got); again != got {
+				t.Fatalf("Name(%q) = %q, but Name(%q) = %q", s, got, got, again)
+			}
 		}
 		run := 0
 		for i := range len(got) {
