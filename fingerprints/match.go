@@ -36,6 +36,25 @@ func newMatcher(rules []compiledRule) *matcher {
 			}
 		}
 	}
+	// A word of five letters or more that starts no term starts the terms
+	// of its other number: "childrens" those of "children", "friend"
+	// those of "friends". Built here, so matching stays one lookup.
+	other := map[string][]termRef{}
+	for w, refs := range m.first {
+		if !isLower(w[0]) {
+			continue
+		}
+		alt := w + "s"
+		if strings.HasSuffix(w, "s") {
+			alt = w[:len(w)-1]
+		}
+		if _, taken := m.first[alt]; !taken && len(alt) >= 5 {
+			other[alt] = refs
+		}
+	}
+	for w, refs := range other {
+		m.first[w] = refs
+	}
 	return m
 }
 
