@@ -156,6 +156,21 @@ type Evidence struct {
 	Weight    float64 `json:"weight"`
 }
 
+// Categories of the evidence lines a scoring model writes about itself
+// rather than about a name: one per feature ("name=value", its contribution
+// in log-odds; the intercept is "intercept"), and the store-context line
+// naming sibling containers.
+const (
+	EvidenceFeature = "feature"
+	EvidenceContext = "store_context"
+)
+
+// IsName reports whether e is a field or container name that matched a
+// rule, not one of the model's own lines.
+func (e Evidence) IsName() bool {
+	return e.Category != EvidenceFeature && e.Category != EvidenceContext
+}
+
 // Duration marshals as milliseconds.
 type Duration time.Duration
 

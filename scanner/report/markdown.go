@@ -208,7 +208,9 @@ func mdEvidence(b *strings.Builder, c *scanner.Container) {
 	}
 	b.WriteString("| Field | Category | Rule | Weight |\n| --- | --- | --- | ---: |\n")
 	for _, e := range c.Score.Evidence {
-		fmt.Fprintf(b, "| %s | %s | %s | %.2f |\n", mdCode(e.Field, true), mdText(e.Category), mdText(e.Rule), e.Weight)
+		if e.IsName() { // the model's contributions are in the reason above
+			fmt.Fprintf(b, "| %s | %s | %s | %.2f |\n", mdCode(e.Field, true), mdText(e.Category), mdText(e.Rule), e.Weight)
+		}
 	}
 	b.WriteString("\n</details>\n")
 }

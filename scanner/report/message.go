@@ -65,6 +65,9 @@ func evidenceSummary(s *scanner.Score, n int) string {
 	fields := map[string][]string{}
 	var cats []string
 	for _, e := range s.Evidence {
+		if !e.IsName() {
+			continue
+		}
 		if _, ok := fields[e.Category]; !ok {
 			cats = append(cats, e.Category)
 		}

@@ -184,7 +184,9 @@ func sarifResultOf(f *Finding, ruleIndex int) sarifResult {
 		props["categories"] = c.Score.Categories
 		var fields []string
 		for _, e := range c.Score.Evidence {
-			fields = append(fields, e.Field)
+			if e.IsName() {
+				fields = append(fields, e.Field)
+			}
 		}
 		props["fields"] = fields
 	}
