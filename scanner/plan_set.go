@@ -378,15 +378,31 @@ func (s *planSet) emitEntry(ctx context.Context, i int32, fromRange bool, out ch
 func (s *planSet) emitRange(ctx context.Context, ri int, out chan<- Job) bool {
 	r := &s.ranges[ri]
 	last := lastAddr(r.prefix)
+	// Addresses outside the scope are refused a run at a time, in one
+	// refusal each, not one warning per address.
+	var runFirst, runLast netip.Addr
+	var runLen int
+	flush := func() {
+		if runLen == 0 {
+			return
+		}
+		t := r.tmpl
+		t.Host, t.IP = runFirst.String(), runFirst
+		s.p.refuse(t, &RangeRefusal{First: runFirst, Last: runLast, Count: runLen, Prefix: r.prefix})
+		runLen = 0
+	}
 	for a := r.prefix.Addr(); r.prefix.Contains(a); a = a.Next() {
 		if ctx.Err() != nil {
 			return false
 		}
 		if !s.p.Scope.Allows(a) {
-			t := r.tmpl
-			t.Host, t.IP = a.String(), a
-			s.p.refuse(t, fmt.Errorf("%w: %s (from %s)", ErrOutOfScope, a, r.prefix))
+			if runLen == 0 {
+				runFirst = a
+			}
+			runLast = a
+			runLen++
 		} else {
+			flush()
 			for _, sp := range r.ports {
 				if !s.emitAddr(ctx, ri, a, sp, out) {
 					return false
@@ -397,6 +413,7 @@ func (s *planSet) emitRange(ctx context.Context, ri int, out chan<- Job) bool {
 			break
 		}
 	}
+	flush()
 	return true
 }
 
@@ -415,3 +432,21 @@ func (s *planSet) emitAddr(ctx context.Context, ri int, a netip.Addr, sp svcPort
 	t.Origins = s.rangeOrigins(ris, nil)
 	return s.p.send(ctx, Job{Target: t}, out)
 }
+
+// RangeRefusal refuses a run of consecutive addresses of a listed range
+// that lie outside the scope. It wraps ErrOutOfScope; Count is how many
+// addresses it stands for.
+type RangeRefusal struct {
+	First, Last netip.Addr
+	Count       int
+	Prefix      netip.Prefix
+}
+
+func (e *RangeRefusal) Error() string {
+	if e.Count == 1 {
+		return fmt.Sprintf("%v: %s (from %s)", ErrOutOfScope, e.First, e.Prefix)
+	}
+	return fmt.Sprintf("%v: %s-%s (%d addresses of %s)", ErrOutOfScope, e.First, e.Last, e.Count, e.Prefix)
+}
+
+func (e *RangeRefusal) Unwrap() error { return ErrOutOfScope }

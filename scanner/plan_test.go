@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -187,5 +188,36 @@ func TestPlanSkipsDone(t *testing.T) {
 	keys, _ := planAll(t, p, "127.0.0.1")
 	if fmt.Sprint(keys) != "[redis://127.0.0.1:6380]" {
 		t.Errorf("planned %v", keys)
+	}
+}
+
+// TestPlanRefusesRangeRunsOnce: the addresses of a range outside the scope
+// are refused a run at a time, each refusal counting its addresses.
+func TestPlanRefusesRangeRunsOnce(t *testing.T) {
+	scope, err := ParseScope("10.0.1.0/24")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &Planner{Registry: testRegistry(t), Scope: scope}
+	var runs []*RangeRefusal
+	keys, refused := planAll(t, p, "10.0.0.0/22")
+	p2 := &Planner{Registry: testRegistry(t), Scope: scope, Refused: func(_ Target, err error) {
+		var rr *RangeRefusal
+		if errors.As(err, &rr) && errors.Is(err, ErrOutOfScope) {
+			runs = append(runs, rr)
+		}
+	}}
+	in := make(chan Entry, 1)
+	e, _ := ParseEntry("10.0.0.0/22")
+	in <- e
+	close(in)
+	out := make(chan Job, 256*7) // every job fits: nobody reads out here
+	p2.Plan(context.Background(), in, out)
+	if len(keys) != 256*7 || len(refused) != 2 {
+		t.Errorf("%d targets planned, want the 256 addresses in scope × 7 default ports; %d refusals: %q", len(keys), len(refused), refused)
+	}
+	if len(runs) != 2 || runs[0].Count != 256 || runs[1].Count != 512 ||
+		runs[0].First.String() != "10.0.0.0" || runs[1].Last.String() != "10.0.3.255" {
+		t.Errorf("refusals %+v, want 10.0.0.0-10.0.0.255 (256) and 10.0.2.0-10.0.3.255 (512)", runs)
 	}
 }

@@ -125,7 +125,11 @@ func newInputs(ctx context.Context, c *cli, f *inputFlags, reg *scanner.Registry
 		Registry: reg, Scope: scope, Resolver: res, Services: services,
 		AllowLargeRanges: f.allowLarge, Shard: shard, ResolveSRV: f.resolveSRV,
 		Refused: func(t scanner.Target, err error) {
+			var rr *scanner.RangeRefusal
 			switch {
+			case errors.As(err, &rr):
+				in.refused.Add(int64(rr.Count))
+				log.Warning().Msgf("refused %v", err)
 			case errors.Is(err, scanner.ErrOutOfScope):
 				in.refused.Add(1)
 				log.Warning().Msgf("refused %s: %v", describe(t), err)
