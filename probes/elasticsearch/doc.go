@@ -13,7 +13,7 @@
 //	GET /_data_stream
 //	GET /_cat/aliases?format=json&h=alias,index
 //	GET /_cat/indices?bytes=b&expand_wildcards=all&format=json&h=index,status,health,docs.count,store.size
-//	GET /<index>[,<index>...]/_mapping?ignore_unavailable=true   (up to 16 indices a request)
+//	GET /<index>[,<index>...]/_mapping?ignore_unavailable=true   (up to 16 indices a request, in name order)
 //
 // The first bytes the server sends are named by wire.Identify
 // (identify.go): another protocol's answer to GET / (Redis's "-ERR",

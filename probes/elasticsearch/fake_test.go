@@ -73,7 +73,7 @@ func TestElasticsearch1Flow(t *testing.T) {
 		"/":             body(200, jsonCT, string(readFixture(t, "root/es-1.7.3.json"))),
 		"/_cat/indices": body(200, "text/plain", "twitter open yellow 3 9000\nlogs-2015.01.01 open green 1 100\nlogs-2015.01.02 open green 2 200\n.marvel-2015.01.01 open green 9 9\n"),
 		"/_cat/aliases": body(200, "text/plain", "tweets twitter\n"),
-		"/twitter,logs-2015.01.02/_mapping": body(200, jsonCT, `{"twitter":{"mappings":{"tweet":{"properties":{"message":{"type":"string"},"user":{"type":"string","index":"not_analyzed"}}}}},
+		"/logs-2015.01.02,twitter/_mapping": body(200, jsonCT, `{"twitter":{"mappings":{"tweet":{"properties":{"message":{"type":"string"},"user":{"type":"string","index":"not_analyzed"}}}}},
 			"logs-2015.01.02":{"mappings":{"event":{"properties":{"host":{"type":"string"}}}}}}`),
 	}}
 	target := serve(t, f, false)
@@ -85,7 +85,7 @@ func TestElasticsearch1Flow(t *testing.T) {
 		"GET /",
 		"GET /_cat/aliases?h=alias%2Cindex",
 		"GET /_cat/indices?bytes=b&h=index%2Cstatus%2Chealth%2Cdocs.count%2Cstore.size",
-		"GET /twitter,logs-2015.01.02/_mapping?ignore_unavailable=true",
+		"GET /logs-2015.01.02,twitter/_mapping?ignore_unavailable=true",
 	}
 	if strings.Join(f.seen, "\n") != strings.Join(want, "\n") {
 		t.Errorf("requests\n%s\nwant\n%s", strings.Join(f.seen, "\n"), strings.Join(want, "\n"))

@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/elastic/go-elasticsearch/v8/esapi"
@@ -32,6 +33,10 @@ func (s *session) mappings(ctx context.Context, units []*unit) map[string]indexM
 		if len(batch) == 0 {
 			return
 		}
+		// Which indices a batch holds follows the selection; their order
+		// in the path need not, so requests stay the same when ranking
+		// weights change.
+		slices.Sort(batch)
 		err := s.mappingInto(ctx, batch, out)
 		if errors.Is(err, scanner.ErrResponseLimit) && len(batch) > 1 {
 			for _, name := range batch {
