@@ -5,6 +5,7 @@ import (
 	"hash/fnv"
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/spillcheck/spillcheck/fingerprints"
 	"github.com/spillcheck/spillcheck/fingerprints/internal/logreg"
@@ -225,6 +226,36 @@ func CrossValidate(e *fingerprints.Engine, entries []*Entry, m Mode) ([]Predicti
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Entry.Name < out[j].Entry.Name })
 	return out, nil
+}
+
+// HoldoutDir is the corpus subdirectory of schemas from projects new to
+// the rest of the corpus (testdata/corpus/fresh, collected as a validation
+// set): Holdout fits on everything else and scores it, an estimate of the
+// model on projects it has never seen besides the cross-validation.
+const HoldoutDir = "fresh/"
+
+// InHoldout reports whether an entry belongs to the holdout batch.
+func InHoldout(e *Entry) bool { return strings.HasPrefix(e.Name, HoldoutDir) }
+
+// Holdout scores the entries of HoldoutDir in mode m with a model fitted on
+// every other entry only; nil when the corpus has no such entry.
+func Holdout(e *fingerprints.Engine, entries []*Entry, m Mode) ([]Prediction, error) {
+	var train, test []*Entry
+	for _, ent := range entries {
+		if InHoldout(ent) {
+			test = append(test, ent)
+		} else {
+			train = append(train, ent)
+		}
+	}
+	if len(test) == 0 || len(train) == 0 {
+		return nil, nil
+	}
+	model, err := Fit(TrainingRows(e, train), "holdout")
+	if err != nil {
+		return nil, fmt.Errorf("holdout: %w", err)
+	}
+	return Score(e.WithModel(model), test, m), nil
 }
 
 // Score scores entries in mode m with e's model: an entry's likelihood is
