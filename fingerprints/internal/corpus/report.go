@@ -22,17 +22,12 @@ type Evaluation struct {
 // Evaluate cross-validates entries in both modes.
 func Evaluate(e *fingerprints.Engine, entries []*Entry, probs []Problem) (*Evaluation, error) {
 	ev := &Evaluation{Entries: entries, Problems: probs}
+	d := Prepare(e, entries)
 	var err error
-	if ev.Alone, err = CrossValidate(e, entries, Alone); err != nil {
+	if ev.Alone, ev.DB, err = CrossValidate(e, d); err != nil {
 		return nil, err
 	}
-	if ev.DB, err = CrossValidate(e, entries, WithDatabase); err != nil {
-		return nil, err
-	}
-	if ev.FreshAlone, err = Holdout(e, entries, Alone); err != nil {
-		return nil, err
-	}
-	if ev.FreshDB, err = Holdout(e, entries, WithDatabase); err != nil {
+	if ev.FreshAlone, ev.FreshDB, err = Holdout(e, d); err != nil {
 		return nil, err
 	}
 	return ev, nil
@@ -91,6 +86,12 @@ func (ev *Evaluation) Markdown(floors map[Mode]Floors) string {
 				f.AUC, f.Precision, f.Recall)
 		}
 	}
+	b.WriteString("\nOperating points of the cross-validated likelihoods, each file alone (high is likelihood 50, where each fold's fit put the precision it chose on its own training folds; the other rows show what another cut would give):\n\n")
+	b.WriteString("| high from likelihood | precision | recall | precision on `" + strings.TrimSuffix(HoldoutDir, "/") + "` | recall on `" + strings.TrimSuffix(HoldoutDir, "/") + "` |\n|---|---|---|---|---|\n")
+	for _, cut := range []int{20, 30, 40, 50, 60, 70, 80} {
+		x, h := atCut(ev.Alone, cut), atCut(ev.FreshAlone, cut)
+		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s |\n", cut, ratio(x.TP, x.TP+x.FP), ratio(x.TP, x.TP+x.FN), ratio(h.TP, h.TP+h.FP), ratio(h.TP, h.TP+h.FN))
+	}
 	b.WriteString("\nRecall at high per category of the definition (a schema counts under each category its label names):\n\n")
 	ev.recallTable(&b, "category", func(e *Entry) []string { return e.Labels.Categories }, false)
 	b.WriteString("\nPer store (negatives at high are false positives):\n\n")
@@ -100,6 +101,16 @@ func (ev *Evaluation) Markdown(floors map[Mode]Floors) string {
 	b.WriteString("\nMisses at high, each file alone (likelihood with its database in brackets), with the label's reason and the score's:\n\n")
 	ev.misses(&b)
 	return b.String()
+}
+
+// atCut measures predictions as if high began at likelihood cut.
+func atCut(ps []Prediction, cut int) Metrics {
+	out := make([]Prediction, len(ps))
+	for i, p := range ps {
+		p.High = p.Likelihood >= cut
+		out[i] = p
+	}
+	return Measure(out)
 }
 
 func (ev *Evaluation) Preds(m Mode) []Prediction {
@@ -211,14 +222,15 @@ func sortedKeys(m map[string]int) []string {
 // HoldoutFloors are the least figures the evaluation test accepts on the
 // holdout batch, scored by a model fitted without it.
 var HoldoutFloors = map[Mode]Floors{
-	Alone:        {AUC: 0.84, Precision: 0.72, Recall: 0.78},
-	WithDatabase: {AUC: 0.84, Precision: 0.72, Recall: 0.78},
+	Alone:        {AUC: 0.84, Precision: 0.76, Recall: 0.64},
+	WithDatabase: {AUC: 0.84, Precision: 0.76, Recall: 0.64},
 }
 
 // TestFloors are the floors the evaluation test holds the cross-validated
 // figures to. They pass today and rise as the corpus grows; issue 17's
-// targets are 0.95 / 0.90 / 0.85.
+// targets are 0.95 / 0.90 / 0.85. Since the threshold is chosen for
+// precision 0.90 (TargetPrecision), recall is what the ranking leaves.
 var TestFloors = map[Mode]Floors{
-	Alone:        {AUC: 0.88, Precision: 0.83, Recall: 0.81},
-	WithDatabase: {AUC: 0.88, Precision: 0.82, Recall: 0.80},
+	Alone:        {AUC: 0.88, Precision: 0.86, Recall: 0.71},
+	WithDatabase: {AUC: 0.88, Precision: 0.86, Recall: 0.69},
 }

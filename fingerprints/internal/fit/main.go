@@ -55,7 +55,7 @@ func run(dir, out, date string) error {
 	for _, p := range probs {
 		fmt.Fprintln(os.Stderr, "corpus:", p)
 	}
-	m, err := corpus.Fit(corpus.TrainingRows(e, entries), date)
+	m, err := corpus.Fit(corpus.Prepare(e, entries), date)
 	if err != nil {
 		return err
 	}
@@ -69,8 +69,8 @@ func run(dir, out, date string) error {
 	if err := os.WriteFile(out, append(b, '\n'), 0o644); err != nil {
 		return err
 	}
-	fmt.Printf("fit: %d schemas from %d projects (%d positives), %d rows: wrote %s\n",
-		m.Corpus.Schemas, m.Corpus.Projects, m.Corpus.Positives, m.Corpus.Rows, out)
+	fmt.Printf("fit: %d schemas from %d projects (%d positives), %d rows, high from model probability %.3f: wrote %s\n",
+		m.Corpus.Schemas, m.Corpus.Projects, m.Corpus.Positives, m.Corpus.Rows, m.HighThreshold, out)
 	return nil
 }
 
