@@ -79,12 +79,15 @@ func run(dir, out, date string) error {
 func marshal(m *fingerprints.Model) ([]byte, error) {
 	head := *m
 	head.Features = nil
-	b, err := json.MarshalIndent(head, "", "  ")
-	if err != nil {
+	var hb bytes.Buffer
+	enc := json.NewEncoder(&hb)
+	enc.SetEscapeHTML(false) // ">=" in the method stays readable
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(head); err != nil {
 		return nil, err
 	}
 	var out bytes.Buffer
-	out.Write(bytes.TrimSuffix(bytes.TrimSpace(b), []byte(",\n  \"features\": null\n}")))
+	out.Write(bytes.TrimSuffix(bytes.TrimSpace(hb.Bytes()), []byte(",\n  \"features\": null\n}")))
 	out.WriteString(",\n  \"features\": [\n")
 	for i, f := range m.Features {
 		line, err := json.Marshal(f)
