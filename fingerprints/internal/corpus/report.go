@@ -127,14 +127,14 @@ func (ev *Evaluation) recallTable(b *strings.Builder, key string, keys func(*Ent
 		dm[r.Key] = r
 	}
 	if withFP {
-		fmt.Fprintf(b, "| %s | schemas | positives | recall alone | recall with database | false positives alone / with database |\n|---|---|---|---|---|---|\n", key)
+		fmt.Fprintf(b, "| %s | schemas | positives | recall alone | recall with database | false positives alone / with database | precision alone |\n|---|---|---|---|---|---|---|\n", key)
 	} else {
 		fmt.Fprintf(b, "| %s | positives | recall alone | recall with database |\n|---|---|---|---|\n", key)
 	}
 	for _, r := range a {
 		rd := dm[r.Key]
 		if withFP {
-			fmt.Fprintf(b, "| %s | %d | %d | %s | %s | %d / %d |\n", r.Key, r.N, r.Positives, ratio(r.High, r.Positives), ratio(rd.High, rd.Positives), r.FP, rd.FP)
+			fmt.Fprintf(b, "| %s | %d | %d | %s | %s | %d / %d | %s |\n", r.Key, r.N, r.Positives, ratio(r.High, r.Positives), ratio(rd.High, rd.Positives), r.FP, rd.FP, ratio(r.High, r.High+r.FP))
 		} else {
 			fmt.Fprintf(b, "| %s | %d | %s | %s |\n", r.Key, r.Positives, ratio(r.High, r.Positives), ratio(rd.High, rd.Positives))
 		}
