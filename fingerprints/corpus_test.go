@@ -34,8 +34,10 @@ func TestCorpusFiles(t *testing.T) {
 }
 
 // TestCrossValidation runs `make eval`'s cross-validation, grouped by
-// project and refitting on each training fold, and holds its figures to
-// corpus.TestFloors, each file alone and with its database.
+// project and refitting on each training fold (threshold included), and
+// holds its figures to corpus.TestFloors, each file alone and with its
+// database; and scores the fresh/ batch with a model fitted without it,
+// held to corpus.HoldoutFloors.
 func TestCrossValidation(t *testing.T) {
 	e, err := fingerprints.LoadWithModel(fingerprints.BlankModel())
 	if err != nil {
