@@ -34,8 +34,10 @@ func TestCorpusFiles(t *testing.T) {
 }
 
 // TestCrossValidation runs `make eval`'s cross-validation, grouped by
-// project and refitting on each training fold, and holds its figures to
-// corpus.TestFloors, each file alone and with its database.
+// project and refitting on each training fold (threshold included), and
+// holds its figures to corpus.TestFloors, each file alone and with its
+// database; and scores the fresh/ batch with a model fitted without it,
+// held to corpus.HoldoutFloors.
 func TestCrossValidation(t *testing.T) {
 	e, err := fingerprints.LoadWithModel(fingerprints.BlankModel())
 	if err != nil {
@@ -55,6 +57,18 @@ func TestCrossValidation(t *testing.T) {
 			x.AUC, x.Precision, x.TP, x.TP+x.FP, x.Recall, x.TP, x.TP+x.FN)
 		if x.AUC < f.AUC || x.Precision < f.Precision || x.Recall < f.Recall {
 			t.Errorf("%s: below the floors AUC>=%.2f P>=%.2f R>=%.2f", m, f.AUC, f.Precision, f.Recall)
+		}
+		fresh := ev.FreshAlone
+		if m == corpus.WithDatabase {
+			fresh = ev.FreshDB
+		}
+		if len(fresh) > 0 {
+			x, f := corpus.Measure(fresh), corpus.HoldoutFloors[m]
+			t.Logf("%s, %s fitted without it: n=%d positives=%d AUC=%.3f precision=%.3f (%d/%d) recall=%.3f (%d/%d)", m, corpus.HoldoutDir, x.N, x.Pos,
+				x.AUC, x.Precision, x.TP, x.TP+x.FP, x.Recall, x.TP, x.TP+x.FN)
+			if x.AUC < f.AUC || x.Precision < f.Precision || x.Recall < f.Recall {
+				t.Errorf("%s on %s: below the floors AUC>=%.2f P>=%.2f R>=%.2f", m, corpus.HoldoutDir, f.AUC, f.Precision, f.Recall)
+			}
 		}
 		if os.Getenv("SPILLCHECK_EVAL_VERBOSE") != "" {
 			for _, p := range ev.Preds(m) {

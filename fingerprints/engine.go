@@ -43,7 +43,7 @@ func LoadWithModel(m *Model, extra ...[]byte) (*Engine, error) {
 
 // BlankModel is a model with every weight 0, for computing features.
 func BlankModel() *Model {
-	m := &Model{Version: 1}
+	m := &Model{Version: 1, HighThreshold: HighProbability}
 	for _, n := range FeatureNames() {
 		m.Features = append(m.Features, FeatureWeight{Name: n})
 	}

@@ -34,9 +34,14 @@ type Model struct {
 	// Corpus describes what the fit read.
 	Corpus CorpusSize `json:"corpus"`
 	// Method names the estimator and its regularization.
-	Method    string  `json:"method"`
-	L2        float64 `json:"l2"`
-	Intercept float64 `json:"intercept"`
+	Method string  `json:"method"`
+	L2     float64 `json:"l2"`
+	// HighThreshold is the probability of the unshifted regression from
+	// which a container is high, chosen by cross-validation for the target
+	// precision; the intercept is shifted by its log-odds, so that it reads
+	// as likelihood 50 (LikelyMessaging). 0.5 means no shift.
+	HighThreshold float64 `json:"high_threshold"`
+	Intercept     float64 `json:"intercept"`
 	// Features lists every feature with its weight (log-odds per unit),
 	// in the order of FeatureNames.
 	Features []FeatureWeight `json:"features"`
@@ -79,6 +84,9 @@ func ParseModel(data []byte) (*Model, error) {
 	}
 	if !slices.Equal(names, FeatureNames()) {
 		return nil, fmt.Errorf("%w: fitted for features %v, this build computes %v: run make fit", ErrModel, names, FeatureNames())
+	}
+	if !(m.HighThreshold >= HighProbability && m.HighThreshold < 1) {
+		return nil, fmt.Errorf("%w: high_threshold %v: want a probability in [%.1f, 1)", ErrModel, m.HighThreshold, HighProbability)
 	}
 	if bad := math.IsNaN(m.Intercept) || math.IsInf(m.Intercept, 0); bad {
 		return nil, fmt.Errorf("%w: intercept %v", ErrModel, m.Intercept)

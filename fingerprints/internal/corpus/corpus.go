@@ -99,6 +99,17 @@ func Load(root string) ([]*Entry, []Problem, error) {
 			out = append(out, e)
 		}
 	}
+	// A database's files are scored together as siblings; the folds split
+	// by project, so a database spanning projects would let a test file's
+	// siblings come from a training fold.
+	dbProject := map[string]*Entry{}
+	for _, e := range out {
+		if first, ok := dbProject[e.Database]; !ok {
+			dbProject[e.Database] = e
+		} else if first.Project != e.Project {
+			probs = append(probs, Problem{File: e.Name + ".json", Text: fmt.Sprintf("database %q spans projects %q (%s) and %q: a database belongs to one project", e.Database, first.Project, first.Name, e.Project)})
+		}
+	}
 	return out, probs, nil
 }
 

@@ -14,16 +14,20 @@ type Evaluation struct {
 	Entries   []*Entry
 	Problems  []Problem
 	Alone, DB []Prediction
+	// FreshAlone and FreshDB are the holdout batch (HoldoutDir) scored by
+	// a model fitted without it.
+	FreshAlone, FreshDB []Prediction
 }
 
 // Evaluate cross-validates entries in both modes.
 func Evaluate(e *fingerprints.Engine, entries []*Entry, probs []Problem) (*Evaluation, error) {
 	ev := &Evaluation{Entries: entries, Problems: probs}
+	d := Prepare(e, entries)
 	var err error
-	if ev.Alone, err = CrossValidate(e, entries, Alone); err != nil {
+	if ev.Alone, ev.DB, err = CrossValidate(e, d); err != nil {
 		return nil, err
 	}
-	if ev.DB, err = CrossValidate(e, entries, WithDatabase); err != nil {
+	if ev.FreshAlone, ev.FreshDB, err = Holdout(e, d); err != nil {
 		return nil, err
 	}
 	return ev, nil
@@ -57,6 +61,37 @@ func (ev *Evaluation) Markdown(floors map[Mode]Floors) string {
 			pct(x.Recall), x.TP, x.TP+x.FN, pct(ci.Recall.Lo), pct(ci.Recall.Hi),
 			f.AUC, f.Precision, f.Recall)
 	}
+	if len(ev.FreshAlone) > 0 {
+		fresh := map[string]bool{}
+		fpos := 0
+		for _, p := range ev.FreshAlone {
+			fresh[p.Entry.Project] = true
+			if p.Entry.Positive() {
+				fpos++
+			}
+		}
+		fmt.Fprintf(&b, "\nThe `%s` batch (%d schemas from %d projects new to the rest of the corpus, %d positives), scored by a model fitted on every other schema only (the cross-validation above includes them, out of fold):\n\n",
+			strings.TrimSuffix(HoldoutDir, "/"), len(ev.FreshAlone), len(fresh), fpos)
+		b.WriteString("| scored | ROC AUC | precision at high | recall at high | floor (AUC / P / R) |\n|---|---|---|---|---|\n")
+		for _, m := range []Mode{Alone, WithDatabase} {
+			ps := ev.FreshAlone
+			if m == WithDatabase {
+				ps = ev.FreshDB
+			}
+			x, ci, f := Measure(ps), Bootstrap(ps), HoldoutFloors[m]
+			fmt.Fprintf(&b, "| %s | %s [%s, %s] | %s (%d/%d) [%s, %s] | %s (%d/%d) [%s, %s] | %.2f / %.2f / %.2f |\n", m,
+				pct(x.AUC), pct(ci.AUC.Lo), pct(ci.AUC.Hi),
+				pct(x.Precision), x.TP, x.TP+x.FP, pct(ci.Precision.Lo), pct(ci.Precision.Hi),
+				pct(x.Recall), x.TP, x.TP+x.FN, pct(ci.Recall.Lo), pct(ci.Recall.Hi),
+				f.AUC, f.Precision, f.Recall)
+		}
+	}
+	b.WriteString("\nOperating points of the cross-validated likelihoods, each file alone (high is likelihood 50, where each fold's fit put the precision it chose on its own training folds; the other rows show what another cut would give):\n\n")
+	b.WriteString("| high from likelihood | precision | recall | precision on `" + strings.TrimSuffix(HoldoutDir, "/") + "` | recall on `" + strings.TrimSuffix(HoldoutDir, "/") + "` |\n|---|---|---|---|---|\n")
+	for _, cut := range []int{20, 30, 40, 50, 60, 70, 80} {
+		x, h := atCut(ev.Alone, cut), atCut(ev.FreshAlone, cut)
+		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s |\n", cut, ratio(x.TP, x.TP+x.FP), ratio(x.TP, x.TP+x.FN), ratio(h.TP, h.TP+h.FP), ratio(h.TP, h.TP+h.FN))
+	}
 	b.WriteString("\nRecall at high per category of the definition (a schema counts under each category its label names):\n\n")
 	ev.recallTable(&b, "category", func(e *Entry) []string { return e.Labels.Categories }, false)
 	b.WriteString("\nPer store (negatives at high are false positives):\n\n")
@@ -66,6 +101,16 @@ func (ev *Evaluation) Markdown(floors map[Mode]Floors) string {
 	b.WriteString("\nMisses at high, each file alone (likelihood with its database in brackets), with the label's reason and the score's:\n\n")
 	ev.misses(&b)
 	return b.String()
+}
+
+// atCut measures predictions as if high began at likelihood cut.
+func atCut(ps []Prediction, cut int) Metrics {
+	out := make([]Prediction, len(ps))
+	for i, p := range ps {
+		p.High = p.Likelihood >= cut
+		out[i] = p
+	}
+	return Measure(out)
 }
 
 func (ev *Evaluation) Preds(m Mode) []Prediction {
@@ -82,14 +127,14 @@ func (ev *Evaluation) recallTable(b *strings.Builder, key string, keys func(*Ent
 		dm[r.Key] = r
 	}
 	if withFP {
-		fmt.Fprintf(b, "| %s | schemas | positives | recall alone | recall with database | false positives alone / with database |\n|---|---|---|---|---|---|\n", key)
+		fmt.Fprintf(b, "| %s | schemas | positives | recall alone | recall with database | false positives alone / with database | precision alone |\n|---|---|---|---|---|---|---|\n", key)
 	} else {
 		fmt.Fprintf(b, "| %s | positives | recall alone | recall with database |\n|---|---|---|---|\n", key)
 	}
 	for _, r := range a {
 		rd := dm[r.Key]
 		if withFP {
-			fmt.Fprintf(b, "| %s | %d | %d | %s | %s | %d / %d |\n", r.Key, r.N, r.Positives, ratio(r.High, r.Positives), ratio(rd.High, rd.Positives), r.FP, rd.FP)
+			fmt.Fprintf(b, "| %s | %d | %d | %s | %s | %d / %d | %s |\n", r.Key, r.N, r.Positives, ratio(r.High, r.Positives), ratio(rd.High, rd.Positives), r.FP, rd.FP, ratio(r.High, r.High+r.FP))
 		} else {
 			fmt.Fprintf(b, "| %s | %d | %s | %s |\n", r.Key, r.Positives, ratio(r.High, r.Positives), ratio(rd.High, rd.Positives))
 		}
@@ -174,10 +219,18 @@ func sortedKeys(m map[string]int) []string {
 	return keys
 }
 
+// HoldoutFloors are the least figures the evaluation test accepts on the
+// holdout batch, scored by a model fitted without it.
+var HoldoutFloors = map[Mode]Floors{
+	Alone:        {AUC: 0.84, Precision: 0.76, Recall: 0.64},
+	WithDatabase: {AUC: 0.84, Precision: 0.76, Recall: 0.64},
+}
+
 // TestFloors are the floors the evaluation test holds the cross-validated
 // figures to. They pass today and rise as the corpus grows; issue 17's
-// targets are 0.95 / 0.90 / 0.85.
+// targets are 0.95 / 0.90 / 0.85. Since the threshold is chosen for
+// precision 0.90 (TargetPrecision), recall is what the ranking leaves.
 var TestFloors = map[Mode]Floors{
-	Alone:        {AUC: 0.88, Precision: 0.83, Recall: 0.81},
-	WithDatabase: {AUC: 0.88, Precision: 0.82, Recall: 0.80},
+	Alone:        {AUC: 0.88, Precision: 0.86, Recall: 0.71},
+	WithDatabase: {AUC: 0.88, Precision: 0.86, Recall: 0.69},
 }

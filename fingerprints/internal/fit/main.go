@@ -55,7 +55,7 @@ func run(dir, out, date string) error {
 	for _, p := range probs {
 		fmt.Fprintln(os.Stderr, "corpus:", p)
 	}
-	m, err := corpus.Fit(corpus.TrainingRows(e, entries), date)
+	m, err := corpus.Fit(corpus.Prepare(e, entries), date)
 	if err != nil {
 		return err
 	}
@@ -69,8 +69,8 @@ func run(dir, out, date string) error {
 	if err := os.WriteFile(out, append(b, '\n'), 0o644); err != nil {
 		return err
 	}
-	fmt.Printf("fit: %d schemas from %d projects (%d positives), %d rows: wrote %s\n",
-		m.Corpus.Schemas, m.Corpus.Projects, m.Corpus.Positives, m.Corpus.Rows, out)
+	fmt.Printf("fit: %d schemas from %d projects (%d positives), %d rows, high from model probability %.3f: wrote %s\n",
+		m.Corpus.Schemas, m.Corpus.Projects, m.Corpus.Positives, m.Corpus.Rows, m.HighThreshold, out)
 	return nil
 }
 
@@ -79,12 +79,15 @@ func run(dir, out, date string) error {
 func marshal(m *fingerprints.Model) ([]byte, error) {
 	head := *m
 	head.Features = nil
-	b, err := json.MarshalIndent(head, "", "  ")
-	if err != nil {
+	var hb bytes.Buffer
+	enc := json.NewEncoder(&hb)
+	enc.SetEscapeHTML(false) // ">=" in the method stays readable
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(head); err != nil {
 		return nil, err
 	}
 	var out bytes.Buffer
-	out.Write(bytes.TrimSuffix(bytes.TrimSpace(b), []byte(",\n  \"features\": null\n}")))
+	out.Write(bytes.TrimSuffix(bytes.TrimSpace(hb.Bytes()), []byte(",\n  \"features\": null\n}")))
 	out.WriteString(",\n  \"features\": [\n")
 	for i, f := range m.Features {
 		line, err := json.Marshal(f)

@@ -140,6 +140,16 @@ func (s Spec) Fit(x [][]float64, y, w []float64) (*Fit, error) {
 			}
 		}
 	}
+	// nz lists, per parameter, the rows where its column is not 0: most
+	// features are 0 on most rows, and a step moves only those rows.
+	nz := make([][]int32, d+1)
+	for t, col := range cols {
+		for i, v := range col {
+			if v != 0 {
+				nz[t] = append(nz[t], int32(i))
+			}
+		}
+	}
 	theta := make([]float64, d+1)
 	// Start below every ceiling: the intercept alone at the lowest one
 	// less 1, every weight 0.
@@ -193,9 +203,11 @@ func (s Spec) Fit(x [][]float64, y, w []float64) (*Fit, error) {
 		}
 		return 0
 	}
+	// objective is the penalized loss of the rows parameter t moves, with
+	// t moved by delta (the other rows do not change).
 	objective := func(t int, delta float64) float64 {
 		col, sum := cols[t], 0.0
-		for i := range n {
+		for _, i := range nz[t] {
 			zi := z[i] + delta*col[i]
 			sum += w[i] * (softplus(zi) - y[i]*zi)
 		}
@@ -211,10 +223,7 @@ func (s Spec) Fit(x [][]float64, y, w []float64) (*Fit, error) {
 		for t := 0; t <= d; t++ {
 			col := cols[t]
 			g, h := 0.0, 1e-12
-			for i := range n {
-				if col[i] == 0 {
-					continue
-				}
+			for _, i := range nz[t] {
 				p := sigmoid(z[i])
 				g += w[i] * (p - y[i]) * col[i]
 				h += w[i] * p * (1 - p) * col[i] * col[i]
@@ -257,7 +266,7 @@ func (s Spec) Fit(x [][]float64, y, w []float64) (*Fit, error) {
 				delta /= 2
 			}
 			theta[t] += delta
-			for i := range n {
+			for _, i := range nz[t] {
 				z[i] += delta * col[i]
 			}
 			moved = math.Max(moved, math.Abs(delta))
