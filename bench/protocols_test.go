@@ -186,26 +186,11 @@ func openSearchAddr(t *testing.T) string {
 // never answering what it reads: a server that speaks first, or a silent
 // one.
 func speakFirst(t *testing.T, first string) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				if first != "" {
-					c.Write([]byte(first))
-				}
-				c.SetReadDeadline(time.Now().Add(30 * time.Second))
-				io.Copy(io.Discard, c)
-			}()
+	return scantest.Serve(t, func(c net.Conn) {
+		if first != "" {
+			c.Write([]byte(first))
 		}
-	}()
-	return l.Addr().String()
+		c.SetReadDeadline(time.Now().Add(30 * time.Second))
+		io.Copy(io.Discard, c)
+	})
 }

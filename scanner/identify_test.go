@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spillcheck/spillcheck/scanner/scantest"
 	"github.com/spillcheck/spillcheck/scanner/wire"
 )
 
@@ -41,37 +42,24 @@ type peer struct {
 
 func startPeer(t *testing.T, tlsConf *tls.Config, fn func(c net.Conn, first []byte)) *peer {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
-	p := &peer{addr: l.Addr().String()}
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				if tlsConf != nil {
-					c = tls.Server(c, tlsConf)
-				}
-				c.SetDeadline(time.Now().Add(3 * time.Second))
-				buf := make([]byte, 4096)
-				n, _ := c.Read(buf)
-				got := string(buf[:n])
-				if n > 0 && buf[0] == 0x16 {
-					got = "TLS ClientHello"
-				}
-				p.mu.Lock()
-				p.got = append(p.got, got)
-				p.mu.Unlock()
-				fn(c, buf[:n])
-			}()
+	p := &peer{}
+	p.addr = scantest.Serve(t, func(c net.Conn) {
+		if tlsConf != nil {
+			c = tls.Server(c, tlsConf)
+			defer c.Close()
 		}
-	}()
+		c.SetDeadline(time.Now().Add(3 * time.Second))
+		buf := make([]byte, 4096)
+		n, _ := c.Read(buf)
+		got := string(buf[:n])
+		if n > 0 && buf[0] == 0x16 {
+			got = "TLS ClientHello"
+		}
+		p.mu.Lock()
+		p.got = append(p.got, got)
+		p.mu.Unlock()
+		fn(c, buf[:n])
+	})
 	return p
 }
 

@@ -56,26 +56,11 @@ func TestForeignProtocols(t *testing.T) {
 // speaksFirst serves text to every connection and then reads until closed.
 func speaksFirst(text string) func(t *testing.T) string {
 	return func(t *testing.T) string {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { l.Close() })
-		go func() {
-			for {
-				c, err := l.Accept()
-				if err != nil {
-					return
-				}
-				go func() {
-					defer c.Close()
-					c.Write([]byte(text))
-					c.SetReadDeadline(time.Now().Add(5 * time.Second))
-					io.Copy(io.Discard, c)
-				}()
-			}
-		}()
-		return l.Addr().String()
+		return scantest.Serve(t, func(c net.Conn) {
+			c.Write([]byte(text))
+			c.SetReadDeadline(time.Now().Add(5 * time.Second))
+			io.Copy(io.Discard, c)
+		})
 	}
 }
 

@@ -16,26 +16,13 @@ import (
 	"time"
 
 	"github.com/spillcheck/spillcheck/scanner"
+	"github.com/spillcheck/spillcheck/scanner/scantest"
 )
 
 // hostile serves each connection with handle on a loopback port.
 func hostile(t *testing.T, handle func(net.Conn)) scanner.Target {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			go func() { defer c.Close(); handle(c) }()
-		}
-	}()
-	return loopbackTarget(t, l.Addr().String())
+	return loopbackTarget(t, scantest.Serve(t, handle))
 }
 
 func loopbackTarget(t *testing.T, addr string) scanner.Target {
