@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
-	"os/exec"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -18,7 +16,6 @@ import (
 	"github.com/spillcheck/spillcheck/probes/mongodb"
 	"github.com/spillcheck/spillcheck/probes/redis"
 	"github.com/spillcheck/spillcheck/scanner"
-	"github.com/spillcheck/spillcheck/scanner/scantest"
 )
 
 // scanConfig is one run of the pipeline.
@@ -126,32 +123,6 @@ func repeat(t scanner.Target, n int) []scanner.Target {
 		out[i] = t
 	}
 	return out
-}
-
-// startRedis runs redis-server on a free loopback port until the test ends
-// and returns its address.
-func startRedis(tb testing.TB, args ...string) string {
-	tb.Helper()
-	bin := scantest.RequireBinary(tb, "redis-server")
-	port := scantest.FreePort(tb)
-	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-	cmd := exec.Command(bin, append([]string{"--port", strconv.Itoa(port), "--bind", "127.0.0.1",
-		"--save", "", "--appendonly", "no", "--protected-mode", "no"}, args...)...)
-	if err := cmd.Start(); err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	for range 100 {
-		if scantest.Reachable(addr) {
-			return addr
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	tb.Fatalf("redis-server did not listen on %s", addr)
-	return ""
 }
 
 // seedRedis writes keys like a messaging app's, n in all over four

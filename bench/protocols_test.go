@@ -146,7 +146,7 @@ func protocolPeers(t *testing.T) map[string]string {
 	}
 	t.Cleanup(func() { fdb.Stop() })
 	seedChat(t, fdb.Addr)
-	redisAddr := startRedis(t)
+	redisAddr := scantest.StartRedis(t)
 	seedRedis(t, redisAddr, 8)
 	https := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		http.Error(w, "not a search cluster", http.StatusNotFound)

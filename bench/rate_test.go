@@ -7,6 +7,7 @@ import (
 
 	"github.com/spillcheck/spillcheck/bench/internal/tokenbucket"
 	"github.com/spillcheck/spillcheck/scanner"
+	"github.com/spillcheck/spillcheck/scanner/scantest"
 )
 
 // TestPerHostCapDuringDeepSampling samples a redis-server holding 4,000 keys
@@ -18,7 +19,7 @@ func TestPerHostCapDuringDeepSampling(t *testing.T) {
 		t.Skip("timing test")
 	}
 	const perHost = 20.0
-	addr := startRedis(t)
+	addr := scantest.StartRedis(t)
 	seedRedis(t, addr, 4000)
 	tgt := target(t, addr, scanner.Redis)
 	var wl writeLog
@@ -46,7 +47,7 @@ func TestPerHostCapDuringDeepSampling(t *testing.T) {
 // deep-sampled redis-server is probed, against the cap of 20 writes/s.
 func BenchmarkPerHostCap(b *testing.B) {
 	const perHost = 20.0
-	addr := startRedis(b)
+	addr := scantest.StartRedis(b)
 	seedRedis(b, addr, 4000)
 	tgt := target(b, addr, scanner.Redis)
 	var wl writeLog

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spillcheck/spillcheck/internal/ferrettest"
 	"github.com/spillcheck/spillcheck/scanner"
+	"github.com/spillcheck/spillcheck/scanner/scantest"
 )
 
 // Every benchmark's op is one target, so ns/op, B/op and allocs/op are per
@@ -54,7 +55,7 @@ func BenchmarkScanClosedPortsByProbe(b *testing.B) {
 // four patterns, the whole probe each time: INFO, SCAN, TYPE and hash field
 // names.
 func BenchmarkScanOpenRedis(b *testing.B) {
-	addr := startRedis(b)
+	addr := scantest.StartRedis(b)
 	seedRedis(b, addr, 40)
 	benchScan(b, repeat(target(b, addr, scanner.Redis), b.N), 2*time.Second, 8, scanner.StatusOpen)
 }
@@ -62,7 +63,7 @@ func BenchmarkScanOpenRedis(b *testing.B) {
 // BenchmarkScanAuthRedis probes a redis-server with requirepass: one INFO,
 // one -NOAUTH.
 func BenchmarkScanAuthRedis(b *testing.B) {
-	addr := startRedis(b, "--requirepass", "bench-secret")
+	addr := scantest.StartRedis(b, "--requirepass", "bench-secret")
 	benchScan(b, repeat(target(b, addr, scanner.Redis), b.N), 2*time.Second, 8, scanner.StatusAuthRequired)
 }
 
@@ -111,7 +112,7 @@ func seedChat(b testing.TB, addr string) {
 // case where a banner-grabber's MongoDB module waited 60 s: it must end in
 // a protocol error (or the server's close) within the per-read timeout.
 func BenchmarkScanWrongProtocol(b *testing.B) {
-	addr := startRedis(b)
+	addr := scantest.StartRedis(b)
 	st := benchScan(b, repeat(target(b, addr, scanner.MongoDB), b.N), time.Second, 8, "")
 	for _, r := range st.Results {
 		if r.Status == scanner.StatusOpen || time.Duration(r.Duration) > 2*time.Second {

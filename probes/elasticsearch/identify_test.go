@@ -5,8 +5,6 @@ import (
 	"io"
 	"net"
 	"net/netip"
-	"os/exec"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -29,7 +27,7 @@ func TestForeignProtocols(t *testing.T) {
 	}{
 		// Redis closes on the Host line without a word; GET / HTTP/1.0
 		// on a second connection draws its error.
-		{"redis-server", redisServer, wire.RESP, "RESP (Redis) (-ERR wrong number of arguments for 'get' command) answered, not HTTP", 2},
+		{"redis-server", func(t *testing.T) string { return scantest.StartRedis(t) }, wire.RESP, "RESP (Redis) (-ERR wrong number of arguments for 'get' command) answered, not HTTP", 2},
 		{"mongod's HTTP note", speaksFirst("HTTP/1.0 200 OK\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 85\r\n\r\nIt looks like you are trying to access MongoDB over HTTP on the native driver port.\r\n"), wire.MongoDB, "the MongoDB wire protocol", 1},
 		{"ssh", speaksFirst("SSH-2.0-OpenSSH_9.6\r\n"), wire.SSH, "SSH (SSH-2.0-OpenSSH_9.6) answered, not HTTP", 1},
 		{"smtp", speaksFirst("220 mx.example ESMTP Postfix\r\n"), wire.SMTP, "SMTP (220 mx.example ESMTP Postfix)", 1},
@@ -62,20 +60,4 @@ func speaksFirst(text string) func(t *testing.T) string {
 			io.Copy(io.Discard, c)
 		})
 	}
-}
-
-// redisServer starts a real redis-server on a free loopback port.
-func redisServer(t *testing.T) string {
-	bin := scantest.RequireBinary(t, "redis-server")
-	port := scantest.FreePort(t)
-	cmd := exec.Command(bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	addr := "127.0.0.1:" + strconv.Itoa(port)
-	for i := 0; i < 100 && !scantest.Reachable(addr); i++ {
-		time.Sleep(20 * time.Millisecond)
-	}
-	return addr
 }

@@ -6,7 +6,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
@@ -52,7 +51,7 @@ func TestHostileServers(t *testing.T) {
 		// The hello's length field reads "M\n", so HTTP and Redis servers
 		// answer it at once and are named.
 		{"http server", httpServer, scanner.StatusProtocolError, "HTTP (HTTP/1.1 400 Bad Request) answered, not MongoDB"},
-		{"redis server", redisServer, scanner.StatusProtocolError, "RESP (Redis) (-ERR unknown command 'M'"},
+		{"redis server", func(t *testing.T) string { return scantest.StartRedis(t) }, scanner.StatusProtocolError, "RESP (Redis) (-ERR unknown command 'M'"},
 		{"closed port", closedPort, scanner.StatusClosed, "connection refused"},
 	}
 	for _, tc := range tests {
@@ -87,22 +86,6 @@ func httpServer(t *testing.T) string {
 	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {}))
 	t.Cleanup(s.Close)
 	return s.Listener.Addr().String()
-}
-
-// redisServer starts a real redis-server on a free loopback port.
-func redisServer(t *testing.T) string {
-	bin := scantest.RequireBinary(t, "redis-server")
-	port := scantest.FreePort(t)
-	cmd := exec.Command(bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	addr := "127.0.0.1:" + strconv.Itoa(port)
-	for i := 0; i < 100 && !scantest.Reachable(addr); i++ {
-		time.Sleep(20 * time.Millisecond)
-	}
-	return addr
 }
 
 func closedPort(t *testing.T) string {
