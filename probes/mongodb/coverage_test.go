@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
-	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"github.com/spillcheck/spillcheck/fingerprints"
 	"github.com/spillcheck/spillcheck/scanner"
@@ -27,11 +25,7 @@ func TestFerretDBRanksCollectionsUnderCaps(t *testing.T) {
 	addr := startFerret(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	c, err := mongo.Connect(ctx, options.Client().ApplyURI("mongodb://"+addr+"/?directConnection=true"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Disconnect(ctx)
+	c := seedClient(t, ctx, addr)
 	db := c.Database("ops")
 	var names []string
 	for i := range 40 {

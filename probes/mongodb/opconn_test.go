@@ -14,8 +14,6 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
-	"go.mongodb.org/mongo-driver/mongo/options"
 	"go.mongodb.org/mongo-driver/x/bsonx/bsoncore"
 	"go.mongodb.org/mongo-driver/x/mongo/driver/wiremessage"
 
@@ -31,10 +29,7 @@ func TestOneConnectionFerretDB(t *testing.T) {
 	addr := startFerret(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	c, err := mongo.Connect(ctx, options.Client().ApplyURI("mongodb://"+addr+"/?directConnection=true"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := seedClient(t, ctx, addr)
 	for i := range 3 {
 		if _, err := c.Database("chat").Collection("messages").InsertOne(ctx, bson.M{"body": fmt.Sprintf("%s-%d", canary, i)}); err != nil {
 			t.Fatal(err)

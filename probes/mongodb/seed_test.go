@@ -43,6 +43,18 @@ var seedCounts = map[string]int64{
 	"logs.events":              7,
 }
 
+// seedClient connects the official driver directly to addr, to seed a
+// test server, and disconnects it when the test ends.
+func seedClient(t testing.TB, ctx context.Context, addr string) *mongo.Client {
+	t.Helper()
+	c, err := mongo.Connect(ctx, options.Client().ApplyURI("mongodb://"+addr+"/?directConnection=true"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Disconnect(context.Background()) })
+	return c
+}
+
 // seed fills a messaging database shaped like a chat app's, an unrelated
 // catalog and a logs database, with indexes and a capped collection. Every
 // string value carries the canary. FerretDB 1.24 refuses validators
@@ -51,11 +63,7 @@ func seed(t testing.TB, addr string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	c, err := mongo.Connect(ctx, options.Client().ApplyURI("mongodb://"+addr+"/?directConnection=true"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Disconnect(ctx)
+	c := seedClient(t, ctx, addr)
 	v := func(s string, i int) string { return fmt.Sprintf("%s-%s-%d", s, canary, i) }
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	docs := map[string]func(i int) bson.M{
