@@ -134,12 +134,19 @@ func (fs *flagSet) usageError(err error) error {
 // closest is the defined flag name nearest to name by edit distance, if it
 // is near enough to be a typo.
 func (fs *flagSet) closest(name string) string {
+	var names []string
+	fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+	return closestWord(name, names)
+}
+
+// closestWord is the word nearest to w, if near enough to be a typo.
+func closestWord(w string, words []string) string {
 	best, bestD := "", 3
-	fs.VisitAll(func(f *flag.Flag) {
-		if d := editDistance(name, f.Name); d < bestD {
-			best, bestD = f.Name, d
+	for _, x := range words {
+		if d := editDistance(w, x); d < bestD {
+			best, bestD = x, d
 		}
-	})
+	}
 	return best
 }
 

@@ -133,16 +133,6 @@ func run(ctx context.Context, args []string, c *cli) int {
 	return exitCode(c.stderr, usagef("%s", msg))
 }
 
-// closestWord is the word nearest to w, if near enough to be a typo.
-func closestWord(w string, words []string) string {
-	best, bestD := "", 3
-	for _, x := range words {
-		if d := editDistance(w, x); d < bestD {
-			best, bestD = x, d
-		}
-	}
-	return best
-}
 
 func usage(w io.Writer) {
 	fmt.Fprint(w, `spillcheck finds Elasticsearch/OpenSearch, MongoDB and Redis stores that answer
