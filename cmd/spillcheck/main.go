@@ -133,7 +133,6 @@ func run(ctx context.Context, args []string, c *cli) int {
 	return exitCode(c.stderr, usagef("%s", msg))
 }
 
-
 func usage(w io.Writer) {
 	fmt.Fprint(w, `spillcheck finds Elasticsearch/OpenSearch, MongoDB and Redis stores that answer
 without authentication on hosts you are authorized to test. Where a store is
