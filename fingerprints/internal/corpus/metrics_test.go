@@ -83,3 +83,21 @@ func samples(paths []string) []scanner.FieldSample {
 	}
 	return out
 }
+
+func TestOutOfFold(t *testing.T) {
+	a, b := pred("x/y", true, 71, true), pred("x/z", false, 12, false)
+	a.Entry.Name, a.Entry.Labels.Categories, a.Fold = "redis/y-db0", []string{"messages", "location"}, 3
+	b.Entry.Name = "z-users"
+	da, db := a, b
+	da.Likelihood, da.High = 44, false
+	ev := &Evaluation{Alone: []Prediction{a, b}, DB: []Prediction{db, da}}
+	lines := strings.Split(strings.TrimSuffix(ev.OutOfFold(), "\n"), "\n")
+	want := []string{
+		"name\tproject\tstore\tlanguage\tlabel\tcategories\tfold\talone\thigh_alone\tdb\thigh_db",
+		"redis/y-db0\tx/y\t\t\t1\tmessages,location\t3\t71\ttrue\t44\tfalse",
+		"z-users\tx/z\t\t\t0\t\t0\t12\tfalse\t12\tfalse",
+	}
+	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
+		t.Errorf("OutOfFold:\n%s\nwant:\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
+	}
+}

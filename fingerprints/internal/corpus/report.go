@@ -234,3 +234,26 @@ var TestFloors = map[Mode]Floors{
 	Alone:        {AUC: 0.88, Precision: 0.86, Recall: 0.71},
 	WithDatabase: {AUC: 0.88, Precision: 0.86, Recall: 0.69},
 }
+
+// OutOfFold is every entry's out-of-fold likelihood, alone and with its
+// database, one tab-separated line per entry under a header: name,
+// project, store, language, label, categories, fold, likelihood alone,
+// high alone, likelihood with database, high with database.
+func (ev *Evaluation) OutOfFold() string {
+	db := map[*Entry]Prediction{}
+	for _, p := range ev.DB {
+		db[p.Entry] = p
+	}
+	var b strings.Builder
+	b.WriteString("name\tproject\tstore\tlanguage\tlabel\tcategories\tfold\talone\thigh_alone\tdb\thigh_db\n")
+	for _, p := range ev.Alone {
+		e, q := p.Entry, db[p.Entry]
+		label := 0
+		if e.Positive() {
+			label = 1
+		}
+		fmt.Fprintf(&b, "%s\t%s\t%s\t%s\t%d\t%s\t%d\t%d\t%t\t%d\t%t\n", e.Name, e.Project, e.Store, e.Language,
+			label, strings.Join(e.Labels.Categories, ","), p.Fold, p.Likelihood, p.High, q.Likelihood, q.High)
+	}
+	return b.String()
+}

@@ -4,7 +4,11 @@
 // release's baseline.json into docs/scoring-changes.md, each between its
 // markers: `make eval`, or
 //
-//	go run ./fingerprints/internal/eval [-corpus DIR] [-docs FILE] [-index FILE] [-baseline FILE] [-changes FILE]
+//	go run ./fingerprints/internal/eval [-corpus DIR] [-docs FILE] [-index FILE] [-baseline FILE] [-changes FILE] [-oof FILE]
+//
+// -oof writes every schema's out-of-fold likelihoods as tab-separated
+// lines, for measuring a subset of the corpus (say, without the projects
+// a vocabulary was read from).
 //
 // It prints the corpus requirements of issue 17 that are not met yet.
 package main
@@ -24,14 +28,15 @@ func main() {
 	index := flag.String("index", "testdata/corpus/README.md", "`FILE` whose index block to rewrite")
 	baseline := flag.String("baseline", "fingerprints/internal/eval/baseline.json", "recorded severities of the previous release (`FILE`)")
 	changes := flag.String("changes", "docs/scoring-changes.md", "`FILE` whose changes block to rewrite")
+	oof := flag.String("oof", "", "also write every schema's out-of-fold likelihoods to `FILE` (tab-separated)")
 	flag.Parse()
-	if err := run(*dir, *docs, *index, *baseline, *changes); err != nil {
+	if err := run(*dir, *docs, *index, *baseline, *changes, *oof); err != nil {
 		fmt.Fprintln(os.Stderr, "eval:", err)
 		os.Exit(1)
 	}
 }
 
-func run(dir, docs, index, baseline, changes string) error {
+func run(dir, docs, index, baseline, changes, oof string) error {
 	e, err := fingerprints.LoadWithModel(fingerprints.BlankModel())
 	if err != nil {
 		return err
@@ -55,6 +60,11 @@ func run(dir, docs, index, baseline, changes string) error {
 	for _, r := range corpus.Requirements(entries) {
 		if !r.Met {
 			fmt.Printf("not met yet: %s: %s\n", r.Text, r.Have)
+		}
+	}
+	if oof != "" {
+		if err := os.WriteFile(oof, []byte(ev.OutOfFold()), 0o644); err != nil {
+			return err
 		}
 	}
 	if err := corpus.ReplaceBlock(docs, "eval", ev.Markdown(corpus.TestFloors)); err != nil {
