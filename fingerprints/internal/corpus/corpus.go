@@ -35,6 +35,8 @@ type Entry struct {
 	Source    string `json:"source"`
 	Read      *bool  `json:"source_read_this_session"`
 	HardCase  bool   `json:"hard_case"`
+	// Audit is the blind second reading of the label (AuditFile), if any.
+	Audit *Audit `json:"-"`
 	// Results is the file as `spillcheck score` reads it.
 	Results []scanner.Result `json:"-"`
 }
@@ -110,6 +112,7 @@ func Load(root string) ([]*Entry, []Problem, error) {
 			probs = append(probs, Problem{File: e.Name + ".json", Text: fmt.Sprintf("database %q spans projects %q (%s) and %q: a database belongs to one project", e.Database, first.Project, first.Name, e.Project)})
 		}
 	}
+	probs = append(probs, readAudit(root, out)...)
 	return out, probs, nil
 }
 

@@ -86,6 +86,7 @@ func (ev *Evaluation) Markdown(floors map[Mode]Floors) string {
 				f.AUC, f.Precision, f.Recall)
 		}
 	}
+	ev.auditTable(&b)
 	b.WriteString("\nOperating points of the cross-validated likelihoods, each file alone (high is likelihood 50, where each fold's fit put the precision it chose on its own training folds; the other rows show what another cut would give):\n\n")
 	b.WriteString("| high from likelihood | precision | recall | precision on `" + strings.TrimSuffix(HoldoutDir, "/") + "` | recall on `" + strings.TrimSuffix(HoldoutDir, "/") + "` |\n|---|---|---|---|---|\n")
 	for _, cut := range []int{20, 30, 40, 50, 60, 70, 80} {
@@ -256,4 +257,30 @@ func (ev *Evaluation) OutOfFold() string {
 			label, strings.Join(e.Labels.Categories, ","), p.Fold, p.Likelihood, p.High, q.Likelihood, q.High)
 	}
 	return b.String()
+}
+
+// auditTable measures the cross-validated scores apart on the schemas a
+// blind second reader was sure of and on the judgement calls.
+func (ev *Evaluation) auditTable(b *strings.Builder) {
+	ag := Agree(ev.Entries)
+	if ag.N == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\nA blind second reading of the labels (`testdata/corpus/%s`: each schema labeled again from the definition and its names, by a reader who saw neither the first label nor any score) agrees with %d of %d labels (%.1f%%, Cohen's kappa %.2f; the disagreements were adjudicated, see its REVIEW.md). The cross-validated figures on the schemas the second reader was sure of, and on those it marked as judgement calls:\n\n",
+		AuditFile, ag.Agree, ag.N, 100*float64(ag.Agree)/float64(ag.N), ag.Kappa)
+	b.WriteString("| schemas, each file alone | n | ROC AUC | precision at high | recall at high |\n|---|---|---|---|---|\n")
+	for _, sure := range []bool{true, false} {
+		var ps []Prediction
+		for _, p := range ev.Alone {
+			if a := p.Entry.Audit; a != nil && a.Sure == sure {
+				ps = append(ps, p)
+			}
+		}
+		name := "the second reader sure"
+		if !sure {
+			name = "a judgement call for the second reader"
+		}
+		x := Measure(ps)
+		fmt.Fprintf(b, "| %s | %d | %s | %s | %s |\n", name, len(ps), pct(x.AUC), ratio(x.TP, x.TP+x.FP), ratio(x.TP, x.TP+x.FN))
+	}
 }
