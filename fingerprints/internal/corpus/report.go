@@ -223,8 +223,8 @@ func sortedKeys(m map[string]int) []string {
 // HoldoutFloors are the least figures the evaluation test accepts on the
 // holdout batch, scored by a model fitted without it.
 var HoldoutFloors = map[Mode]Floors{
-	Alone:        {AUC: 0.86, Precision: 0.80, Recall: 0.63},
-	WithDatabase: {AUC: 0.86, Precision: 0.80, Recall: 0.63},
+	Alone:        {AUC: 0.86, Precision: 0.80, Recall: 0.64},
+	WithDatabase: {AUC: 0.86, Precision: 0.80, Recall: 0.64},
 }
 
 // TestFloors are the floors the evaluation test holds the cross-validated
