@@ -53,13 +53,7 @@ func (ev *Evaluation) Markdown(floors map[Mode]Floors) string {
 		len(ev.Entries), len(projects), pos, Folds, Bootstraps)
 	b.WriteString("| scored | ROC AUC | precision at high | recall at high | floor (AUC / P / R) |\n|---|---|---|---|---|\n")
 	for _, m := range []Mode{Alone, WithDatabase} {
-		ps := ev.Preds(m)
-		x, ci, f := Measure(ps), Bootstrap(ps), floors[m]
-		fmt.Fprintf(&b, "| %s | %s [%s, %s] | %s (%d/%d) [%s, %s] | %s (%d/%d) [%s, %s] | %.2f / %.2f / %.2f |\n", m,
-			pct(x.AUC), pct(ci.AUC.Lo), pct(ci.AUC.Hi),
-			pct(x.Precision), x.TP, x.TP+x.FP, pct(ci.Precision.Lo), pct(ci.Precision.Hi),
-			pct(x.Recall), x.TP, x.TP+x.FN, pct(ci.Recall.Lo), pct(ci.Recall.Hi),
-			f.AUC, f.Precision, f.Recall)
+		figuresRow(&b, m, ev.Preds(m), floors[m])
 	}
 	if len(ev.FreshAlone) > 0 {
 		fresh := map[string]bool{}
@@ -78,12 +72,7 @@ func (ev *Evaluation) Markdown(floors map[Mode]Floors) string {
 			if m == WithDatabase {
 				ps = ev.FreshDB
 			}
-			x, ci, f := Measure(ps), Bootstrap(ps), HoldoutFloors[m]
-			fmt.Fprintf(&b, "| %s | %s [%s, %s] | %s (%d/%d) [%s, %s] | %s (%d/%d) [%s, %s] | %.2f / %.2f / %.2f |\n", m,
-				pct(x.AUC), pct(ci.AUC.Lo), pct(ci.AUC.Hi),
-				pct(x.Precision), x.TP, x.TP+x.FP, pct(ci.Precision.Lo), pct(ci.Precision.Hi),
-				pct(x.Recall), x.TP, x.TP+x.FN, pct(ci.Recall.Lo), pct(ci.Recall.Hi),
-				f.AUC, f.Precision, f.Recall)
+			figuresRow(&b, m, ps, HoldoutFloors[m])
 		}
 	}
 	ev.auditTable(&b)
@@ -102,6 +91,17 @@ func (ev *Evaluation) Markdown(floors map[Mode]Floors) string {
 	b.WriteString("\nMisses at high, each file alone (likelihood with its database in brackets), with the label's reason and the score's:\n\n")
 	ev.misses(&b)
 	return b.String()
+}
+
+// figuresRow writes one row of the figures tables: mode, AUC, precision
+// and recall with their bootstrap intervals, and the floors.
+func figuresRow(b *strings.Builder, m Mode, ps []Prediction, f Floors) {
+	x, ci := Measure(ps), Bootstrap(ps)
+	fmt.Fprintf(b, "| %s | %s [%s, %s] | %s (%d/%d) [%s, %s] | %s (%d/%d) [%s, %s] | %.2f / %.2f / %.2f |\n", m,
+		pct(x.AUC), pct(ci.AUC.Lo), pct(ci.AUC.Hi),
+		pct(x.Precision), x.TP, x.TP+x.FP, pct(ci.Precision.Lo), pct(ci.Precision.Hi),
+		pct(x.Recall), x.TP, x.TP+x.FN, pct(ci.Recall.Lo), pct(ci.Recall.Hi),
+		f.AUC, f.Precision, f.Recall)
 }
 
 // atCut measures predictions as if high began at likelihood cut.
