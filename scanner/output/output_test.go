@@ -200,3 +200,25 @@ func TestTableColor(t *testing.T) {
 		}
 	}
 }
+
+// TestTableSaysWhyNoNames: an open store whose sampling failed before any
+// container was read shows the error in DETAIL, so a score of 0 with no
+// names does not look like an empty store.
+func TestTableSaysWhyNoNames(t *testing.T) {
+	r := &scanner.Result{Target: scanner.Target{Host: "127.0.0.1", Port: 6379, Service: scanner.Redis},
+		Status: scanner.StatusOpen, Product: "redis", Version: "7.0.0",
+		Error: "sampling: read tcp 127.0.0.1:1->127.0.0.1:6379: i/o timeout", Score: &scanner.Score{Severity: scanner.SeverityMedium}}
+	var b bytes.Buffer
+	tab := NewTable(&b)
+	if err := tab.Result(r); err != nil {
+		t.Fatal(err)
+	}
+	sum := scanner.NewSummary(scanner.SeverityHigh)
+	sum.Add(r)
+	if err := tab.Close(sum); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "sampling: read tcp") {
+		t.Errorf("the table hides why an open store has no names:\n%s", b.String())
+	}
+}

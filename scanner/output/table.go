@@ -179,8 +179,13 @@ func detail(r *scanner.Result) string {
 		return clip(r.Error, 80)
 	}
 	if len(r.Containers) == 0 {
-		if r.Auth != "" {
+		switch {
+		case r.Auth != "":
 			return "asks for " + r.Auth
+		case r.Error != "":
+			// Open, but sampling failed before any container was read:
+			// say why the row has no names.
+			return clip(r.Error, 80)
 		}
 		return ""
 	}
