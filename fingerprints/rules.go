@@ -187,9 +187,20 @@ func (r *Rule) validate() error {
 			return fmt.Errorf("source given for %q, which is not one of the rule's terms", term)
 		}
 	}
+	veto := map[string]bool{}
 	for _, u := range r.Unless {
 		if w := Tokenize(u); len(w) != 1 || w[0] != u {
 			return fmt.Errorf("unless word %q: want one lower-case word", u)
+		}
+		veto[u] = true
+	}
+	// An unless word vetoes the rule wherever it stands in a path, its
+	// own match included, so a term holding one could never match.
+	for _, term := range r.Terms {
+		for _, w := range Tokenize(term) {
+			if veto[w] {
+				return fmt.Errorf("term %q can never match: its word %q is one of the rule's unless words", term, w)
+			}
 		}
 	}
 	if len(r.Match) == 0 {

@@ -1,6 +1,7 @@
 package fingerprints
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -33,4 +34,21 @@ func mustDefault(t testing.TB) *Engine {
 		t.Fatal(err)
 	}
 	return e
+}
+
+// TestTermVetoedByItsOwnRule: a term holding one of its rule's unless words
+// could never match (the veto applies to the whole path, the match
+// included), so loading such a rule fails and names the term and the word.
+func TestTermVetoedByItsOwnRule(t *testing.T) {
+	bad := []byte(`{"version": 1, "rules": [{"id": "pupil-id", "category": "child", "weight": 0.45,
+		"terms": ["pupil", "pupil id"], "unless": ["id"], "match": ["pupil"]}]}`)
+	_, err := LoadWith(bad)
+	if err == nil || !strings.Contains(err.Error(), `term "pupil id" can never match`) || !strings.Contains(err.Error(), `"id"`) {
+		t.Fatalf("LoadWith: %v; want an error naming the dead term and its veto word", err)
+	}
+	good := []byte(`{"version": 1, "rules": [{"id": "pupil-id", "category": "child", "weight": 0.45,
+		"terms": ["pupil"], "unless": ["id"], "match": ["pupil"]}]}`)
+	if _, err := LoadWith(good); err != nil {
+		t.Fatalf("LoadWith without the dead term: %v", err)
+	}
 }
