@@ -197,9 +197,25 @@ func (r *Rule) validate() error {
 	// An unless word vetoes the rule wherever it stands in a path, its
 	// own match included, so a term holding one could never match.
 	for _, term := range r.Terms {
-		for _, w := range Tokenize(term) {
-			if veto[w] {
-				return fmt.Errorf("term %q can never match: its word %q is one of the rule's unless words", term, w)
+		if len(veto) == 0 {
+			break
+		}
+		// A checked term is its words joined by single spaces, except
+		// that ideographs stand together ("消息"): only those need
+		// Tokenize, which start-up would otherwise run on every term.
+		for rest := term; rest != ""; {
+			var f string
+			f, rest, _ = strings.Cut(rest, " ")
+			if veto[f] {
+				return fmt.Errorf("term %q can never match: its word %q is one of the rule's unless words", term, f)
+			}
+			if isASCII(f) {
+				continue
+			}
+			for _, w := range Tokenize(f) {
+				if veto[w] {
+					return fmt.Errorf("term %q can never match: its word %q is one of the rule's unless words", term, w)
+				}
 			}
 		}
 	}
@@ -234,4 +250,13 @@ func canonicalTerm(term string) string {
 func isIdeographWord(w string) bool {
 	r, n := utf8.DecodeRuneInString(w)
 	return n == len(w) && isIdeograph(r)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }

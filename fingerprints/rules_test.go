@@ -46,6 +46,12 @@ func TestTermVetoedByItsOwnRule(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `term "pupil id" can never match`) || !strings.Contains(err.Error(), `"id"`) {
 		t.Fatalf("LoadWith: %v; want an error naming the dead term and its veto word", err)
 	}
+	// Ideographs are written together but are words of their own.
+	cjk := []byte(`{"version": 1, "rules": [{"id": "xiaoxi", "category": "message_body", "weight": 0.8,
+		"terms": ["消息"], "unless": ["息"], "match": ["消"]}]}`)
+	if _, err := LoadWith(cjk); err == nil || !strings.Contains(err.Error(), `term "消息" can never match`) {
+		t.Fatalf("LoadWith: %v; want an error naming the dead ideograph term", err)
+	}
 	good := []byte(`{"version": 1, "rules": [{"id": "pupil-id", "category": "child", "weight": 0.45,
 		"terms": ["pupil"], "unless": ["id"], "match": ["pupil"]}]}`)
 	if _, err := LoadWith(good); err != nil {
