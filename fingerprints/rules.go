@@ -172,10 +172,25 @@ func (r *Rule) validate() error {
 	if len(r.Terms) == 0 {
 		return fmt.Errorf("no terms")
 	}
+	veto := map[string]bool{}
+	for _, u := range r.Unless {
+		if w := Tokenize(u); len(w) != 1 || w[0] != u {
+			return fmt.Errorf("unless word %q: want one lower-case word", u)
+		}
+		veto[u] = true
+	}
 	seen := map[string]bool{}
 	for _, term := range r.Terms {
-		if canon := canonicalTerm(term); canon == "" || canon != term {
+		words := Tokenize(term)
+		if canon := canonicalTerm(words); canon == "" || canon != term {
 			return fmt.Errorf("term %q: write terms as lower-case words separated by single spaces, accents folded (%q)", term, canon)
+		}
+		// An unless word vetoes the rule wherever it stands in a path,
+		// its own match included, so a term holding one could never match.
+		for _, w := range words {
+			if veto[w] {
+				return fmt.Errorf("term %q can never match: its word %q is one of the rule's unless words", term, w)
+			}
 		}
 		if seen[term] {
 			return fmt.Errorf("term %q listed twice", term)
@@ -185,38 +200,6 @@ func (r *Rule) validate() error {
 	for term := range r.Sources {
 		if !seen[term] {
 			return fmt.Errorf("source given for %q, which is not one of the rule's terms", term)
-		}
-	}
-	veto := map[string]bool{}
-	for _, u := range r.Unless {
-		if w := Tokenize(u); len(w) != 1 || w[0] != u {
-			return fmt.Errorf("unless word %q: want one lower-case word", u)
-		}
-		veto[u] = true
-	}
-	// An unless word vetoes the rule wherever it stands in a path, its
-	// own match included, so a term holding one could never match.
-	for _, term := range r.Terms {
-		if len(veto) == 0 {
-			break
-		}
-		// A checked term is its words joined by single spaces, except
-		// that ideographs stand together ("消息"): only those need
-		// Tokenize, which start-up would otherwise run on every term.
-		for rest := term; rest != ""; {
-			var f string
-			f, rest, _ = strings.Cut(rest, " ")
-			if veto[f] {
-				return fmt.Errorf("term %q can never match: its word %q is one of the rule's unless words", term, f)
-			}
-			if isASCII(f) {
-				continue
-			}
-			for _, w := range Tokenize(f) {
-				if veto[w] {
-					return fmt.Errorf("term %q can never match: its word %q is one of the rule's unless words", term, w)
-				}
-			}
 		}
 	}
 	if len(r.Match) == 0 {
@@ -232,11 +215,10 @@ func scopeOf(container bool) string {
 	return ScopeField
 }
 
-// canonicalTerm is how a term must be written: its words as Tokenize finds
-// them, separated by single spaces, except that Chinese, Japanese and
+// canonicalTerm is how a term must be written, given its words as Tokenize
+// finds them: separated by single spaces, except that Chinese, Japanese and
 // Korean characters, each a word of its own, are written together ("消息").
-func canonicalTerm(term string) string {
-	words := Tokenize(term)
+func canonicalTerm(words []string) string {
 	var b strings.Builder
 	for i, w := range words {
 		if i > 0 && !(isIdeographWord(words[i-1]) && isIdeographWord(w)) {
@@ -250,13 +232,4 @@ func canonicalTerm(term string) string {
 func isIdeographWord(w string) bool {
 	r, n := utf8.DecodeRuneInString(w)
 	return n == len(w) && isIdeograph(r)
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
 }
