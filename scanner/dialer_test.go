@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -164,31 +165,17 @@ func TestPerHostRate(t *testing.T) {
 }
 
 func TestConnBudgetAndReadDeadline(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				buf := make([]byte, 1)
-				if _, err := c.Read(buf); err != nil {
-					return
-				}
-				if buf[0] == 'f' { // flood
-					_, _ = c.Write(make([]byte, 1<<20))
-				}
-				time.Sleep(3 * time.Second) // then stall
-			}()
+	addr := scantest.Serve(t, func(c net.Conn) {
+		buf := make([]byte, 1)
+		if _, err := c.Read(buf); err != nil {
+			return
 		}
-	}()
-	tgt := Target{Host: "127.0.0.1", IP: mustAddr("127.0.0.1"), Port: l.Addr().(*net.TCPAddr).Port, Service: Redis}
+		if buf[0] == 'f' { // flood
+			_, _ = c.Write(make([]byte, 1<<20))
+		}
+		time.Sleep(3 * time.Second) // then stall
+	})
+	tgt := Target{Host: "127.0.0.1", IP: mustAddr("127.0.0.1"), Port: int(netip.MustParseAddrPort(addr).Port()), Service: Redis}
 	d, _ := NewDialer(DialerConfig{Timeout: 300 * time.Millisecond})
 	ctx := context.Background()
 

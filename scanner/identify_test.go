@@ -163,29 +163,15 @@ func startBannerPeer(t *testing.T, conf *tls.Config, banner string, serve func(n
 	if banner == "" {
 		return startPeer(t, conf, serve)
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
-	p := &peer{addr: l.Addr().String()}
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				c.Write([]byte(banner))
-				c.SetDeadline(time.Now().Add(time.Second))
-				b, _ := io.ReadAll(c)
-				p.mu.Lock()
-				p.got = append(p.got, string(b))
-				p.mu.Unlock()
-			}()
-		}
-	}()
+	p := &peer{}
+	p.addr = scantest.Serve(t, func(c net.Conn) {
+		c.Write([]byte(banner))
+		c.SetDeadline(time.Now().Add(time.Second))
+		b, _ := io.ReadAll(c)
+		p.mu.Lock()
+		p.got = append(p.got, string(b))
+		p.mu.Unlock()
+	})
 	return p
 }
 
