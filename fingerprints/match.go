@@ -1,11 +1,14 @@
 package fingerprints
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // termRef is one term of one rule, indexed by the term's first word.
 type termRef struct {
-	rest []string // the words after the first
-	rule int32    // index into matcher.rules
+	rest termWords // the words after the first
+	rule int32     // index into matcher.rules
 }
 
 // compiledRule is a rule ready for matching.
@@ -36,9 +39,15 @@ func newMatcher(rules []compiledRule) *matcher {
 			}
 		}
 	}
-	// A word of five letters or more that starts no term starts the terms
-	// of its other number: "childrens" those of "children", "friend"
-	// those of "friends". Built here, so matching stays one lookup.
+	// A word of five letters or more starts the terms of its other number:
+	// "childrens" those of "children", "friend" those of "friends". A word
+	// that starts terms of its own keeps its one-word meaning (a "contact"
+	// is no contact list), but still starts the other number's longer terms
+	// it lacks: "friends_list" is a "friend list", "senders_ids" "sender
+	// ids", whatever other terms start with "friends". A term whose other
+	// words are placeholders is a one-word term of a key ("positions
+	// <int>" is no "position:<int>"). Built here, so matching stays one
+	// lookup.
 	other := map[string][]termRef{}
 	for w, refs := range m.first {
 		if !isLower(w[0]) {
@@ -48,14 +57,48 @@ func newMatcher(rules []compiledRule) *matcher {
 		if strings.HasSuffix(w, "s") {
 			alt = w[:len(w)-1]
 		}
-		if _, taken := m.first[alt]; !taken && len(alt) >= 5 {
+		if len(alt) < 5 {
+			continue
+		}
+		own, taken := m.first[alt]
+		if !taken {
 			other[alt] = refs
+			continue
+		}
+		for _, r := range refs {
+			if r.rest.wordy() && !startsRest(own, r.rest) {
+				other[alt] = append(other[alt], r)
+			}
 		}
 	}
 	for w, refs := range other {
-		m.first[w] = refs
+		m.first[w] = append(m.first[w], refs...)
 	}
 	return m
+}
+
+// termWords are the words of a term after its first.
+type termWords []string
+
+// wordy reports whether w holds a word that is not a placeholder.
+func (w termWords) wordy() bool {
+	for _, x := range w {
+		if x[0] != '<' {
+			return true
+		}
+	}
+	return false
+}
+
+// startsRest reports whether refs hold a term whose words after the
+// first are rest.
+func startsRest(refs []termRef, rest termWords) bool {
+	for _, r := range refs {
+		if slices.Equal(r.rest, rest) {
+			return true
+		}
+	}
+	return false
 }
 
 // hit is one rule matched by one path.

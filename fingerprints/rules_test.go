@@ -58,3 +58,33 @@ func TestTermVetoedByItsOwnRule(t *testing.T) {
 		t.Fatalf("LoadWith without the dead term: %v", err)
 	}
 }
+
+// TestOtherNumberReachesLongerTerms: a word that starts terms of its own
+// keeps its one-word meaning but still starts the other number's longer
+// terms ("zorbles_list" is a "zorble list"); a term whose other words are
+// placeholders stays one-word ("blorps <int>" is no "blorp:<int>").
+func TestOtherNumberReachesLongerTerms(t *testing.T) {
+	e, err := LoadWith([]byte(`{"version": 1, "rules": [
+		{"id": "zorbles", "category": "contact_list", "weight": 0.8, "terms": ["zorbles"], "match": ["zorbles"]},
+		{"id": "zorble-list", "category": "contact_list", "weight": 0.8, "terms": ["zorble list"], "match": ["zorble_list"]},
+		{"id": "blorps", "category": "geolocation", "weight": 0.8, "terms": ["blorps <int>"], "match": ["blorps:<int>"]},
+		{"id": "blorp-lat", "category": "geolocation", "weight": 0.8, "terms": ["blorp lat"], "match": ["blorp_lat"]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		rule, name string
+		want       bool
+	}{
+		{"zorble-list", "zorbles_list", true},
+		{"zorble-list", "zorblesList", true},
+		{"zorbles", "zorble", false},
+		{"zorbles", "zorble_id", false},
+		{"blorps", "blorp:<int>", false},
+		{"blorp-lat", "blorps_lat", true},
+	} {
+		if got := e.RuleMatches(c.rule, c.name); got != c.want {
+			t.Errorf("rule %s on %q: %v, want %v", c.rule, c.name, got, c.want)
+		}
+	}
+}
