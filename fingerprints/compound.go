@@ -34,6 +34,10 @@ var fillerWords = strings.Fields(`user users name names time date type types lis
 	create created update updated delete deleted insert send sent get set add new old last first all my own other
 	status state flag code key value main sub app web api sys log item items group groups table`)
 
+// wholeWords are English words that hold vocabulary words but are never
+// their compound: a "backend" is no "back end" (a time).
+var wholeWords = strings.Fields(`backend backends frontend frontends weekend weekends`)
+
 func newCompounds(rules []compiledRule) *compounds {
 	c := &compounds{known: map[string]struct{}{}, cache: map[string][]int{}}
 	add := func(w string) {
@@ -54,6 +58,9 @@ func newCompounds(rules []compiledRule) *compounds {
 		}
 	}
 	for _, w := range fillerWords {
+		add(w)
+	}
+	for _, w := range wholeWords {
 		add(w)
 	}
 	for _, w := range shortWords {

@@ -90,6 +90,7 @@ func TestCompounds(t *testing.T) {
 		{"geolocation", "allocation", false}, // no split into al + location
 		{"phone", "microphones", false},
 		{"message-body", "description", false},
+		{"timestamp", "backend_id", false}, // no back + end
 	} {
 		if got := e.RuleMatches(tc.rule, tc.name); got != tc.want {
 			t.Errorf("rule %s on %q: %v, want %v (words %q)", tc.rule, tc.name, got, tc.want, Tokenize(tc.name))
