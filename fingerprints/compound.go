@@ -35,8 +35,9 @@ var fillerWords = strings.Fields(`user users name names time date type types lis
 	status state flag code key value main sub app web api sys log item items group groups table`)
 
 // wholeWords are English words that hold vocabulary words but are never
-// their compound: a "backend" is no "back end" (a time).
-var wholeWords = strings.Fields(`backend backends frontend frontends weekend weekends`)
+// their compound: a "backend" is no "back end" (a time), APNs "feedback"
+// (failed device tokens) no "feed back", "postfix" no "post fix".
+var wholeWords = strings.Fields(`backend backends frontend frontends weekend weekends feedback postfix`)
 
 func newCompounds(rules []compiledRule) *compounds {
 	c := &compounds{known: map[string]struct{}{}, cache: map[string][]int{}}

@@ -14,7 +14,8 @@ import (
 // words break at any other non-alphanumeric byte (snake_case, kebab-case,
 // spaces), at a lower-to-upper change (camelCase), before the last capital
 // of a run followed by a lower-case letter (HTMLBody -> html body), and
-// between letters and digits (address2 -> address 2). A redacted
+// between letters and digits (address2 -> address 2), except in a word of
+// one letter, one digit and one letter (f2b, k8s). A redacted
 // placeholder such as "<phone>" is kept as one word, brackets included.
 // Letters of other alphabets (Cyrillic, Greek, Arabic, Devanagari, Latin
 // with accents) form words too, lower-cased, broken off from ASCII letters;
@@ -127,12 +128,39 @@ func (t *tokenizer) split(path string) int {
 					closeWord()
 				}
 			}
+			if !inWord && letterDigitLetter(path, i) {
+				// "f2b", "k8s", "b2b", "p2p": one word, not three.
+				t.buf = append(t.buf, lower(c), path[i+1], lower(path[i+2]))
+				i += 2
+				inWord, wide = true, false
+				continue
+			}
 			t.buf = append(t.buf, lower(c))
 			inWord, wide = true, false
 		}
 	}
 	closeSeg()
 	return len(t.ends)
+}
+
+// letterDigitLetter reports whether path holds at i a word of one letter,
+// one digit and one letter ("f2b" of fail2ban, "k8s", "b2b", "e2e"): an
+// abbreviation written as one word, which splitting would scatter into
+// single letters. The letters are of one case and the word ends at a
+// separator, the end of the path or a camelCase hump.
+func letterDigitLetter(path string, i int) bool {
+	if i+2 >= len(path) || !isDigit(path[i+1]) {
+		return false
+	}
+	a, b := path[i], path[i+2]
+	if !(isLower(a) && isLower(b) || isUpper(a) && isUpper(b)) {
+		return false
+	}
+	if i+3 == len(path) {
+		return true
+	}
+	n := path[i+3]
+	return !isAlnum(n) || isLower(b) && isUpper(n)
 }
 
 // isIdeograph reports the scripts written without spaces between words:

@@ -16,6 +16,15 @@ func TestTokenize(t *testing.T) {
 		{"fromJIDResource", []string{"from", "jid", "resource"}},
 		{"MSISDN", []string{"msisdn"}},
 		{"address2", []string{"address", "2"}},
+		{"F2B_BLACKLIST", []string{"f2b", "blacklist"}}, // one letter, one digit, one letter: one word
+		{"k8s.pod", []string{"k8s", "pod"}},
+		{"f2bList", []string{"f2b", "list"}},
+		{"b2b_entities", []string{"b2b", "entities"}},
+		{"p256dh", []string{"p", "256", "dh"}}, // two digits: split as before
+		{"address2b", []string{"address", "2", "b"}},
+		{"a2bc", []string{"a", "2", "bc"}},
+		{"F2b", []string{"f", "2", "b"}}, // letters of two cases
+		{"x2", []string{"x", "2"}},
 		{"billing.address_1", []string{"billing", "address", "1"}},
 		{"@timestamp", []string{"timestamp"}},
 		{"message-timestamp", []string{"message", "timestamp"}},
@@ -90,7 +99,9 @@ func TestCompounds(t *testing.T) {
 		{"geolocation", "allocation", false}, // no split into al + location
 		{"phone", "microphones", false},
 		{"message-body", "description", false},
-		{"timestamp", "backend_id", false}, // no back + end
+		{"timestamp-start-end", "backend", false},                 // no back + end
+		{"content-container", "rpush:apns:feedback:<int>", false}, // APNs feedback, no feed + back
+		{"content-container", "POSTFIX_MAILLOG", false},           // no post + fix
 	} {
 		if got := e.RuleMatches(tc.rule, tc.name); got != tc.want {
 			t.Errorf("rule %s on %q: %v, want %v (words %q)", tc.rule, tc.name, got, tc.want, Tokenize(tc.name))
