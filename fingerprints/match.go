@@ -115,11 +115,17 @@ func (m *matcher) match(t *tokenizer, path string, hits []hit) []hit {
 		return hits
 	}
 	start := len(hits)
-	lastSeg := len(t.joined) - 1
+	// A name's last word and leaf segment are its last ones that are not
+	// placeholders: "online" is the last word of "user:online:<uuid>".
+	end := n
+	for end > 1 && t.word(end - 1)[0] == '<' {
+		end--
+	}
+	lastSeg := t.segs[end-1]
 	for i := 0; i < n; i++ {
 		for _, ref := range m.first[string(t.word(i))] {
 			j, ok := t.follow(i, ref.rest)
-			if ok && m.allowed(t, ref.rule, i, j, n, lastSeg) {
+			if ok && m.allowed(t, ref.rule, i, j, n, end, lastSeg) {
 				hits = addHit(hits, start, ref.rule)
 			}
 		}
@@ -131,7 +137,7 @@ func (m *matcher) match(t *tokenizer, path string, hits []hit) []hit {
 			continue
 		}
 		for _, ref := range m.first[string(t.segWhole(s))] {
-			if len(ref.rest) == 0 && m.allowed(t, ref.rule, js[0], js[0]+js[1], n, lastSeg) {
+			if len(ref.rest) == 0 && m.allowed(t, ref.rule, js[0], js[0]+js[1], n, end, lastSeg) {
 				hits = addHit(hits, start, ref.rule)
 			}
 		}
@@ -158,13 +164,14 @@ func (t *tokenizer) follow(i int, rest []string) (int, bool) {
 }
 
 // allowed applies the rule's position and unless words to a match of
-// words [i, j).
-func (m *matcher) allowed(t *tokenizer, rule int32, i, j, n, lastSeg int) bool {
+// words [i, j) of n; end is the name's last word that is no placeholder,
+// plus one, and lastSeg that word's segment.
+func (m *matcher) allowed(t *tokenizer, rule int32, i, j, n, end, lastSeg int) bool {
 	r := &m.rules[rule]
 	seg := t.segs[i]
 	switch r.Position {
 	case PosLast:
-		if j != n {
+		if j != n && j != end {
 			return false
 		}
 	case PosLeaf:

@@ -88,3 +88,24 @@ func TestOtherNumberReachesLongerTerms(t *testing.T) {
 		}
 	}
 }
+
+// TestLastWordBeforePlaceholders: a key's last word and leaf segment are
+// its last ones that are not placeholders, so a rule for the last word
+// reads "online" in "user:online:<uuid>" and not in "online:<uuid>:count".
+func TestLastWordBeforePlaceholders(t *testing.T) {
+	e := mustDefault(t)
+	for _, c := range []struct {
+		rule, name string
+		want       bool
+	}{
+		{"presence-online", "user:online:<uuid>", true},
+		{"presence-online", "online:<int>", true},
+		{"presence-online", "user_online", true},
+		{"presence-online", "online:<uuid>:count", false},
+		{"presence-online", "online_since", false},
+	} {
+		if got := e.RuleMatches(c.rule, c.name); got != c.want {
+			t.Errorf("rule %s on %q: %v, want %v (words %q)", c.rule, c.name, got, c.want, Tokenize(c.name))
+		}
+	}
+}
