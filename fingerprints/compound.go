@@ -1,6 +1,7 @@
 package fingerprints
 
 import (
+	"bytes"
 	"strings"
 	"sync"
 )
@@ -38,6 +39,11 @@ var fillerWords = strings.Fields(`user users name names time date type types lis
 // their compound: a "backend" is no "back end" (a time), APNs "feedback"
 // (failed device tokens) no "feed back", "postfix" no "post fix".
 var wholeWords = strings.Fields(`backend backends frontend frontends weekend weekends feedback postfix`)
+
+// nounEndings end Spanish, Portuguese and Italian nouns of action, accents
+// folded (-ción, -ção, -zione): such a word is one noun, never a compound,
+// so "publicacion" is no "public aci on" and "relacion" no "rel aci on".
+var nounEndings = []string{"cion", "cao", "zione"}
 
 func newCompounds(rules []compiledRule) *compounds {
 	c := &compounds{known: map[string]struct{}{}, cache: map[string][]int{}}
@@ -82,6 +88,11 @@ func (c *compounds) cuts(w []byte) []int {
 	}
 	if _, ok := c.known[string(w)]; ok {
 		return nil
+	}
+	for _, end := range nounEndings {
+		if bytes.HasSuffix(w, []byte(end)) {
+			return nil
+		}
 	}
 	c.mu.RLock()
 	cut, ok := c.cache[string(w)]

@@ -102,6 +102,9 @@ func TestCompounds(t *testing.T) {
 		{"timestamp-start-end", "backend", false},                 // no back + end
 		{"content-container", "rpush:apns:feedback:<int>", false}, // APNs feedback, no feed + back
 		{"content-container", "POSTFIX_MAILLOG", false},           // no post + fix
+		{"user-id", "id_publicacion", false},                      // a Spanish noun, no public + aci + on
+		{"user-id", "ID_TipoRelacionFamilair", false},             // no rel + aci + on
+		{"user-id", "aci", true},                                  // Signal's account identity
 	} {
 		if got := e.RuleMatches(tc.rule, tc.name); got != tc.want {
 			t.Errorf("rule %s on %q: %v, want %v (words %q)", tc.rule, tc.name, got, tc.want, Tokenize(tc.name))
