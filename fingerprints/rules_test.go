@@ -72,38 +72,40 @@ func TestOtherNumberReachesLongerTerms(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range []struct {
-		rule, name string
-		want       bool
-	}{
+	checkMatches(t, e, []ruleCase{
 		{"zorble-list", "zorbles_list", true},
 		{"zorble-list", "zorblesList", true},
 		{"zorbles", "zorble", false},
 		{"zorbles", "zorble_id", false},
 		{"blorps", "blorp:<int>", false},
 		{"blorp-lat", "blorps_lat", true},
-	} {
-		if got := e.RuleMatches(c.rule, c.name); got != c.want {
-			t.Errorf("rule %s on %q: %v, want %v", c.rule, c.name, got, c.want)
-		}
-	}
+	})
 }
 
 // TestLastWordBeforePlaceholders: a key's last word and leaf segment are
 // its last ones that are not placeholders, so a rule for the last word
 // reads "online" in "user:online:<uuid>" and not in "online:<uuid>:count".
 func TestLastWordBeforePlaceholders(t *testing.T) {
-	e := mustDefault(t)
-	for _, c := range []struct {
-		rule, name string
-		want       bool
-	}{
+	checkMatches(t, mustDefault(t), []ruleCase{
 		{"presence-online", "user:online:<uuid>", true},
 		{"presence-online", "online:<int>", true},
 		{"presence-online", "user_online", true},
 		{"presence-online", "online:<uuid>:count", false},
 		{"presence-online", "online_since", false},
-	} {
+	})
+}
+
+// ruleCase says whether a rule should match a name.
+type ruleCase struct {
+	rule, name string
+	want       bool
+}
+
+// checkMatches checks each case against e, naming the name's words on a
+// failure.
+func checkMatches(t *testing.T, e *Engine, cases []ruleCase) {
+	t.Helper()
+	for _, c := range cases {
 		if got := e.RuleMatches(c.rule, c.name); got != c.want {
 			t.Errorf("rule %s on %q: %v, want %v (words %q)", c.rule, c.name, got, c.want, Tokenize(c.name))
 		}

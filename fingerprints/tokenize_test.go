@@ -84,14 +84,7 @@ func FuzzTokenize(f *testing.F) {
 // TestCompounds: words written together split into vocabulary words, and
 // only then.
 func TestCompounds(t *testing.T) {
-	e, err := Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, tc := range []struct {
-		rule, name string
-		want       bool
-	}{
+	checkMatches(t, mustDefault(t), []ruleCase{
 		{"child", "ertongxingming", true},          // ertong + xingming
 		{"chat-room-container", "chatrooms", true}, // chat + rooms
 		{"push-token", "pushdevicetoken", true},    // push + device token
@@ -105,11 +98,7 @@ func TestCompounds(t *testing.T) {
 		{"user-id", "id_publicacion", false},                      // a Spanish noun, no public + aci + on
 		{"user-id", "ID_TipoRelacionFamilair", false},             // no rel + aci + on
 		{"user-id", "aci", true},                                  // Signal's account identity
-	} {
-		if got := e.RuleMatches(tc.rule, tc.name); got != tc.want {
-			t.Errorf("rule %s on %q: %v, want %v (words %q)", tc.rule, tc.name, got, tc.want, Tokenize(tc.name))
-		}
-	}
+	})
 }
 
 // FuzzMatch runs the matchers, compound splitting included, on arbitrary
