@@ -89,11 +89,6 @@ func (c *compounds) cuts(w []byte) []int {
 	if _, ok := c.known[string(w)]; ok {
 		return nil
 	}
-	for _, end := range nounEndings {
-		if bytes.HasSuffix(w, []byte(end)) {
-			return nil
-		}
-	}
 	c.mu.RLock()
 	cut, ok := c.cache[string(w)]
 	c.mu.RUnlock()
@@ -109,8 +104,14 @@ func (c *compounds) cuts(w []byte) []int {
 	return cut
 }
 
-// split covers w with the fewest known pieces, by dynamic programming.
+// split covers w with the fewest known pieces, by dynamic programming; a
+// noun of action (nounEndings) is never split. Its result is cached.
 func (c *compounds) split(w []byte) []int {
+	for _, end := range nounEndings {
+		if bytes.HasSuffix(w, []byte(end)) {
+			return nil
+		}
+	}
 	const inf = 127
 	var best, prev [maxCompound + 1]int8
 	for i := 1; i <= len(w); i++ {
