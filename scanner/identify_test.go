@@ -63,13 +63,19 @@ func startPeer(t *testing.T, tlsConf *tls.Config, fn func(c net.Conn, first []by
 	return p
 }
 
-// received is what each connection got, sorted (connections race).
-func (p *peer) received() []string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	out := append([]string(nil), p.got...)
-	slices.Sort(out)
-	return out
+// received is what each connection got, sorted (connections race), once
+// n connections have recorded or after two seconds: a handler records when
+// the client has closed, which can be after the client returned.
+func (p *peer) received(n int) []string {
+	for deadline := time.Now().Add(2 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		p.mu.Lock()
+		out := append([]string(nil), p.got...)
+		p.mu.Unlock()
+		if len(out) >= n || time.Now().After(deadline) {
+			slices.Sort(out)
+			return out
+		}
+	}
 }
 
 func TestIdentifyUnknownPort(t *testing.T) {
@@ -150,7 +156,7 @@ func TestIdentifyUnknownPort(t *testing.T) {
 				t.Errorf("notes %q do not name %s", res.Notes, tc.proto)
 			}
 			if tc.sent != nil {
-				if got := p.received(); strings.Join(got, "|") != strings.Join(tc.sent, "|") {
+				if got := p.received(len(tc.sent)); strings.Join(got, "|") != strings.Join(tc.sent, "|") {
 					t.Errorf("peer received %q per connection, want %q", got, tc.sent)
 				}
 			}
