@@ -10,9 +10,10 @@ import (
 
 // scratch holds the per-call buffers of one scoring, pooled.
 type scratch struct {
-	tok  tokenizer
-	hits []hit
-	recs []evRec
+	tok   tokenizer
+	hits  []hit
+	recs  []evRec
+	named []int32 // container rules the container's name matches
 }
 
 // evRec is one match, kept without pointers until the strongest are chosen.
@@ -56,6 +57,9 @@ func (e *Engine) assess(c *scanner.Container) *assessment {
 		s.hits = m.match(&s.tok, field, s.hits[:0])
 		for _, h := range s.hits {
 			r := &m.rules[h.rule]
+			if !r.inContainer(s.named) {
+				continue
+			}
 			acc := &a.cats[r.cat]
 			acc.n++
 			if math.Abs(r.Weight) > math.Abs(acc.w) {
@@ -63,6 +67,11 @@ func (e *Engine) assess(c *scanner.Container) *assessment {
 			}
 			s.recs = append(s.recs, evRec{w: r.Weight, field: idx, rule: h.rule, name: name})
 		}
+	}
+	// The container rules its name matches, for field rules with within.
+	s.named = s.named[:0]
+	for _, h := range e.container.match(&s.tok, c.Name, s.hits[:0]) {
+		s.named = append(s.named, h.rule)
 	}
 	add(e.container, c.Name, -1, true)
 	// Redis key patterns carry identifiers and roles in the name itself:
