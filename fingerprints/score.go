@@ -53,8 +53,7 @@ func (e *Engine) assess(c *scanner.Container) *assessment {
 	defer e.pool.Put(s)
 	a := &assessment{}
 	s.recs = s.recs[:0]
-	add := func(m *matcher, field string, idx int32, name bool) {
-		s.hits = m.match(&s.tok, field, s.hits[:0])
+	record := func(m *matcher, idx int32, name bool) {
 		for _, h := range s.hits {
 			r := &m.rules[h.rule]
 			if !r.inContainer(s.named) {
@@ -68,12 +67,18 @@ func (e *Engine) assess(c *scanner.Container) *assessment {
 			s.recs = append(s.recs, evRec{w: r.Weight, field: idx, rule: h.rule, name: name})
 		}
 	}
-	// The container rules its name matches, for field rules with within.
+	add := func(m *matcher, field string, idx int32, name bool) {
+		s.hits = m.match(&s.tok, field, s.hits[:0])
+		record(m, idx, name)
+	}
+	// The container rules the name matches are kept for the field rules
+	// with within, which count only in a container named for them.
+	s.hits = e.container.match(&s.tok, c.Name, s.hits[:0])
 	s.named = s.named[:0]
-	for _, h := range e.container.match(&s.tok, c.Name, s.hits[:0]) {
+	for _, h := range s.hits {
 		s.named = append(s.named, h.rule)
 	}
-	add(e.container, c.Name, -1, true)
+	record(e.container, -1, true)
 	// Redis key patterns carry identifiers and roles in the name itself:
 	// "chat:<phone>:inbox" names a phone number.
 	if c.Kind == "key-pattern" {
