@@ -4,7 +4,9 @@ import (
 	_ "embed"
 	"fmt"
 	"os"
+	"slices"
 	"sort"
+	"strings"
 	"sync"
 )
 
@@ -167,6 +169,9 @@ func compile(rules []Rule, origin map[string]string) (*Engine, error) {
 			fieldRules = append(fieldRules, cr)
 		}
 	}
+	if err := resolveWithin(fieldRules, contRules, origin); err != nil {
+		return nil, err
+	}
 	e.field = newMatcher(fieldRules)
 	e.container = newMatcher(contRules)
 	e.field.comp = newCompounds(e.rules)
@@ -178,6 +183,22 @@ func compile(rules []Rule, origin map[string]string) (*Engine, error) {
 		}
 	}
 	return e, nil
+}
+
+// resolveWithin points each field rule's within ids at the container rules
+// they name; an id that names no container rule is an error.
+func resolveWithin(fieldRules, contRules []compiledRule, origin map[string]string) error {
+	for i := range fieldRules {
+		r := &fieldRules[i]
+		for _, id := range r.Within {
+			j := slices.IndexFunc(contRules, func(c compiledRule) bool { return c.ID == id })
+			if j < 0 {
+				return fmt.Errorf("%w: %s: rule %q: within names %q, which is no container rule", ErrRules, origin[r.ID], r.ID, id)
+			}
+			r.within = append(r.within, int32(j))
+		}
+	}
+	return nil
 }
 
 // checkExamples reports the first example the rule gets wrong.
@@ -196,7 +217,9 @@ func (e *Engine) checkExamples(r Rule) error {
 }
 
 // RuleMatches reports whether the rule with this id matches name (a field
-// path, or a container name for container rules).
+// path, or a container name for container rules). For a field rule with
+// within, name may be "CONTAINER > FIELD": the rule must then also hold in
+// that container; a bare field path is matched by its words alone.
 func (e *Engine) RuleMatches(id, name string) bool {
 	m := e.field
 	for _, r := range e.rules {
@@ -205,13 +228,26 @@ func (e *Engine) RuleMatches(id, name string) bool {
 		}
 	}
 	var t tokenizer
+	var named []int32
+	checkWithin := false
+	if cont, field, ok := strings.Cut(name, withinSep); ok && m == e.field {
+		for _, h := range e.container.match(&t, cont, nil) {
+			named = append(named, h.rule)
+		}
+		name, checkWithin = field, true
+	}
 	for _, h := range m.match(&t, name, nil) {
-		if m.rules[h.rule].ID == id {
+		r := &m.rules[h.rule]
+		if r.ID == id && (!checkWithin || r.inContainer(named)) {
 			return true
 		}
 	}
 	return false
 }
+
+// withinSep separates a container name from a field path in an example
+// of a rule with within: "push_tokens > token".
+const withinSep = " > "
 
 // Rules returns the engine's rules, sorted by category then id.
 func (e *Engine) Rules() []Rule {

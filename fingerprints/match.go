@@ -16,6 +16,21 @@ type compiledRule struct {
 	Rule
 	cat    int
 	unless map[string]struct{}
+	within []int32 // container-matcher rules of Rule.Within
+}
+
+// inContainer reports whether a rule's within condition holds for a
+// container whose name matched the container rules named (by index).
+func (r *compiledRule) inContainer(named []int32) bool {
+	if len(r.within) == 0 {
+		return true
+	}
+	for _, w := range r.within {
+		if slices.Contains(named, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // matcher finds the rules whose terms occur in a path. It does no regular

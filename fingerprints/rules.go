@@ -39,6 +39,11 @@ type Rule struct {
 	// Unless lists words that veto the rule when any appears in the path:
 	// "mobile" is no phone in "is_mobile_app".
 	Unless []string `json:"unless,omitempty"`
+	// Within, on a field rule, names container rules: the field rule
+	// counts only in a container whose name one of them matches (a bare
+	// "token" is a push token in "push_tokens", not in "user_tokens").
+	// Its examples may be written "CONTAINER > FIELD".
+	Within []string `json:"within,omitempty"`
 	// Sources cite where a term comes from: non-English terms name a
 	// dictionary page or a public schema that uses them.
 	Sources     map[string]string `json:"sources,omitempty"`
@@ -152,6 +157,9 @@ func (r *Rule) validate() error {
 	case PosAny, PosLast, PosLeaf, PosSegment:
 	default:
 		return fmt.Errorf("position %q: want any, last, leaf or segment", r.Position)
+	}
+	if len(r.Within) > 0 && r.Scope != ScopeField {
+		return fmt.Errorf("within is for field rules: it names the container rules a field rule needs")
 	}
 	cat, ok := categoryIndex[r.Category]
 	if !ok {

@@ -10,9 +10,10 @@ import (
 
 // scratch holds the per-call buffers of one scoring, pooled.
 type scratch struct {
-	tok  tokenizer
-	hits []hit
-	recs []evRec
+	tok   tokenizer
+	hits  []hit
+	recs  []evRec
+	named []int32 // container rules the container's name matches
 }
 
 // evRec is one match, kept without pointers until the strongest are chosen.
@@ -52,10 +53,12 @@ func (e *Engine) assess(c *scanner.Container) *assessment {
 	defer e.pool.Put(s)
 	a := &assessment{}
 	s.recs = s.recs[:0]
-	add := func(m *matcher, field string, idx int32, name bool) {
-		s.hits = m.match(&s.tok, field, s.hits[:0])
+	record := func(m *matcher, idx int32, name bool) {
 		for _, h := range s.hits {
 			r := &m.rules[h.rule]
+			if !r.inContainer(s.named) {
+				continue
+			}
 			acc := &a.cats[r.cat]
 			acc.n++
 			if math.Abs(r.Weight) > math.Abs(acc.w) {
@@ -64,7 +67,18 @@ func (e *Engine) assess(c *scanner.Container) *assessment {
 			s.recs = append(s.recs, evRec{w: r.Weight, field: idx, rule: h.rule, name: name})
 		}
 	}
-	add(e.container, c.Name, -1, true)
+	add := func(m *matcher, field string, idx int32, name bool) {
+		s.hits = m.match(&s.tok, field, s.hits[:0])
+		record(m, idx, name)
+	}
+	// The container rules the name matches are kept for the field rules
+	// with within, which count only in a container named for them.
+	s.hits = e.container.match(&s.tok, c.Name, s.hits[:0])
+	s.named = s.named[:0]
+	for _, h := range s.hits {
+		s.named = append(s.named, h.rule)
+	}
+	record(e.container, -1, true)
 	// Redis key patterns carry identifiers and roles in the name itself:
 	// "chat:<phone>:inbox" names a phone number.
 	if c.Kind == "key-pattern" {

@@ -204,3 +204,41 @@ func TestScoreConcurrently(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestWithinContainer checks that a field rule with within counts only in
+// a container whose name one of its container rules matches: a bare token
+// is a push token in push_tokens, and only a login token in user_tokens.
+func TestWithinContainer(t *testing.T) {
+	e := mustDefault(t)
+	for _, c := range []struct {
+		container string
+		want      bool
+	}{
+		{"push_tokens", true},
+		{"fcm_device_token", true},
+		{"user_tokens", false},
+		{"devices", false},
+	} {
+		ct := scanner.Container{Kind: "collection", Name: c.container, Fields: fieldsOf("token", "user_id")}
+		s := e.ScoreContainer(&ct, scanner.StatusOpen)
+		if got := slices.Contains(s.Categories, "push_token"); got != c.want {
+			t.Errorf("token in %s: push_token %v, want %v (categories %v)", c.container, got, c.want, s.Categories)
+		}
+	}
+	checkMatches(t, e, []ruleCase{
+		{"push-token-bare", "web_push_subscriptions > key_auth", true},
+		{"push-token-bare", "oauth_access_tokens > token", false},
+		{"push-token-bare", "push_tokens > token_type", false},
+	})
+	bad := []struct{ file, want string }{
+		{`{"version":1,"rules":[{"id":"x","category":"push_token","weight":0.5,"terms":["token"],"within":["no-such-rule"],"match":["token"]}]}`, `rule "x": within names "no-such-rule", which is no container rule`},
+		{`{"version":1,"rules":[{"id":"x","category":"push_token","weight":0.5,"terms":["token"],"within":["push-token"],"match":["token"]}]}`, `rule "x": within names "push-token", which is no container rule`},
+		{`{"version":1,"rules":[{"id":"x","category":"device_context","scope":"container","weight":0.5,"terms":["pushes"],"within":["push-container"],"match":["pushes"]}]}`, `within is for field rules`},
+	}
+	for _, b := range bad {
+		_, err := LoadWith([]byte(b.file))
+		if err == nil || !strings.Contains(err.Error(), b.want) {
+			t.Errorf("LoadWith(%s) error %v, want one containing %q", b.file, err, b.want)
+		}
+	}
+}

@@ -67,7 +67,11 @@ func runRules(_ context.Context, c *cli, args []string) error {
 		if terms {
 			t = strings.Join(r.Terms, ", ")
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%.2f\t%s\t%s\t%s\n", r.Category, r.ID, r.Weight, r.Scope, r.Position, t)
+		scope := r.Scope
+		if len(r.Within) > 0 {
+			scope += " in " + strings.Join(r.Within, ",")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%.2f\t%s\t%s\t%s\n", r.Category, r.ID, r.Weight, scope, r.Position, t)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
