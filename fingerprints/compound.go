@@ -57,7 +57,7 @@ func newCompounds(rules []compiledRule) *compounds {
 	}
 	for _, r := range rules {
 		for _, term := range r.Terms {
-			for _, w := range strings.Fields(term) {
+			for _, w := range strings.FieldsFunc(term, isTermSep) {
 				if len(w) >= 3 {
 					add(w)
 				}
@@ -75,6 +75,10 @@ func newCompounds(rules []compiledRule) *compounds {
 	}
 	return c
 }
+
+// isTermSep separates the words of a term: a space, or ':' between two
+// segments of a key ("drivers:geo").
+func isTermSep(r rune) bool { return r == ' ' || r == ':' }
 
 // cuts returns the offsets inside w where it splits, or nil.
 func (c *compounds) cuts(w []byte) []int {

@@ -45,10 +45,11 @@ func newMatcher(rules []compiledRule) *matcher {
 	m := &matcher{rules: rules, first: map[string][]termRef{}}
 	for i, r := range rules {
 		for _, term := range r.Terms {
-			words := Tokenize(term) // "消息" is the two words 消 and 息
+			words := splitTerm(term) // "消息" is the two words 消 and 息
 			m.first[words[0]] = append(m.first[words[0]], termRef{rest: words[1:], rule: int32(i)})
-			if len(words) > 1 {
-				// "phone number" also matches the compound "phonenumber".
+			if len(words) > 1 && !strings.Contains(term, ":") {
+				// "phone number" also matches the compound "phonenumber";
+				// a term across segments has none.
 				compound := strings.Join(words, "")
 				m.first[compound] = append(m.first[compound], termRef{rule: int32(i)})
 			}
@@ -92,13 +93,34 @@ func newMatcher(rules []compiledRule) *matcher {
 	return m
 }
 
-// termWords are the words of a term after its first.
+// termWords are the words of a term after its first; a word that must
+// start the next segment of a name carries a ':' prefix (splitTerm).
 type termWords []string
+
+// splitTerm returns the words of a term as the matcher follows them. A
+// term written with ':' between two words ("drivers:geo") spans two
+// segments of a name: the word after the ':' carries a ':' prefix and
+// matches only as the first word of the segment after the one that ends
+// with the word before it, so "drivers:geo" matches the key
+// "onlineDrivers:geo" and not "drivers_count:geo" or "drivers_geo".
+func splitTerm(term string) termWords {
+	var t tokenizer
+	n := t.split(term)
+	out := make(termWords, n)
+	for i := range n {
+		w := string(t.word(i))
+		if i > 0 && t.segs[i] != t.segs[i-1] {
+			w = ":" + w
+		}
+		out[i] = w
+	}
+	return out
+}
 
 // wordy reports whether w holds a word that is not a placeholder.
 func (w termWords) wordy() bool {
 	for _, x := range w {
-		if x[0] != '<' {
+		if strings.TrimPrefix(x, ":")[0] != '<' {
 			return true
 		}
 	}
@@ -163,14 +185,25 @@ func (m *matcher) match(t *tokenizer, path string, hits []hit) []hit {
 // follow checks that words i+1... equal rest, and returns the end of the
 // match. A term stays inside one segment, except that it may step into the
 // next one to or from a placeholder: "user <int>" matches the key
-// "user:<int>", "user <int> rooms" the key "user:<int>:rooms".
+// "user:<int>", "user <int> rooms" the key "user:<int>:rooms"; and a word
+// written after ':' in the term must start the next segment: "room:history"
+// matches "room:history:<uuid>".
 func (t *tokenizer) follow(i int, rest []string) (int, bool) {
 	j := i + 1
 	for _, w := range rest {
+		next := w[0] == ':'
+		if next {
+			w = w[1:]
+		}
 		if j >= len(t.ends) || string(t.word(j)) != w {
 			return 0, false
 		}
-		if t.segs[j] != t.segs[j-1] && (t.segs[j] != t.segs[j-1]+1 || w[0] != '<' && t.word(j - 1)[0] != '<') {
+		switch {
+		case next:
+			if t.segs[j] != t.segs[j-1]+1 {
+				return 0, false
+			}
+		case t.segs[j] != t.segs[j-1] && (t.segs[j] != t.segs[j-1]+1 || w[0] != '<' && t.word(j - 1)[0] != '<'):
 			return 0, false
 		}
 		j++

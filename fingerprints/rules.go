@@ -189,14 +189,14 @@ func (r *Rule) validate() error {
 	}
 	seen := map[string]bool{}
 	for _, term := range r.Terms {
-		words := Tokenize(term)
+		words := splitTerm(term)
 		if canon := canonicalTerm(words); canon == "" || canon != term {
-			return fmt.Errorf("term %q: write terms as lower-case words separated by single spaces, accents folded (%q)", term, canon)
+			return fmt.Errorf("term %q: write terms as lower-case words separated by single spaces (or ':' where a key's segment ends), accents folded (%q)", term, canon)
 		}
 		// An unless word vetoes the rule wherever it stands in a path,
 		// its own match included, so a term holding one could never match.
 		for _, w := range words {
-			if veto[w] {
+			if w = strings.TrimPrefix(w, ":"); veto[w] {
 				return fmt.Errorf("term %q can never match: its word %q is one of the rule's unless words", term, w)
 			}
 		}
@@ -223,13 +223,17 @@ func scopeOf(container bool) string {
 	return ScopeField
 }
 
-// canonicalTerm is how a term must be written, given its words as Tokenize
-// finds them: separated by single spaces, except that Chinese, Japanese and
-// Korean characters, each a word of its own, are written together ("消息").
-func canonicalTerm(words []string) string {
+// canonicalTerm is how a term must be written, given its words as
+// splitTerm finds them: separated by single spaces, or by ':' where the
+// next word starts a new segment ("drivers:geo"), except that Chinese,
+// Japanese and Korean characters, each a word of its own, are written
+// together ("消息").
+func canonicalTerm(words termWords) string {
 	var b strings.Builder
 	for i, w := range words {
-		if i > 0 && !(isIdeographWord(words[i-1]) && isIdeographWord(w)) {
+		switch {
+		case strings.HasPrefix(w, ":"):
+		case i > 0 && !(isIdeographWord(words[i-1]) && isIdeographWord(w)):
 			b.WriteByte(' ')
 		}
 		b.WriteString(w)

@@ -111,3 +111,33 @@ func checkMatches(t *testing.T, e *Engine, cases []ruleCase) {
 		}
 	}
 }
+
+// TestTermAcrossSegments: a term written with ':' spans two segments of a
+// key, the word after the ':' starting the next one: "blorps:geo" reads
+// "onlineBlorps:geo" and "blorps:geo:<id>", not "blorps_geo" (one
+// segment), "blorps_count:geo" (another word ends the segment) or
+// "blorps:x:geo" (not the next segment).
+func TestTermAcrossSegments(t *testing.T) {
+	e, err := LoadWith([]byte(`{"version": 1, "rules": [
+		{"id": "blorp-geo", "category": "user_id", "weight": 0.8, "terms": ["blorps:geo", "blorp <int>:pos"], "match": ["blorps:geo"]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkMatches(t, e, []ruleCase{
+		{"blorp-geo", "blorps:geo", true},
+		{"blorp-geo", "onlineBlorps:geo:", true},
+		{"blorp-geo", "blorps:geo:<id>", true},
+		{"blorp-geo", "app.blorps.geo", true},
+		{"blorp-geo", "blorp:<int>:pos", true},
+		{"blorp-geo", "blorps_geo", false},
+		{"blorp-geo", "blorps_count:geo", false},
+		{"blorp-geo", "blorps:x:geo", false},
+		{"blorp-geo", "blorps:geoip", false},
+		{"blorp-geo", "blorp:<int>_pos", false},
+	})
+	bad := []byte(`{"version": 1, "rules": [{"id": "blorp-geo", "category": "user_id", "weight": 0.8,
+		"terms": ["blorps.geo"], "match": ["blorps:geo"]}]}`)
+	if _, err := LoadWith(bad); err == nil || !strings.Contains(err.Error(), `"blorps:geo"`) {
+		t.Fatalf("LoadWith: %v; want an error naming the canonical form blorps:geo", err)
+	}
+}

@@ -171,6 +171,7 @@ func FuzzReadSchemas(f *testing.F) {
 func FuzzLoadRules(f *testing.F) {
 	f.Add([]byte(`{"version":1,"rules":[{"id":"x","category":"phone","weight":0.5,"terms":["a b"],"match":["a_b"]}]}`))
 	f.Add([]byte(`{"version":1,"rules":[{"id":"phone","disabled":true}]}`))
+	f.Add([]byte(`{"version":1,"rules":[{"id":"x","category":"user_id","weight":0.8,"terms":["a:b","c <int>:d"],"match":["a:b"]}]}`))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		e, err := LoadWith(in)
 		if err == nil && len(e.Rules()) == 0 {
