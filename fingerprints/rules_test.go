@@ -36,6 +36,16 @@ func mustDefault(t testing.TB) *Engine {
 	return e
 }
 
+// mustLoad loads an engine from a rules file written in the test.
+func mustLoad(t testing.TB, rules string) *Engine {
+	t.Helper()
+	e, err := LoadWith([]byte(rules))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
 // TestTermVetoedByItsOwnRule: a term holding one of its rule's unless words
 // could never match (the veto applies to the whole path, the match
 // included), so loading such a rule fails and names the term and the word.
@@ -64,14 +74,11 @@ func TestTermVetoedByItsOwnRule(t *testing.T) {
 // terms ("zorbles_list" is a "zorble list"); a term whose other words are
 // placeholders stays one-word ("blorps <int>" is no "blorp:<int>").
 func TestOtherNumberReachesLongerTerms(t *testing.T) {
-	e, err := LoadWith([]byte(`{"version": 1, "rules": [
+	e := mustLoad(t, `{"version": 1, "rules": [
 		{"id": "zorbles", "category": "contact_list", "weight": 0.8, "terms": ["zorbles"], "match": ["zorbles"]},
 		{"id": "zorble-list", "category": "contact_list", "weight": 0.8, "terms": ["zorble list"], "match": ["zorble_list"]},
 		{"id": "blorps", "category": "geolocation", "weight": 0.8, "terms": ["blorps <int>"], "match": ["blorps:<int>"]},
-		{"id": "blorp-lat", "category": "geolocation", "weight": 0.8, "terms": ["blorp lat"], "match": ["blorp_lat"]}]}`))
-	if err != nil {
-		t.Fatal(err)
-	}
+		{"id": "blorp-lat", "category": "geolocation", "weight": 0.8, "terms": ["blorp lat"], "match": ["blorp_lat"]}]}`)
 	checkMatches(t, e, []ruleCase{
 		{"zorble-list", "zorbles_list", true},
 		{"zorble-list", "zorblesList", true},
@@ -118,11 +125,8 @@ func checkMatches(t *testing.T, e *Engine, cases []ruleCase) {
 // segment), "blorps_count:geo" (another word ends the segment) or
 // "blorps:x:geo" (not the next segment).
 func TestTermAcrossSegments(t *testing.T) {
-	e, err := LoadWith([]byte(`{"version": 1, "rules": [
-		{"id": "blorp-geo", "category": "user_id", "weight": 0.8, "terms": ["blorps:geo", "blorp <int>:pos"], "match": ["blorps:geo"]}]}`))
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := mustLoad(t, `{"version": 1, "rules": [
+		{"id": "blorp-geo", "category": "user_id", "weight": 0.8, "terms": ["blorps:geo", "blorp <int>:pos"], "match": ["blorps:geo"]}]}`)
 	checkMatches(t, e, []ruleCase{
 		{"blorp-geo", "blorps:geo", true},
 		{"blorp-geo", "onlineBlorps:geo:", true},

@@ -151,12 +151,9 @@ func TestScoreResult(t *testing.T) {
 // and errors that name the rule.
 func TestRuleOverride(t *testing.T) {
 	c := scanner.Container{Kind: "index", Name: "x", Fields: fieldsOf("kontakt_nummer")}
-	e, err := LoadWith([]byte(`{"version":1,"rules":[
+	e := mustLoad(t, `{"version":1,"rules":[
 		{"id":"phone-de","category":"phone","weight":0.9,"terms":["kontakt nummer"],"match":["kontakt_nummer"],"no_match":["kontakt"]},
-		{"id":"phone-abbrev","disabled":true}]}`))
-	if err != nil {
-		t.Fatal(err)
-	}
+		{"id":"phone-abbrev","disabled":true}]}`)
 	if s := e.ScoreContainer(&c, scanner.StatusOpen); !slices.Contains(s.Categories, "phone") {
 		t.Errorf("added rule did not match: %+v", s)
 	}
