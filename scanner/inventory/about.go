@@ -25,7 +25,7 @@ var about = map[string]string{
 	"docker-inspect":  "docker inspect CONTAINER... (published ports, and exposed ports on container addresses)",
 	"docker-compose":  "docker compose config (YAML or --format json) or a compose file (published ports)",
 	"consul":          "Consul /v1/catalog/service/NAME, /v1/health/service/NAME or /v1/catalog/nodes JSON",
-	"shodan":          "Shodan JSON of your own assets: shodan download (gunzipped) / parse lines, search or host results",
+	"shodan":          "Shodan JSON of your own assets: shodan download (.json.gz, or gunzipped) / parse lines, search or host results",
 	"censys":          "Censys JSON of your own assets: censys search -o, search or host view results, Platform hosts",
 }
 
