@@ -21,7 +21,7 @@ var about = map[string]string{
 	"naabu":           "naabu -json",
 	"csv":             "CSV with a header naming host/IP and port columns (CMDB exports, NetBox IP address export)",
 	"ansible":         "Ansible inventory: INI, YAML, or ansible-inventory --list (ansible_host; ansible_port is SSH's and is not used)",
-	"docker-ps":       "docker ps --format json (published ports)",
+	"docker-ps":       "docker ps --format json, docker compose ps --format json (published ports)",
 	"docker-inspect":  "docker inspect CONTAINER... (published ports, and exposed ports on container addresses)",
 	"docker-compose":  "docker compose config (YAML or --format json) or a compose file (published ports)",
 	"consul":          "Consul /v1/catalog/service/NAME, /v1/health/service/NAME or /v1/catalog/nodes JSON",

@@ -93,7 +93,7 @@ func detectJSON(b []byte) (string, bool) {
 		return "shodan", true
 	case h.has("ip", "services"), h.has("code", "status", "result"), h.has("host") && !h.has("port") && !h.has("ip"):
 		return "censys", true
-	case h.has("ID", "Image", "Names"):
+	case h.has("ID", "Image", "Names"), h.has("Publishers", "Service"):
 		return "docker-ps", true
 	case h.has("Id") && (h.has("NetworkSettings") || h.has("Config")):
 		return "docker-inspect", true
