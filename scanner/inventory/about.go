@@ -13,7 +13,7 @@ var about = map[string]string{
 	"azure-vm-ip":     "az vm list-ip-addresses",
 	"azure-redis":     "az redis list",
 	"terraform":       "terraform show -json (state or plan), or the raw terraform.tfstate (format version 4 or 3)",
-	"kubernetes":      "kubectl get svc -A -o json (add nodes: kubectl get svc,nodes -A -o json), or kubectl get svc NAME -o json",
+	"kubernetes":      "kubectl get svc -A -o json (add nodes: kubectl get svc,nodes -A -o json), or kubectl get svc NAME -o json; -o yaml and YAML manifests too",
 	"cloudlist":       "cloudlist -json",
 	"nmap-xml":        "nmap -oX",
 	"masscan-json":    "masscan -oJ",

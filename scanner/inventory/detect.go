@@ -185,6 +185,8 @@ func detectText(head []byte) string {
 	switch {
 	case composeHead(head):
 		return "docker-compose"
+	case kubeYAMLHead(head):
+		return "kubernetes"
 	case ansibleYAMLHead(head) && (bytes.Contains(head, []byte("hosts:")) || bytes.Contains(head, []byte("children:"))),
 		ansibleINIHead(head):
 		return "ansible"
@@ -277,3 +279,12 @@ func describeJSON(b []byte) string {
 	}
 	return ""
 }
+
+var (
+	kubeAPIVersion = regexp.MustCompile(`(?m)^apiVersion:[ \t]*\S`)
+	kubeKind       = regexp.MustCompile(`(?m)^kind:[ \t]*\S`)
+)
+
+// kubeYAMLHead reports whether YAML text is a Kubernetes object or list
+// (kubectl get -o yaml, a manifest): top-level apiVersion and kind.
+func kubeYAMLHead(head []byte) bool { return kubeAPIVersion.Match(head) && kubeKind.Match(head) }
