@@ -278,9 +278,14 @@ func (in *inputs) readFile(ctx context.Context, c *cli, file string, emit func(s
 		return &scanner.BinaryError{File: file, Offset: int64(off), UTF16: utf16}
 	}
 	text := bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\ufeff")), " \t\r\n")
-	if len(text) == 0 && len(head) < inventory.DetectBytes {
-		in.log.Warning().Msgf("%s: empty: no targets", file)
-		return nil
+	if len(head) < inventory.DetectBytes {
+		// the whole file is in head: an empty one, or the [] or {} a cloud
+		// CLI prints when there is nothing to list, holds no target
+		squeezed := strings.Join(strings.Fields(string(text)), "")
+		if squeezed == "" || squeezed == "[]" || squeezed == "{}" {
+			in.log.Warning().Msgf("%s: empty%s: no targets", file, map[string]string{"[]": " JSON array", "{}": " JSON object"}[squeezed])
+			return nil
+		}
 	}
 	format := in.flags.format
 	if format == "" {

@@ -87,6 +87,7 @@ func TestInputErrors(t *testing.T) {
 	zw.Close()
 	gzFile := tempFile(t, "masscan.json.gz", gz.String())
 	empty := tempFile(t, "empty.json", "")
+	emptyArray := tempFile(t, "vms.json", "[]\n")                                         // az vm list -d, gcloud ... list --format=json with nothing to list
 	blank := tempFile(t, "blank.txt", strings.Repeat("\n", 70<<10)+"127.0.0.9:6379\n")    // past the detection window
 	query := tempFile(t, "query.json", "[\n    \"127.0.0.10\",\n    \"127.0.0.11\"\n]\n") // aws ec2 describe-instances --query 'Reservations[].Instances[].PrivateIpAddress'
 	tests := []struct {
@@ -105,6 +106,7 @@ func TestInputErrors(t *testing.T) {
 		{"bom", []string{"targets", "-l", bom}, exitOK, []string{"127.0.0.3:6379"}, nil},
 		{"gzip", []string{"targets", "-l", gzFile}, exitOK, []string{"127.0.0.8:6379"}, []string{gzFile + ": masscan-json inventory, 1 records, 1 targets"}},
 		{"empty", []string{"targets", "-l", empty}, exitOK, nil, []string{empty + ": empty: no targets"}},
+		{"empty array", []string{"targets", "-l", emptyArray}, exitOK, nil, []string{emptyArray + ": empty JSON array: no targets"}},
 		{"blank lines", []string{"targets", "-l", blank}, exitOK, []string{"127.0.0.9:6379"}, nil},
 		{"query projection", []string{"targets", "-l", query}, exitUsage, nil,
 			[]string{query + ": unknown inventory format: JSON of no export shape known here (an array of strings)", "1 bad input line(s)"}},
