@@ -2,6 +2,8 @@ package main
 
 import (
 	"bufio"
+	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"flag"
@@ -258,6 +260,16 @@ func (in *inputs) readFile(ctx context.Context, c *cli, file string, emit func(s
 		r = fh
 	}
 	br := bufio.NewReaderSize(r, 64<<10)
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		// gzip (shodan download's .json.gz, a compressed export): read
+		// through it, as a stream like any other input.
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return fmt.Errorf("%s: gzip: %w", file, err)
+		}
+		defer zr.Close()
+		br = bufio.NewReaderSize(zr, 64<<10)
+	}
 	head, err := br.Peek(inventory.DetectBytes)
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
 		return fmt.Errorf("%s: %w", file, err)
@@ -265,10 +277,22 @@ func (in *inputs) readFile(ctx context.Context, c *cli, file string, emit func(s
 	if off, utf16 := scanner.BinaryAt(head); off >= 0 {
 		return &scanner.BinaryError{File: file, Offset: int64(off), UTF16: utf16}
 	}
+	text := bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\ufeff")), " \t\r\n")
+	if len(head) < inventory.DetectBytes {
+		// the whole file is in head: an empty one, or the [] or {} a cloud
+		// CLI prints when there is nothing to list, holds no target
+		squeezed := strings.Join(strings.Fields(string(text)), "")
+		if squeezed == "" || squeezed == "[]" || squeezed == "{}" {
+			in.log.Warning().Msgf("%s: empty%s: no targets", file, map[string]string{"[]": " JSON array", "{}": " JSON object"}[squeezed])
+			return nil
+		}
+	}
 	format := in.flags.format
 	if format == "" {
 		if f, ok := inventory.Detect(head); ok {
 			format = f
+		} else if len(text) > 0 && bytes.IndexByte([]byte("{[<"), text[0]) >= 0 {
+			return inventory.UnknownError(file, head) // JSON or XML read as a host list would be a line of errors each
 		} else {
 			format = "list"
 		}

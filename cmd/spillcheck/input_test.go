@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"net"
 	"net/netip"
@@ -80,6 +81,15 @@ func TestInputErrors(t *testing.T) {
 	long := tempFile(t, "long.txt", "127.0.0.1:6379\n"+strings.Repeat("y", 100<<10)+"\n127.0.0.2:6379\n")
 	bom := tempFile(t, "bom.txt", "\ufeff127.0.0.3:6379\n")
 	cell := tempFile(t, "cmdb.csv", "host,port\n"+strings.Repeat("z", 1<<20)+",6379\n127.0.0.4,6379\n")
+	var gz bytes.Buffer // masscan -oJ, gzip-compressed
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte("[\n{\"ip\": \"127.0.0.8\", \"ports\": [ {\"port\": 6379, \"proto\": \"tcp\", \"status\": \"open\"} ] }\n]\n"))
+	zw.Close()
+	gzFile := tempFile(t, "masscan.json.gz", gz.String())
+	empty := tempFile(t, "empty.json", "")
+	emptyArray := tempFile(t, "vms.json", "[]\n")                                         // az vm list -d, gcloud ... list --format=json with nothing to list
+	blank := tempFile(t, "blank.txt", strings.Repeat("\n", 70<<10)+"127.0.0.9:6379\n")    // past the detection window
+	query := tempFile(t, "query.json", "[\n    \"127.0.0.10\",\n    \"127.0.0.11\"\n]\n") // aws ec2 describe-instances --query 'Reservations[].Instances[].PrivateIpAddress'
 	tests := []struct {
 		name   string
 		args   []string
@@ -94,6 +104,12 @@ func TestInputErrors(t *testing.T) {
 		{"long line", []string{"targets", "-l", long}, exitUsage, []string{"127.0.0.1:6379", "127.0.0.2:6379"},
 			[]string{long + ":2: line too long (102400 bytes)"}},
 		{"bom", []string{"targets", "-l", bom}, exitOK, []string{"127.0.0.3:6379"}, nil},
+		{"gzip", []string{"targets", "-l", gzFile}, exitOK, []string{"127.0.0.8:6379"}, []string{gzFile + ": masscan-json inventory, 1 records, 1 targets"}},
+		{"empty", []string{"targets", "-l", empty}, exitOK, nil, []string{empty + ": empty: no targets"}},
+		{"empty array", []string{"targets", "-l", emptyArray}, exitOK, nil, []string{emptyArray + ": empty JSON array: no targets"}},
+		{"blank lines", []string{"targets", "-l", blank}, exitOK, []string{"127.0.0.9:6379"}, nil},
+		{"query projection", []string{"targets", "-l", query}, exitUsage, nil,
+			[]string{query + ": unknown inventory format: JSON of no export shape known here (an array of strings)", "1 bad input line(s)"}},
 		{"1 MB cell", []string{"targets", "-l", cell}, exitUsage, []string{"127.0.0.4:6379"}, []string{cell + ":2: "}},
 		{"host bits", []string{"targets", "--services", "redis", "127.0.0.5/31"}, exitOK, []string{"127.0.0.4:6379", "127.0.0.5:6379"},
 			[]string{"127.0.0.5/31 has host bits set; scanning 127.0.0.4/31 (127.0.0.4-127.0.0.5, 2 addresses)"}},

@@ -3,7 +3,9 @@ package inventory
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 )
 
@@ -91,7 +93,7 @@ func detectJSON(b []byte) (string, bool) {
 		return "shodan", true
 	case h.has("ip", "services"), h.has("code", "status", "result"), h.has("host") && !h.has("port") && !h.has("ip"):
 		return "censys", true
-	case h.has("ID", "Image", "Names"):
+	case h.has("ID", "Image", "Names"), h.has("Publishers", "Service"):
 		return "docker-ps", true
 	case h.has("Id") && (h.has("NetworkSettings") || h.has("Config")):
 		return "docker-inspect", true
@@ -183,6 +185,8 @@ func detectText(head []byte) string {
 	switch {
 	case composeHead(head):
 		return "docker-compose"
+	case kubeYAMLHead(head):
+		return "kubernetes"
 	case ansibleYAMLHead(head) && (bytes.Contains(head, []byte("hosts:")) || bytes.Contains(head, []byte("children:"))),
 		ansibleINIHead(head):
 		return "ansible"
@@ -228,3 +232,59 @@ var composeServices = regexp.MustCompile(`(?m)^services:\s*$`)
 // composeHead reports whether YAML text is a compose model: a top-level
 // services mapping.
 func composeHead(head []byte) bool { return composeServices.Match(head) }
+
+// UnknownError is the error for content Detect cannot place: it names the
+// file and what the content looks like (the keys of a JSON object, an
+// array of strings as `aws ... --query` prints it, XML that is not nmap's),
+// and says how to go on.
+func UnknownError(file string, head []byte) error {
+	if file == "-" {
+		file = "stdin"
+	}
+	trimmed := bytes.TrimLeft(bytes.TrimPrefix(head, []byte(bom)), " \t\r\n")
+	var what string
+	switch {
+	case len(trimmed) > 0 && trimmed[0] == '<':
+		what = "XML that is not nmap -oX output (no <nmaprun>)"
+	case len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '['):
+		what = "JSON of no export shape known here"
+		if d := describeJSON(trimmed); d != "" {
+			what += " (" + d + ")"
+		}
+		what += "; a projection such as `aws ... --query` prints belongs in a host list, one address per line (`--output text | tr '\\t' '\\n'`)"
+	default:
+		what = "content that is no inventory format"
+	}
+	return fmt.Errorf("%s: %w: %s; name the format with --input-format (%s)", file, ErrUnknownFormat, what, strings.Join(Formats(), ", "))
+}
+
+// describeJSON says what the start of a JSON input holds: "keys a, b, c"
+// of its top object (or first element), or "an array of strings".
+func describeJSON(b []byte) string {
+	h := scanHead(b)
+	if len(h.keys) > 0 {
+		keys := make([]string, 0, len(h.keys))
+		for k := range h.keys {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		if len(keys) > 8 {
+			keys = append(keys[:8], "...")
+		}
+		return "keys " + strings.Join(keys, ", ")
+	}
+	inner := bytes.TrimLeft(bytes.TrimLeft(b, "[ \t\r\n"), " \t\r\n")
+	if b[0] == '[' && len(inner) > 0 && inner[0] == '"' {
+		return "an array of strings"
+	}
+	return ""
+}
+
+var (
+	kubeAPIVersion = regexp.MustCompile(`(?m)^apiVersion:[ \t]*\S`)
+	kubeKind       = regexp.MustCompile(`(?m)^kind:[ \t]*\S`)
+)
+
+// kubeYAMLHead reports whether YAML text is a Kubernetes object or list
+// (kubectl get -o yaml, a manifest): top-level apiVersion and kind.
+func kubeYAMLHead(head []byte) bool { return kubeAPIVersion.Match(head) && kubeKind.Match(head) }

@@ -51,15 +51,39 @@ func containerService(port int, image string) string {
 
 // readDockerPS reads `docker ps --format json` (JSON lines, or a JSON array
 // of the same objects): each published TCP port of each container, as
-// "0.0.0.0:6379->6379/tcp, :::6379->6379/tcp" puts it.
+// "0.0.0.0:6379->6379/tcp, :::6379->6379/tcp" puts it; and `docker compose
+// ps --format json`, whose Publishers list the same ports.
 func readDockerPS(ctx context.Context, r *bufio.Reader, s *sink) error {
 	var d dockerState
 	err := eachRecord(ctx, r, s, func(line int, path string, decode func(any) error) error {
 		var c struct {
-			ID, Image, Names, Ports string
+			ID, Image, Names, Name, Ports string
+			// Publishers is what `docker compose ps --format json` gives
+			// (compose 2.x; before 2.21 without Image, Names or Ports).
+			Publishers []struct {
+				URL                       string
+				TargetPort, PublishedPort int
+				Protocol                  string
+			}
 		}
 		if err := decode(&c); err != nil {
 			return err
+		}
+		c.Names = firstNonEmpty(c.Names, c.Name)
+		if strings.TrimSpace(c.Ports) == "" {
+			for i, p := range c.Publishers {
+				at := joinPath(path, "Publishers["+strconv.Itoa(i)+"]")
+				switch {
+				case p.Protocol != "" && p.Protocol != "tcp":
+					s.stats.Skipped++
+				case p.PublishedPort == 0:
+					d.unpublished++
+				default:
+					s.add(endpoint{host: d.host(p.URL), port: p.PublishedPort, service: containerService(p.TargetPort, c.Image),
+						line: line, path: at, resource: c.Names})
+				}
+			}
+			return nil
 		}
 		for _, p := range strings.Split(c.Ports, ",") {
 			p = strings.TrimSpace(p)

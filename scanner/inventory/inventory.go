@@ -165,7 +165,7 @@ func Read(ctx context.Context, r io.Reader, file, format string, opts Options, e
 	if format == "" {
 		f, ok := Detect(head)
 		if !ok {
-			return Stats{}, fmt.Errorf("%s: %w: the content matches none of %s", file, ErrUnknownFormat, strings.Join(Formats(), ", "))
+			return Stats{}, UnknownError(file, head)
 		}
 		format = f
 	}

@@ -109,7 +109,8 @@ func (b *boundedInput) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// walkJSON reads one JSON document from r token by token. At each value it
+// walkJSON reads a JSON document (or several, one after another) from r
+// token by token. At each value it
 // asks route what to do; visit gets the decoder positioned at a value to
 // decode and must consume exactly that value. Only decoded values are held
 // in memory whole. Errors carry the byte offset and path.
@@ -119,6 +120,14 @@ func walkJSON(ctx context.Context, r io.Reader, max int, route func(jsonPath) st
 	w := &walker{ctx: ctx, dec: dec, route: route, visit: visit}
 	if err := w.value(); err != nil {
 		return err
+	}
+	// Pages of a paginated export appended to one file (`aws ...
+	// --starting-token` in a loop, `>> all.json`) are documents one after
+	// another: each is walked as the first was.
+	for dec.More() {
+		if err := w.value(); err != nil {
+			return err
+		}
 	}
 	if tok, err := dec.Token(); err != io.EOF {
 		if err == nil {

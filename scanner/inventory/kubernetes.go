@@ -2,6 +2,7 @@ package inventory
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"strconv"
@@ -119,6 +120,26 @@ func kubeRoute(p jsonPath) step {
 // which only a list that also holds Node objects gives; without them Stats
 // warns. A single Service's paths start at its root ("spec.clusterIPs[0]").
 func readKubernetes(ctx context.Context, r *bufio.Reader, s *sink) error {
+	if c, err := firstByte(r); err != nil || c == '{' || c == '[' {
+		return readKubernetesJSON(ctx, r, s)
+	}
+	// kubectl get -o yaml, or manifests: read whole (bounded), as JSON.
+	docs, err := readYAMLDocs(r, s)
+	if err != nil {
+		return err
+	}
+	var doc any = map[string]any{"kind": "List", "items": docs}
+	if len(docs) == 1 {
+		doc = docs[0]
+	}
+	data, err := json.Marshal(doc)
+	if err != nil {
+		return err
+	}
+	return readKubernetesJSON(ctx, bufio.NewReader(bytes.NewReader(data)), s)
+}
+
+func readKubernetesJSON(ctx context.Context, r *bufio.Reader, s *sink) error {
 	var nodePorts []nodePort
 	type nodeAddr struct{ addr, exposure, path, name string }
 	var nodes []nodeAddr

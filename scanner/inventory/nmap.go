@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -41,7 +42,9 @@ type nmapHost struct {
 // readNmap reads nmap -oX output as a token stream, decoding one <host> at a
 // time: each open TCP port on the host's IPv4 or IPv6 address, with the
 // service nmap named (TLS when nmap saw an SSL tunnel). The user-supplied
-// or PTR host name goes into the origin.
+// or PTR host name goes into the origin. Output cut short by an interrupted
+// scan keeps its whole hosts: a warning says where it ends, and a <host> cut
+// in two is reported as a problem.
 func readNmap(ctx context.Context, r *bufio.Reader, s *sink) error {
 	in := &hostBound{r: r, max: int64(s.opts.maxLine()), start: -1}
 	d := xml.NewDecoder(in)
@@ -53,6 +56,13 @@ func readNmap(ctx context.Context, r *bufio.Reader, s *sink) error {
 		}
 		if err != nil {
 			line, _ := d.InputPos()
+			if cutShort(err) {
+				// nmap writes -oX as it goes: a scan stopped early (Ctrl-C,
+				// a killed job, `-oX -` piped to a closed reader) leaves
+				// every finished <host> whole and no </nmaprun>.
+				s.stats.warnf("%s ends at line %d before </nmaprun> (an interrupted scan?): the %d hosts before it were read", s.file, line, s.stats.Records)
+				return nil
+			}
 			return atLine(line, err)
 		}
 		se, ok := tok.(xml.StartElement)
@@ -64,6 +74,10 @@ func readNmap(ctx context.Context, r *bufio.Reader, s *sink) error {
 		in.start = d.InputOffset()
 		if err := d.DecodeElement(&h, &se); err != nil {
 			l, _ := d.InputPos()
+			if cutShort(err) {
+				s.problemAt(line, "", fmt.Sprintf("the file ends at line %d inside this <host> (an interrupted scan?): it was not read; the %d hosts before it were", l, s.stats.Records))
+				return nil
+			}
 			return atLine(l, err)
 		}
 		in.start = -1
@@ -88,7 +102,9 @@ func nmapAdd(s *sink, h *nmapHost, line int) {
 	}
 	var names []string
 	for _, n := range h.Hostnames {
-		names = append(names, n.Name)
+		if n.Name != "" && !slices.Contains(names, n.Name) { // the user's name is often the PTR's too
+			names = append(names, n.Name)
+		}
 	}
 	res := strings.Join(names, " ")
 	for _, p := range h.Ports {
@@ -116,4 +132,11 @@ func (h *hostBound) Read(p []byte) (int, error) {
 		return 0, fmt.Errorf("a <host> element longer than %d bytes", h.max)
 	}
 	return h.r.Read(p)
+}
+
+// cutShort reports whether an XML error is the input ending inside an
+// element, as an interrupted nmap run leaves it.
+func cutShort(err error) bool {
+	var se *xml.SyntaxError
+	return errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &se) && se.Msg == "unexpected EOF"
 }

@@ -25,7 +25,7 @@ func TestReadErrorsNamePlace(t *testing.T) {
 		{"naabu bad line", "naabu", "{\"ip\":\"192.0.2.1\",\"port\":80}\n{\"ip\":\n", []string{"in:2: naabu: "}, 2, ""},
 		{"masscan list short", "masscan-list", "open tcp 80 192.0.2.1 1\nopen tcp\n", []string{"in:2: masscan-list: ", "open tcp PORT IP"}, 2, ""},
 		{"masscan list port", "masscan-list", "open tcp http 192.0.2.1 1\n", []string{"in:1: masscan-list: ", `"http" is not a number`}, 1, ""},
-		{"nmap broken", "nmap-xml", "<nmaprun>\n<host><address addr=\"192.0.2.1\"\n", []string{"in:3: nmap-xml: "}, 3, ""},
+		{"nmap broken", "nmap-xml", "<nmaprun>\n<host><address addr=\"192.0.2.1\"/>\n</hosts>\n", []string{"in:3: nmap-xml: ", "</hosts>"}, 3, ""},
 		{"csv no host column", "csv", "name,owner\na,b\n", []string{"in:1: csv: ", "no host or address column"}, 1, ""},
 		{"trailing garbage", "terraform", `{"format_version":"1.0","values":{}} x`, []string{"in: terraform: offset"}, 0, ""},
 		{"json lines not json", "cloudlist", "{\"provider\":\"aws\"}\nnot json\n", []string{"in:2: cloudlist: "}, 2, ""},

@@ -26,6 +26,9 @@ type tfStateResource struct {
 	Instances []struct {
 		IndexKey   any            `json:"index_key"`
 		Attributes map[string]any `json:"attributes"`
+		// AttributesFlat is what a state upgraded from version 3 holds
+		// until its next refresh (see terraform_flat.go).
+		AttributesFlat map[string]string `json:"attributes_flat"`
 	} `json:"instances"`
 }
 
@@ -59,6 +62,17 @@ func routeTerraform(p jsonPath) step {
 	}
 	if p[0].index < 0 && p[0].key == "version" && len(p) == 1 {
 		return decodeValue
+	}
+	if p[0].index < 0 && p[0].key == "modules" { // format version 3
+		switch {
+		case len(p) == 1, len(p) == 2 && p[1].index >= 0:
+			return descend
+		case len(p) == 3 && p[2].key == "path", len(p) == 4 && p[2].key == "resources":
+			return decodeValue
+		case len(p) == 3 && p[2].key == "resources":
+			return descend
+		}
+		return skipValue
 	}
 	if p[0].index < 0 && p[0].key == "resources" {
 		switch {
@@ -117,14 +131,23 @@ func routeTerraform(p jsonPath) step {
 }
 
 // readTerraform reads `terraform show -json` (state or plan) and the raw
-// state file (terraform.tfstate, version 4): instances and their secondary
+// state file (terraform.tfstate, version 4, and version 3 of Terraform 0.9
+// to 0.11): instances and their secondary
 // addresses, network interfaces, ElastiCache, MemoryDB, OpenSearch and
 // Elasticsearch domains, DocumentDB, Memorystore, Azure Cache for Redis,
 // Cosmos DB for MongoDB, Azure VMs and Kubernetes services, in every
 // module. Data sources are read too: they name existing infrastructure.
 func readTerraform(ctx context.Context, r *bufio.Reader, s *sink) error {
 	version := ""
+	var module []string // the path of the version 3 module being read
 	err := walkJSON(ctx, r, s.opts.maxLine(), routeTerraform, func(p jsonPath, dec *json.Decoder) error {
+		if p[0].key == "modules" {
+			if p[2].key == "path" {
+				module = nil
+				return dec.Decode(&module)
+			}
+			return readV3Resource(s, p, dec, module)
+		}
 		if p[0].key == "version" {
 			var v json.RawMessage
 			if err := dec.Decode(&v); err != nil {
@@ -151,8 +174,8 @@ func readTerraform(ctx context.Context, r *bufio.Reader, s *sink) error {
 		fn(&tf, res.Values)
 		return nil
 	})
-	if err == nil && version != "" && version != "4" && s.stats.Records == 0 {
-		s.stats.warnf("%s is a Terraform state of format version %s; this reader knows version 4 (Terraform 0.12 and later) and `terraform show -json`", s.file, version)
+	if err == nil && version != "" && version != "4" && version != "3" && s.stats.Records == 0 {
+		s.stats.warnf("%s is a Terraform state of format version %s; this reader knows versions 3 and 4 (Terraform 0.9 and later) and `terraform show -json`", s.file, version)
 	}
 	return err
 }
@@ -172,11 +195,15 @@ func readStateResource(s *sink, p jsonPath, dec *json.Decoder) error {
 		return nil
 	}
 	for i, inst := range res.Instances {
-		if inst.Attributes == nil {
+		attrs, field := inst.Attributes, ".attributes"
+		if attrs == nil && inst.AttributesFlat != nil {
+			attrs, field = unflatten(inst.AttributesFlat), ".attributes_flat"
+		}
+		if attrs == nil {
 			continue
 		}
-		tf := tfEmitter{s: s, path: p.String() + "." + idx("instances", i) + ".attributes", res: res.address(inst.IndexKey)}
-		fn(&tf, inst.Attributes)
+		tf := tfEmitter{s: s, path: p.String() + "." + idx("instances", i) + field, res: res.address(inst.IndexKey)}
+		fn(&tf, attrs)
 	}
 	return nil
 }

@@ -79,8 +79,8 @@ func TestReadTerraformRawState(t *testing.T) {
 }
 
 func TestReadTerraformOldState(t *testing.T) {
-	_, st, err := readAll(t, "", `{"version":3,"terraform_version":"0.11.14","serial":1,"lineage":"x","modules":[{"path":["root"],"resources":{}}]}`, Options{})
-	if err != nil || !strings.Contains(strings.Join(st.Warnings, ";"), "format version 3") {
+	_, st, err := readAll(t, "", `{"version":2,"terraform_version":"0.8.8","serial":1,"lineage":"x","modules":[{"path":["root"],"resources":{}}]}`, Options{})
+	if err != nil || !strings.Contains(strings.Join(st.Warnings, ";"), "format version 2; this reader knows versions 3 and 4") {
 		t.Errorf("%+v %v", st, err)
 	}
 }

@@ -2,9 +2,12 @@ package inventory
 
 import (
 	"bufio"
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -31,16 +34,53 @@ func readYAML(r *bufio.Reader, s *sink) (any, error) {
 		return nil, atLine(yamlErrLine(err), err)
 	}
 	budget := maxYAMLNodes
-	v, err := yamlValue(&doc, &budget, 0)
+	v, err := yamlValue(&doc, &budget, 0, false)
 	if err != nil {
 		return nil, err
 	}
 	return v, nil
 }
 
+// readYAMLDocs reads every document of a YAML stream ("---" between them,
+// as kubectl and helm write manifests), with the same bounds as readYAML,
+// keeping integers and booleans typed so that the values decode as JSON
+// would.
+func readYAMLDocs(r *bufio.Reader, s *sink) ([]any, error) {
+	max := int64(s.opts.maxLine())
+	data, err := io.ReadAll(io.LimitReader(r, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > max {
+		return nil, fmt.Errorf("a YAML document longer than %d bytes", max)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	budget := maxYAMLNodes
+	var docs []any
+	for {
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		if errors.Is(err, io.EOF) {
+			return docs, nil
+		}
+		if err != nil {
+			return nil, atLine(yamlErrLine(err), err)
+		}
+		v, err := yamlValue(&doc, &budget, 0, true)
+		if err != nil {
+			return nil, err
+		}
+		if v != nil {
+			docs = append(docs, v)
+		}
+	}
+}
+
 var errYAMLTooBig = errors.New("the YAML document expands to too many values (aliases)")
 
-func yamlValue(n *yaml.Node, budget *int, depth int) (any, error) {
+// yamlValue converts a node; with typed, integers become json.Number and
+// booleans bool, otherwise every scalar is its text.
+func yamlValue(n *yaml.Node, budget *int, depth int, typed bool) (any, error) {
 	if *budget--; *budget < 0 {
 		return nil, errYAMLTooBig
 	}
@@ -52,17 +92,17 @@ func yamlValue(n *yaml.Node, budget *int, depth int) (any, error) {
 		if len(n.Content) == 0 {
 			return nil, nil
 		}
-		return yamlValue(n.Content[0], budget, depth+1)
+		return yamlValue(n.Content[0], budget, depth+1, typed)
 	case yaml.AliasNode:
 		if n.Alias == nil {
 			return nil, nil
 		}
-		return yamlValue(n.Alias, budget, depth+1)
+		return yamlValue(n.Alias, budget, depth+1, typed)
 	case yaml.MappingNode:
 		m := make(map[string]any, len(n.Content)/2)
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k := n.Content[i]
-			v, err := yamlValue(n.Content[i+1], budget, depth+1)
+			v, err := yamlValue(n.Content[i+1], budget, depth+1, typed)
 			if err != nil {
 				return nil, err
 			}
@@ -82,7 +122,7 @@ func yamlValue(n *yaml.Node, budget *int, depth int) (any, error) {
 	case yaml.SequenceNode:
 		out := make([]any, 0, len(n.Content))
 		for _, c := range n.Content {
-			v, err := yamlValue(c, budget, depth+1)
+			v, err := yamlValue(c, budget, depth+1, typed)
 			if err != nil {
 				return nil, err
 			}
@@ -90,8 +130,15 @@ func yamlValue(n *yaml.Node, budget *int, depth int) (any, error) {
 		}
 		return out, nil
 	case yaml.ScalarNode:
-		if n.Tag == "!!null" {
+		switch {
+		case n.Tag == "!!null":
 			return nil, nil
+		case typed && n.Tag == "!!int":
+			if _, err := strconv.ParseInt(n.Value, 10, 64); err == nil {
+				return json.Number(n.Value), nil
+			}
+		case typed && n.Tag == "!!bool":
+			return n.Value == "true" || n.Value == "True" || n.Value == "TRUE", nil
 		}
 		return n.Value, nil
 	}
