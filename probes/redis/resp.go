@@ -33,6 +33,12 @@ const (
 
 var crlf = []byte("\r\n")
 
+// resp3Types names the RESP3 type bytes that RESP2 does not have.
+var resp3Types = map[byte]string{
+	'>': "push", '%': "map", '~': "set", '|': "attribute", '_': "null", ',': "double",
+	'#': "boolean", '(': "big number", '=': "verbatim string", '!': "blob error",
+}
+
 // respReader reads RESP2 replies, each bounded by limit bytes.
 type respReader struct {
 	br    *bufio.Reader
@@ -59,7 +65,15 @@ func (r *respReader) next() (reply, error) {
 	case 0x15, 0x16: // TLS alert or handshake record
 		return reply{}, errTLSRecord
 	}
+	if name, ok := resp3Types[b[0]]; ok {
+		// A RESP3 frame (a push carries a pub/sub message, a value) is
+		// named, never quoted: a RESP2 client never asks for one.
+		return reply{}, scanner.ProtocolError("a RESP3 %s frame (%q) answered a RESP2 client", name, b[0])
+	}
 	b, _ = r.br.Peek(min(r.br.Buffered(), 64))
+	if i := bytes.IndexByte(b, '\n'); i >= 0 {
+		b = b[:i+1] // the first line only: what follows may be a value
+	}
 	return reply{}, notRESP(b)
 }
 
