@@ -143,6 +143,7 @@ func parseHello(doc bsoncore.Document, info *serverInfo) error {
 	info.maxWire = maxV
 	info.minWire, _ = doc.Lookup("minWireVersion").AsInt64OK()
 	info.setName, _ = doc.Lookup("setName").StringValueOK()
+	info.setName = shorten(info.setName, 64)
 	if hosts, ok := doc.Lookup("hosts").ArrayOK(); ok {
 		vals, _ := hosts.Values()
 		info.members = len(vals)
@@ -155,7 +156,7 @@ func parseHello(doc bsoncore.Document, info *serverInfo) error {
 				vs = append(vs, shorten(s, 32))
 			}
 		}
-		info.documentDB = strings.Join(vs, ",")
+		info.documentDB = shorten(strings.Join(vs, ","), 128)
 	}
 	primary := boolField(doc, "isWritablePrimary") || boolField(doc, "ismaster")
 	msg, _ := doc.Lookup("msg").StringValueOK()

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"go.mongodb.org/mongo-driver/x/bsonx/bsoncore"
+
 	"github.com/spillcheck/spillcheck/scanner"
 	"github.com/spillcheck/spillcheck/scanner/scantest"
 )
@@ -90,4 +92,26 @@ func httpServer(t *testing.T) string {
 
 func closedPort(t *testing.T) string {
 	return "127.0.0.1:" + strconv.Itoa(scantest.FreePort(t))
+}
+
+// TestHostileHelloFacts: a hello whose setName runs to kilobytes is kept
+// as its first 64 bytes, and the member list it names is only counted.
+func TestHostileHelloFacts(t *testing.T) {
+	base := modernServer(t, "127.0.0.2:27017")
+	srv := startFake(t, "", &fakeServer{handle: func(name string, body bsoncore.Document, opMsg bool) bsoncore.Document {
+		if name == "hello" {
+			return ejson(t, `{"isWritablePrimary": true, "hosts": ["127.0.0.2:27017", "127.0.0.3:27017"], "setName": "`+strings.Repeat("s", 100000)+`",
+				"primary": "127.0.0.2:27017", "maxWireVersion": 17, "minWireVersion": 0, "ok": 1}`)
+		}
+		return base.handle(name, body, opMsg)
+	}})
+	res, _, err := runProbe(t, srv.addr(), 2*time.Second, scanner.Limits{})
+	if err != nil || res.Status != scanner.StatusOpen || res.Facts["set_members"] != "2" {
+		t.Fatalf("status %s err %v facts %v", res.Status, err, res.Facts)
+	}
+	for k, v := range res.Facts {
+		if len(v) > 64+len("…") {
+			t.Errorf("fact %s of %d bytes", k, len(v))
+		}
+	}
 }
