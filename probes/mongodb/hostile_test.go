@@ -68,6 +68,9 @@ func TestHostileServers(t *testing.T) {
 			if got := scanner.Classify(err); res.Status != "" || got != tc.status {
 				t.Errorf("status %q, classified %q, want %q: %v", res.Status, got, tc.status, err)
 			}
+			if res.Product != "" {
+				t.Errorf("product %q for a server that did not answer as MongoDB", res.Product)
+			}
 			if !strings.Contains(err.Error(), tc.msg) {
 				t.Errorf("error %q lacks %q", err, tc.msg)
 			}
