@@ -50,8 +50,14 @@ func (d *dialer) DialContext(ctx context.Context, network, addr string) (net.Con
 		d.mu.Unlock()
 		c = tc
 	}
-	return newGuardConn(c, d.env.Limits.MaxResponseBytes), nil
+	g := newGuardConn(c, d.env.Limits.MaxResponseBytes)
+	g.replyTimeout = replyTimeouts * d.env.Timeout
+	return g, nil
 }
+
+// replyTimeouts is how many timeouts one whole reply may take, as one
+// Elasticsearch request may: each read already gets one timeout.
+const replyTimeouts = 3
 
 func (d *dialer) tlsInfo() *scanner.TLSInfo {
 	d.mu.Lock()

@@ -1,6 +1,7 @@
 package mongodb
 
 import (
+	"context"
 	"crypto/rand"
 	"io"
 	"net"
@@ -116,5 +117,38 @@ func TestHostileHelloFacts(t *testing.T) {
 		if len(v) > 64+len("…") {
 			t.Errorf("fact %s of %d bytes", k, len(v))
 		}
+	}
+}
+
+// TestHostileDripFedReply: a hello reply sent a byte at a time, each byte
+// within the read timeout, is cut off after a few timeouts, not held until
+// the target's budget runs out.
+func TestHostileDripFedReply(t *testing.T) {
+	const timeout = 100 * time.Millisecond
+	srv := startFake(t, "", &fakeServer{conn: func(c net.Conn) {
+		defer c.Close()
+		c.Read(make([]byte, 4096))
+		msg := append([]byte{0, 1, 0, 0}, make([]byte, 252)...)
+		for _, b := range msg {
+			if _, err := c.Write([]byte{b}); err != nil {
+				return
+			}
+			time.Sleep(timeout / 4)
+		}
+	}})
+	d, err := scanner.NewDialer(scanner.DialerConfig{Timeout: timeout})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	tg := target(t, srv.addr())
+	start := time.Now()
+	_, err = New().Probe(ctx, tg, d.Env(ctx, tg, scanner.Limits{}))
+	if took := time.Since(start); took > 15*timeout {
+		t.Errorf("took %v with a timeout of %v", took, timeout)
+	}
+	if scanner.Classify(err) != scanner.StatusTimeout {
+		t.Errorf("err %v, want a timeout", err)
 	}
 }

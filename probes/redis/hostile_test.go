@@ -3,6 +3,7 @@ package redis
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log"
 	"net"
@@ -183,5 +184,36 @@ func TestProbeNeverFollowsRedirects(t *testing.T) {
 	}
 	if n := dialed.Load(); n != 0 {
 		t.Errorf("the probe connected to the redirect's host %d times", n)
+	}
+}
+
+// TestProbeDripFedReply: a server that sends its INFO reply a byte at a
+// time, each byte within the read timeout, is cut off after a few
+// timeouts, not held until the target's budget runs out.
+func TestProbeDripFedReply(t *testing.T) {
+	const timeout = 100 * time.Millisecond
+	target := hostile(t, func(c net.Conn) {
+		c.Read(make([]byte, 4096))
+		body := "# Server\r\nredis_version:7.2.4\r\n" + strings.Repeat("x", 500)
+		for _, b := range []byte(fmt.Sprintf("$%d\r\n%s\r\n", len(body), body)) {
+			if _, err := c.Write([]byte{b}); err != nil {
+				return
+			}
+			time.Sleep(timeout / 4)
+		}
+	})
+	d, err := scanner.NewDialer(scanner.DialerConfig{Timeout: timeout})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	start := time.Now()
+	res, err := New().Probe(ctx, target, d.Env(ctx, target, scanner.Limits{}))
+	if took := time.Since(start); took > 15*timeout {
+		t.Errorf("took %v with a timeout of %v", took, timeout)
+	}
+	if res.Status != scanner.StatusTimeout {
+		t.Errorf("status %s err %v", res.Status, err)
 	}
 }
