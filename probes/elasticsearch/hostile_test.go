@@ -2,6 +2,7 @@ package elasticsearch
 
 import (
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"net/netip"
@@ -54,6 +55,22 @@ func TestHostileHTTP(t *testing.T) {
 				}
 			},
 			status: scanner.StatusTimeout, errHas: "deadline exceeded", maxTime: 3 * time.Second,
+		},
+		{
+			// The status line stalls after "HTT": a slow HTTP server, not
+			// a text banner of another protocol.
+			name: "status line drip",
+			handler: func(w http.ResponseWriter, _ *http.Request) {
+				c, _, err := w.(http.Hijacker).Hijack()
+				if err != nil {
+					return
+				}
+				defer c.Close()
+				c.Write([]byte("HTT"))
+				c.SetReadDeadline(time.Now().Add(5 * time.Second))
+				io.Copy(io.Discard, c) // until the probe hangs up
+			},
+			status: scanner.StatusTimeout, errHas: "timeout", maxTime: 3 * time.Second,
 		},
 		{
 			name: "no answer",
