@@ -29,6 +29,11 @@ const (
 	readBuf    = 4 << 10
 	maxDepth   = 4
 	preallocMx = 1024
+	// maxKept bounds the array elements one reply keeps, at any depth: the
+	// probe asks for at most fieldsPerKey names a key, and a reply of a
+	// million one-byte names (7 MiB on the wire) would otherwise cost some
+	// 50 MiB as replies. Elements past it are read and dropped.
+	maxKept = 1024
 )
 
 var crlf = []byte("\r\n")
@@ -46,6 +51,8 @@ type respReader struct {
 	used  int64
 	// scratch holds a key name too long for the read buffer (scanPage).
 	scratch []byte
+	// kept counts the array elements the current reply keeps (maxKept).
+	kept int
 }
 
 func newRespReader(r io.Reader, limit int64) *respReader {
@@ -54,7 +61,7 @@ func newRespReader(r io.Reader, limit int64) *respReader {
 
 // next reads one whole reply.
 func (r *respReader) next() (reply, error) {
-	r.used = 0
+	r.used, r.kept = 0, 0
 	b, err := r.br.Peek(1)
 	if err != nil {
 		return reply{}, err
@@ -166,11 +173,19 @@ func (r *respReader) read(depth int) (reply, error) {
 		}
 		rp.elems = make([]reply, 0, min(n, preallocMx))
 		for range n {
+			// An element's place is taken before its own elements are
+			// read, so that an array is kept before what it holds.
+			keep := r.kept < maxKept
+			if keep {
+				r.kept++
+			}
 			e, err := r.read(depth + 1)
 			if err != nil {
 				return reply{}, err
 			}
-			rp.elems = append(rp.elems, e)
+			if keep {
+				rp.elems = append(rp.elems, e)
+			}
 		}
 		return rp, nil
 	}
