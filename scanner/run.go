@@ -104,7 +104,7 @@ func (r *Runner) probe(ctx context.Context, j Job) (res *Result) {
 	defer func() {
 		if p := recover(); p != nil {
 			res = &Result{Target: t, Status: StatusError,
-				Error: fmt.Sprintf("internal error: the %s probe panicked: %v", t.Service, p)}
+				Error: Printable(fmt.Sprintf("internal error: the %s probe panicked: %v", t.Service, p))}
 		}
 		res.Started = start.UTC()
 		res.Duration = Duration(time.Since(start))
@@ -148,6 +148,7 @@ func (r *Runner) probe(ctx context.Context, j Job) (res *Result) {
 		}
 	}
 	redactFields(res)
+	printableResult(res)
 	return res
 }
 

@@ -174,3 +174,26 @@ func TestRunnerPassesNameRanker(t *testing.T) {
 		}
 	}
 }
+
+// TestRunnerEscapesServerText: names, notes and facts a hostile store
+// chose reach the table with their control characters escaped, so that they
+// cannot clear, retitle or rewrite the operator's terminal.
+func TestRunnerEscapesServerText(t *testing.T) {
+	reg, _ := NewRegistry(&fakeProbe{name: MongoDB, ports: []int{27017}, fn: func(context.Context, Target, *Env) (Result, error) {
+		return Result{Status: StatusOpen, Product: "mongodb", Version: "7.0\x1b[2J", Facts: map[string]string{"set_name": "rs\x1b]0;owned\x07"},
+			Notes: []string{"note \xff\u202e"}, Containers: []Container{{Kind: "collection", Database: "chat\r", Name: "messages\x1b[31m",
+				Attrs: map[string]string{"view_on": "a\x00b"}, Fields: []FieldSample{{Path: "body", Type: "string\u009b"}}}}}, nil
+	}})
+	d, _ := NewDialer(DialerConfig{Timeout: time.Second})
+	r := &Runner{Registry: reg, Dialer: d, Concurrency: 1, TargetTimeout: time.Second}
+	res := runJobs(t, r, context.Background(), Target{Host: "127.0.0.1", Port: 27017, Service: MongoDB})[0]
+	c := res.Containers[0]
+	got := []string{res.Version, res.Facts["set_name"], res.Notes[0], c.Database, c.Name, c.Attrs["view_on"], c.Fields[0].Type}
+	want := []string{`7.0\x1b[2J`, `rs\x1b]0;owned\x07`, `note \xff\u202e`, `chat\x0d`, `messages\x1b[31m`, `a\x00b`, `string\u009b`}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+	if Printable("messages-2024.01 ünïcode 📨") != "messages-2024.01 ünïcode 📨" {
+		t.Error("printable text was changed")
+	}
+}

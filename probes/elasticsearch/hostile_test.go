@@ -2,6 +2,7 @@ package elasticsearch
 
 import (
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"net/netip"
@@ -56,6 +57,22 @@ func TestHostileHTTP(t *testing.T) {
 			status: scanner.StatusTimeout, errHas: "deadline exceeded", maxTime: 3 * time.Second,
 		},
 		{
+			// The status line stalls after "HTT": a slow HTTP server, not
+			// a text banner of another protocol.
+			name: "status line drip",
+			handler: func(w http.ResponseWriter, _ *http.Request) {
+				c, _, err := w.(http.Hijacker).Hijack()
+				if err != nil {
+					return
+				}
+				defer c.Close()
+				c.Write([]byte("HTT"))
+				c.SetReadDeadline(time.Now().Add(5 * time.Second))
+				io.Copy(io.Discard, c) // until the probe hangs up
+			},
+			status: scanner.StatusTimeout, errHas: "timeout", maxTime: 3 * time.Second,
+		},
+		{
 			name: "no answer",
 			handler: func(_ http.ResponseWriter, r *http.Request) {
 				select {
@@ -96,6 +113,36 @@ func TestHostileHTTP(t *testing.T) {
 				}
 			},
 			status: scanner.StatusProtocolError, errHas: "no HTTP answer over plain HTTP", maxTime: time.Second,
+		},
+		{
+			// Compression is never offered; a compressed body would escape
+			// the cap once decompressed, and is not JSON as it stands.
+			name: "gzip without asking",
+			handler: func(w http.ResponseWriter, _ *http.Request) {
+				w.Header().Set("Content-Encoding", "gzip")
+				w.Header().Set("Content-Type", jsonCT)
+				w.Write([]byte("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"))
+			},
+			status: scanner.StatusProtocolError, errHas: `answered with Content-Encoding "gzip"`, maxTime: time.Second,
+		},
+		{
+			name: "101 upgrade, then a stream",
+			handler: func(w http.ResponseWriter, _ *http.Request) {
+				c, bw, err := w.(http.Hijacker).Hijack()
+				if err != nil {
+					return
+				}
+				defer c.Close()
+				bw.WriteString("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
+				bw.Flush()
+				chunk := []byte(strings.Repeat("z", 64<<10))
+				for range 64 {
+					if _, err := c.Write(chunk); err != nil {
+						return
+					}
+				}
+			},
+			status: scanner.StatusProtocolError, errHas: "101 Switching Protocols", maxTime: time.Second,
 		},
 		{
 			name:    "404",
@@ -162,5 +209,25 @@ func TestClosingTCPService(t *testing.T) {
 	// Plain, GET / HTTP/1.0 (askWithoutHost), TLS.
 	if rec.connections() != 3 {
 		t.Errorf("%d connections, want 3", rec.connections())
+	}
+}
+
+// TestHostileBannerFacts: a banner whose version and names run to
+// kilobytes is kept as the first 64 bytes of each.
+func TestHostileBannerFacts(t *testing.T) {
+	long := strings.Repeat("9", 5000)
+	f := catalogCluster(t, body(200, jsonCT, "["+validRow+"]"))
+	f.routes["/"] = body(200, jsonCT, `{"name":"n`+long+`","cluster_name":"c`+long+`","version":{"number":"8.`+long+`","build_flavor":"default","lucene_version":"9.9.2"},"tagline":"You Know, for Search"}`, "X-Elastic-Product", "Elasticsearch")
+	res, _, err := runProbe(t, serve(t, f, false), scanner.Limits{}, 2*time.Second)
+	if err != nil || res.Status != scanner.StatusOpen {
+		t.Fatalf("status %s err %v", res.Status, err)
+	}
+	if len(res.Version) > 64+len("...") || !strings.HasPrefix(res.Version, "8.999") {
+		t.Errorf("version of %d bytes: %.80q", len(res.Version), res.Version)
+	}
+	for k, v := range res.Facts {
+		if len(v) > 64+len("...") {
+			t.Errorf("fact %s of %d bytes", k, len(v))
+		}
 	}
 }

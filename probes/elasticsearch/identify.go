@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -49,13 +50,21 @@ func (f *firstBytes) Read(p []byte) (int, error) {
 func (f *firstBytes) foreign() error {
 	f.mu.Lock()
 	m := wire.Identify(f.buf)
+	partial := len(f.buf) < len(httpPrefix) && strings.HasPrefix(httpPrefix, string(f.buf))
 	f.mu.Unlock()
+	if partial {
+		// The start of a status line that stalled ("HTT"): a slow HTTP
+		// server, which the request's own error (a timeout) describes.
+		return nil
+	}
 	switch m.Protocol {
 	case wire.HTTP, wire.TLS, wire.Unknown:
 		return nil
 	}
 	return scanner.Foreign(m, "HTTP")
 }
+
+const httpPrefix = "HTTP/"
 
 // closedSilently reports whether the plain attempt's connection ended, with
 // err, before the server sent a byte.

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -122,6 +123,11 @@ func (t *transport) Perform(req *http.Request) (*http.Response, error) {
 		}
 		t.mu.Unlock()
 	}
+	if err := unaskedFor(req, resp); err != nil {
+		resp.Body.Close()
+		cancel()
+		return nil, err
+	}
 	limit := t.limit
 	if isListing(req.Method, req.URL.Path) {
 		// A listing longer than the budget is read as far as it goes.
@@ -133,6 +139,20 @@ func (t *transport) Perform(req *http.Request) (*http.Response, error) {
 	}
 	resp.Body = &cappedBody{r: resp.Body, left: limit, limit: limit, path: req.URL.Path, cancel: cancel}
 	return resp, nil
+}
+
+// unaskedFor refuses an answer the probe never asks for: a protocol
+// switch (its body would be the upgraded stream) or a compressed body
+// (compression is never offered, and a body is capped as it arrives, so a
+// decompressed one would escape the cap).
+func unaskedFor(req *http.Request, resp *http.Response) error {
+	if resp.StatusCode == http.StatusSwitchingProtocols {
+		return scanner.ProtocolError("%s answered 101 Switching Protocols (to %q), an upgrade the probe never asks for", req.URL.Path, shorten(resp.Header.Get("Upgrade"), maxFactLen))
+	}
+	if ce := resp.Header.Get("Content-Encoding"); ce != "" && !strings.EqualFold(ce, "identity") {
+		return scanner.ProtocolError("%s answered with Content-Encoding %q, which the probe never asks for", req.URL.Path, shorten(ce, maxFactLen))
+	}
+	return nil
 }
 
 // tlsState is the TLS session of the first response, nil over plain HTTP.

@@ -83,6 +83,7 @@
 // Field names come from the aggregate (scanner.SourceSample), index keys
 // (SourceIndex) and $jsonSchema or query validators (SourceValidator).
 // Every reply is capped at Limits.MaxResponseBytes by its header, before it
-// is read; from wire version 6 only an uncompressed OP_MSG answering the
+// is read, and must arrive whole within three timeouts (each read within
+// one); from wire version 6 only an uncompressed OP_MSG answering the
 // oldest request in flight is accepted.
 package mongodb

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"net"
+	"time"
 
 	"github.com/spillcheck/spillcheck/scanner"
 	"github.com/spillcheck/spillcheck/scanner/wire"
@@ -17,6 +18,10 @@ import (
 type guardConn struct {
 	net.Conn
 	maxReply int64
+	// replyTimeout, when set, bounds each whole reply from its first read:
+	// the connection bounds each read by the timeout, which a server
+	// sending a byte at a time would never reach.
+	replyTimeout time.Duration
 
 	out  []byte // incomplete outgoing message
 	hdr  []byte // incomplete incoming length prefix
@@ -86,6 +91,9 @@ func (g *guardConn) Write(p []byte) (int, error) {
 func (g *guardConn) Read(p []byte) (int, error) {
 	if g.err != nil {
 		return 0, g.err
+	}
+	if g.replyTimeout > 0 && g.left == 0 && len(g.hdr) == 0 {
+		g.Conn.SetReadDeadline(time.Now().Add(g.replyTimeout))
 	}
 	if g.first == nil {
 		// The first read goes into first, whatever p's size, so that

@@ -50,8 +50,14 @@ func (d *dialer) DialContext(ctx context.Context, network, addr string) (net.Con
 		d.mu.Unlock()
 		c = tc
 	}
-	return newGuardConn(c, d.env.Limits.MaxResponseBytes), nil
+	g := newGuardConn(c, d.env.Limits.MaxResponseBytes)
+	g.replyTimeout = replyTimeouts * d.env.Timeout
+	return g, nil
 }
+
+// replyTimeouts is how many timeouts one whole reply may take, as one
+// Elasticsearch request may: each read already gets one timeout.
+const replyTimeouts = 3
 
 func (d *dialer) tlsInfo() *scanner.TLSInfo {
 	d.mu.Lock()
@@ -143,6 +149,7 @@ func parseHello(doc bsoncore.Document, info *serverInfo) error {
 	info.maxWire = maxV
 	info.minWire, _ = doc.Lookup("minWireVersion").AsInt64OK()
 	info.setName, _ = doc.Lookup("setName").StringValueOK()
+	info.setName = shorten(info.setName, 64)
 	if hosts, ok := doc.Lookup("hosts").ArrayOK(); ok {
 		vals, _ := hosts.Values()
 		info.members = len(vals)
@@ -155,7 +162,7 @@ func parseHello(doc bsoncore.Document, info *serverInfo) error {
 				vs = append(vs, shorten(s, 32))
 			}
 		}
-		info.documentDB = strings.Join(vs, ",")
+		info.documentDB = shorten(strings.Join(vs, ","), 128)
 	}
 	primary := boolField(doc, "isWritablePrimary") || boolField(doc, "ismaster")
 	msg, _ := doc.Lookup("msg").StringValueOK()

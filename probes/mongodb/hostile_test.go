@@ -1,6 +1,7 @@
 package mongodb
 
 import (
+	"context"
 	"crypto/rand"
 	"io"
 	"net"
@@ -10,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"go.mongodb.org/mongo-driver/x/bsonx/bsoncore"
 
 	"github.com/spillcheck/spillcheck/scanner"
 	"github.com/spillcheck/spillcheck/scanner/scantest"
@@ -66,6 +69,9 @@ func TestHostileServers(t *testing.T) {
 			if got := scanner.Classify(err); res.Status != "" || got != tc.status {
 				t.Errorf("status %q, classified %q, want %q: %v", res.Status, got, tc.status, err)
 			}
+			if res.Product != "" {
+				t.Errorf("product %q for a server that did not answer as MongoDB", res.Product)
+			}
 			if !strings.Contains(err.Error(), tc.msg) {
 				t.Errorf("error %q lacks %q", err, tc.msg)
 			}
@@ -90,4 +96,59 @@ func httpServer(t *testing.T) string {
 
 func closedPort(t *testing.T) string {
 	return "127.0.0.1:" + strconv.Itoa(scantest.FreePort(t))
+}
+
+// TestHostileHelloFacts: a hello whose setName runs to kilobytes is kept
+// as its first 64 bytes, and the member list it names is only counted.
+func TestHostileHelloFacts(t *testing.T) {
+	base := modernServer(t, "127.0.0.2:27017")
+	srv := startFake(t, "", &fakeServer{handle: func(name string, body bsoncore.Document, opMsg bool) bsoncore.Document {
+		if name == "hello" {
+			return ejson(t, `{"isWritablePrimary": true, "hosts": ["127.0.0.2:27017", "127.0.0.3:27017"], "setName": "`+strings.Repeat("s", 100000)+`",
+				"primary": "127.0.0.2:27017", "maxWireVersion": 17, "minWireVersion": 0, "ok": 1}`)
+		}
+		return base.handle(name, body, opMsg)
+	}})
+	res, _, err := runProbe(t, srv.addr(), 2*time.Second, scanner.Limits{})
+	if err != nil || res.Status != scanner.StatusOpen || res.Facts["set_members"] != "2" {
+		t.Fatalf("status %s err %v facts %v", res.Status, err, res.Facts)
+	}
+	for k, v := range res.Facts {
+		if len(v) > 64+len("…") {
+			t.Errorf("fact %s of %d bytes", k, len(v))
+		}
+	}
+}
+
+// TestHostileDripFedReply: a hello reply sent a byte at a time, each byte
+// within the read timeout, is cut off after a few timeouts, not held until
+// the target's budget runs out.
+func TestHostileDripFedReply(t *testing.T) {
+	const timeout = 100 * time.Millisecond
+	srv := startFake(t, "", &fakeServer{conn: func(c net.Conn) {
+		defer c.Close()
+		c.Read(make([]byte, 4096))
+		msg := append([]byte{0, 1, 0, 0}, make([]byte, 252)...)
+		for _, b := range msg {
+			if _, err := c.Write([]byte{b}); err != nil {
+				return
+			}
+			time.Sleep(timeout / 4)
+		}
+	}})
+	d, err := scanner.NewDialer(scanner.DialerConfig{Timeout: timeout})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	tg := target(t, srv.addr())
+	start := time.Now()
+	_, err = New().Probe(ctx, tg, d.Env(ctx, tg, scanner.Limits{}))
+	if took := time.Since(start); took > 15*timeout {
+		t.Errorf("took %v with a timeout of %v", took, timeout)
+	}
+	if scanner.Classify(err) != scanner.StatusTimeout {
+		t.Errorf("err %v, want a timeout", err)
+	}
 }

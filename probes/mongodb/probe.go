@@ -38,6 +38,8 @@ func (probe) Probe(ctx context.Context, t scanner.Target, env *scanner.Env) (res
 	w, info, err := handshake(ctx, d)
 	res.TLS = d.tlsInfo()
 	if err != nil {
+		// Nothing answered as MongoDB: the result names no product.
+		res.Product = ""
 		return res, fmt.Errorf("handshake: %w", err)
 	}
 	info.facts(res.Facts)

@@ -22,6 +22,11 @@ type client struct {
 	// names redacts listed key names; its memo outlives the target, with
 	// the pooled client (it holds redact.Name's answers, nothing else).
 	names keyPatterns
+	// ctx is the probe's; replyTimeout, when set, bounds each whole reply
+	// (the connection bounds each read by the timeout, which a server
+	// sending a byte at a time would never reach).
+	ctx          context.Context
+	replyTimeout time.Duration
 }
 
 // clients keeps the read and write buffers of closed clients for the next
@@ -37,7 +42,7 @@ const maxPooledOut = 64 << 10
 // instead of after the connection's per-read timeout.
 func newClient(ctx context.Context, conn net.Conn, limit int64) *client {
 	c := clients.Get().(*client)
-	c.conn, c.skip, c.out = conn, 0, c.out[:0]
+	c.conn, c.skip, c.out, c.ctx, c.replyTimeout = conn, 0, c.out[:0], ctx, 0
 	c.rd.br.Reset(conn)
 	c.rd.limit, c.rd.used = limit, 0
 	c.stop = context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) })
@@ -50,7 +55,7 @@ func (c *client) close() {
 	c.stop()
 	c.conn.Close()
 	c.rd.br.Reset(nil)
-	c.conn, c.stop = nil, nil
+	c.conn, c.stop, c.ctx = nil, nil, nil
 	if cap(c.out) > maxPooledOut {
 		c.out = nil
 	}
@@ -80,11 +85,27 @@ func (c *client) flush() error {
 // the replies counted in skip (each still bounded by the reader's limit).
 func (c *client) read() (reply, error) {
 	for ; c.skip > 0; c.skip-- {
+		if err := c.arm(); err != nil {
+			return reply{}, err
+		}
 		if err := c.rd.discard(); err != nil {
 			return reply{}, err
 		}
 	}
+	if err := c.arm(); err != nil {
+		return reply{}, err
+	}
 	return c.rd.next()
+}
+
+// arm starts the deadline of the next reply. It sets the connection's read
+// deadline, so it checks ctx after: a cancellation whose deadline it
+// overwrote is still seen.
+func (c *client) arm() error {
+	if c.replyTimeout > 0 {
+		c.conn.SetReadDeadline(time.Now().Add(c.replyTimeout))
+	}
+	return c.ctx.Err()
 }
 
 // do sends one command and reads its reply.
@@ -105,9 +126,15 @@ const maxBatchBytes = 128 << 10
 // after dropping the replies counted in skip.
 func (c *client) scanPage(each func(key []byte)) (cursor, refusal string, err error) {
 	for ; c.skip > 0; c.skip-- {
+		if err := c.arm(); err != nil {
+			return "", "", err
+		}
 		if err := c.rd.discard(); err != nil {
 			return "", "", err
 		}
+	}
+	if err := c.arm(); err != nil {
+		return "", "", err
 	}
 	return c.rd.scanPage(each)
 }

@@ -84,6 +84,9 @@
 // handshake in plaintext, or not within the timeout, once without), and the
 // handshake is recorded.
 //
+// Each reply must arrive whole within three timeouts (each read within
+// one), as an Elasticsearch request must.
+//
 // Key names become patterns before they leave the package: redact.Name replaces
 // e-mail addresses, phone numbers, UUIDs, IPs, hex strings, tokens and
 // integers with typed placeholders, and segments that vary from key to key

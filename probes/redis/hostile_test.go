@@ -3,6 +3,7 @@ package redis
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log"
 	"net"
@@ -12,6 +13,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -100,6 +102,11 @@ func TestProbeNotRedis(t *testing.T) {
 		{"close at once", hostile(t, func(net.Conn) {}), scanner.StatusProtocolError, "without replying to INFO", false},
 		{"resp without info", hostile(t, stall("-ERR unknown command 'INFO'\r\n")), scanner.StatusProtocolError, "refused INFO", false},
 		{"info without version", hostile(t, stall("$9\r\nfoo:bar\r\n\r\n")), scanner.StatusProtocolError, "redis_version", false},
+		// A RESP3 push (a pub/sub message: a value) is named, never quoted;
+		// of other bytes that are not RESP, only the first line is quoted.
+		{"resp3 push", hostile(t, stall(">3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$13\r\nCANARY-VALUE1\r\n")), scanner.StatusProtocolError, "RESP3 push frame", false},
+		{"resp3 map", hostile(t, stall("%1\r\n+k\r\n+CANARY-VALUE2\r\n")), scanner.StatusProtocolError, "RESP3 map frame", false},
+		{"junk line then a value", hostile(t, stall("?x\r\nCANARY-VALUE3\r\n")), scanner.StatusProtocolError, `not RESP: "?x"`, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -108,6 +115,9 @@ func TestProbeNotRedis(t *testing.T) {
 			took := time.Since(start)
 			if res.Status != tt.status || err == nil || !strings.Contains(err.Error(), tt.errText) {
 				t.Fatalf("status %s err %v; want %s with %q", res.Status, err, tt.status, tt.errText)
+			}
+			if strings.Contains(err.Error(), "CANARY") {
+				t.Errorf("the error quotes a value the server sent: %v", err)
 			}
 			if took > 3*timeout {
 				t.Errorf("took %v, timeout %v", took, timeout)
@@ -136,5 +146,74 @@ func TestProbeCancel(t *testing.T) {
 	_, err = New().Probe(ctx, target, d.Env(ctx, target, scanner.Limits{}))
 	if !errors.Is(err, context.Canceled) || time.Since(start) > 2*time.Second {
 		t.Fatalf("err %v after %v", err, time.Since(start))
+	}
+}
+
+// TestProbeNeverFollowsRedirects: -ASK and -MOVED to the SCAN of db 0 point
+// at a listener on another loopback address; nothing connects to it and the
+// target is partially open.
+func TestProbeNeverFollowsRedirects(t *testing.T) {
+	other, err := net.Listen("tcp", "127.0.0.2:0")
+	if err != nil {
+		t.Skipf("127.0.0.2 is not available: %v", err)
+	}
+	defer other.Close()
+	var dialed atomic.Int32
+	go func() {
+		for {
+			c, err := other.Accept()
+			if err != nil {
+				return
+			}
+			dialed.Add(1)
+			c.Close()
+		}
+	}()
+	for _, redirect := range []string{"-ASK 3999 ", "-MOVED 3999 "} {
+		f := &fakeRedis{}
+		target := f.start(t, func(cmd []string) string {
+			if cmd[0] == "INFO" {
+				return infoReply(cmd, "redis_version:7.2.4\r\nredis_mode:cluster", "db0:keys=3")
+			}
+			return redirect + other.Addr().String() + "\r\n"
+		})
+		res, _, err := runProbe(t, target, scanner.Limits{}, time.Second)
+		if err != nil || res.Status != scanner.StatusPartial || f.conns.Load() != 1 {
+			t.Errorf("%s: status %s err %v, %d connections", redirect, res.Status, err, f.conns.Load())
+		}
+	}
+	if n := dialed.Load(); n != 0 {
+		t.Errorf("the probe connected to the redirect's host %d times", n)
+	}
+}
+
+// TestProbeDripFedReply: a server that sends its INFO reply a byte at a
+// time, each byte within the read timeout, is cut off after a few
+// timeouts, not held until the target's budget runs out.
+func TestProbeDripFedReply(t *testing.T) {
+	const timeout = 100 * time.Millisecond
+	target := hostile(t, func(c net.Conn) {
+		c.Read(make([]byte, 4096))
+		body := "# Server\r\nredis_version:7.2.4\r\n" + strings.Repeat("x", 500)
+		for _, b := range []byte(fmt.Sprintf("$%d\r\n%s\r\n", len(body), body)) {
+			if _, err := c.Write([]byte{b}); err != nil {
+				return
+			}
+			time.Sleep(timeout / 4)
+		}
+	})
+	d, err := scanner.NewDialer(scanner.DialerConfig{Timeout: timeout})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	start := time.Now()
+	res, err := New().Probe(ctx, target, d.Env(ctx, target, scanner.Limits{}))
+	if took := time.Since(start); took > 15*timeout {
+		t.Errorf("took %v with a timeout of %v", took, timeout)
+	}
+	if res.Status != scanner.StatusTimeout {
+		t.Errorf("status %s err %v", res.Status, err)
 	}
 }

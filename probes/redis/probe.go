@@ -68,6 +68,10 @@ func (probe) Probe(ctx context.Context, t scanner.Target, env *scanner.Env) (res
 	return res, sampleServer(ctx, c, env, server, legacy, &res)
 }
 
+// replyTimeouts is how many timeouts one whole reply may take, as one
+// Elasticsearch request may: each read already gets one timeout.
+const replyTimeouts = 3
+
 // connect dials t, plaintext unless t.TLS, sends INFO server and reads the
 // reply. When the first attempt looks like the other mode (a TLS record or a
 // silent close on a plaintext attempt; a plaintext reply, or none, to a TLS
@@ -112,6 +116,7 @@ func attempt(ctx context.Context, t scanner.Target, env *scanner.Env, useTLS boo
 		conn, handshook = tc, true
 	}
 	c = newClient(ctx, conn, env.Limits.MaxResponseBytes)
+	c.replyTimeout = replyTimeouts * env.Timeout
 	if err = c.firstBatch(env.Limits); err == nil {
 		if err = c.identify(); err == nil {
 			r, err = c.read()

@@ -29,9 +29,20 @@ const (
 	readBuf    = 4 << 10
 	maxDepth   = 4
 	preallocMx = 1024
+	// maxKept bounds the array elements one reply keeps, at any depth: the
+	// probe asks for at most fieldsPerKey names a key, and a reply of a
+	// million one-byte names (7 MiB on the wire) would otherwise cost some
+	// 50 MiB as replies. Elements past it are read and dropped.
+	maxKept = 1024
 )
 
 var crlf = []byte("\r\n")
+
+// resp3Types names the RESP3 type bytes that RESP2 does not have.
+var resp3Types = map[byte]string{
+	'>': "push", '%': "map", '~': "set", '|': "attribute", '_': "null", ',': "double",
+	'#': "boolean", '(': "big number", '=': "verbatim string", '!': "blob error",
+}
 
 // respReader reads RESP2 replies, each bounded by limit bytes.
 type respReader struct {
@@ -40,6 +51,8 @@ type respReader struct {
 	used  int64
 	// scratch holds a key name too long for the read buffer (scanPage).
 	scratch []byte
+	// kept counts the array elements the current reply keeps (maxKept).
+	kept int
 }
 
 func newRespReader(r io.Reader, limit int64) *respReader {
@@ -48,7 +61,7 @@ func newRespReader(r io.Reader, limit int64) *respReader {
 
 // next reads one whole reply.
 func (r *respReader) next() (reply, error) {
-	r.used = 0
+	r.used, r.kept = 0, 0
 	b, err := r.br.Peek(1)
 	if err != nil {
 		return reply{}, err
@@ -59,7 +72,15 @@ func (r *respReader) next() (reply, error) {
 	case 0x15, 0x16: // TLS alert or handshake record
 		return reply{}, errTLSRecord
 	}
+	if name, ok := resp3Types[b[0]]; ok {
+		// A RESP3 frame (a push carries a pub/sub message, a value) is
+		// named, never quoted: a RESP2 client never asks for one.
+		return reply{}, scanner.ProtocolError("a RESP3 %s frame (%q) answered a RESP2 client", name, b[0])
+	}
 	b, _ = r.br.Peek(min(r.br.Buffered(), 64))
+	if i := bytes.IndexByte(b, '\n'); i >= 0 {
+		b = b[:i+1] // the first line only: what follows may be a value
+	}
 	return reply{}, notRESP(b)
 }
 
@@ -152,11 +173,19 @@ func (r *respReader) read(depth int) (reply, error) {
 		}
 		rp.elems = make([]reply, 0, min(n, preallocMx))
 		for range n {
+			// An element's place is taken before its own elements are
+			// read, so that an array is kept before what it holds.
+			keep := r.kept < maxKept
+			if keep {
+				r.kept++
+			}
 			e, err := r.read(depth + 1)
 			if err != nil {
 				return reply{}, err
 			}
-			rp.elems = append(rp.elems, e)
+			if keep {
+				rp.elems = append(rp.elems, e)
+			}
 		}
 		return rp, nil
 	}

@@ -3,6 +3,7 @@ package redis
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"reflect"
 	"slices"
@@ -147,4 +148,51 @@ func FuzzScanPage(f *testing.F) {
 			}
 		}
 	})
+}
+
+// hugeArray is an 8 MiB reply of a million one-byte names, as a hostile
+// server may send to HRANDFIELD, HKEYS or JSON.OBJKEYS.
+func hugeArray(n int) []byte {
+	return []byte(fmt.Sprintf("*%d\r\n", n) + strings.Repeat("$1\r\na\r\n", n))
+}
+
+// TestReplyKeepsBoundedElements: a reply of a million elements is read
+// whole (its bytes are within the cap) but keeps at most maxKept of them.
+func TestReplyKeepsBoundedElements(t *testing.T) {
+	for _, msg := range [][]byte{hugeArray(1_000_000), []byte("*2\r\n" + string(hugeArray(600_000)) + string(hugeArray(600_000)))} {
+		r := newRespReader(bytes.NewReader(msg), 16<<20)
+		rp, err := r.next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		kept := 0
+		var count func(reply)
+		count = func(x reply) {
+			for _, e := range x.elems {
+				kept++
+				count(e)
+			}
+		}
+		count(rp)
+		if kept > maxKept || kept == 0 {
+			t.Errorf("kept %d elements, want 1 to %d", kept, maxKept)
+		}
+		if _, err := r.br.Peek(1); err != io.EOF {
+			t.Errorf("the reply was not read to its end: %v", err)
+		}
+	}
+}
+
+// BenchmarkHugeFieldReply measures the memory one hostile 7 MiB field-name
+// reply costs.
+func BenchmarkHugeFieldReply(b *testing.B) {
+	msg := hugeArray(1_000_000)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(msg)))
+	for b.Loop() {
+		r := newRespReader(bytes.NewReader(msg), 16<<20)
+		if _, err := r.next(); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
