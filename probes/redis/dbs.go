@@ -37,8 +37,9 @@ func sampleServer(ctx context.Context, c *client, env *scanner.Env, info map[str
 		res.Notes = append(res.Notes, "sentinel: no keyspace to sample")
 		return nil
 	}
+	name, _ := product(info)
 	s := &sampler{c: c, lim: env.Limits, ver: parseVersion(info["redis_version"]), res: res,
-		rank: env.RankName, badDB: map[int]bool{}}
+		rank: env.RankName, badDB: map[int]bool{}, noValues: name == "redis"}
 	plan := planDBs(dbs, env.Limits.MaxDBs, res)
 	if mode == "cluster" && len(plan) > 0 && plan[0].index != 0 {
 		plan = nil

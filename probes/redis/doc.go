@@ -18,8 +18,8 @@
 //	SCAN <cursor> COUNT <n>      the db's next page of key names
 //	TYPE <key>                   a pattern's first key; three more when its type has no
 //	                             field names; the rest of its sampled keys when they disagree
-//	HSCAN <key> 0 COUNT <n> NOVALUES   hash field names, Redis >= 7.4
-//	HRANDFIELD <key> <n>         hash field names without WITHVALUES, Redis 6.2 to 7.3
+//	HSCAN <key> 0 COUNT <n> NOVALUES   hash field names, Redis >= 7.4 (not its clones)
+//	HRANDFIELD <key> <n>         hash field names without WITHVALUES, Redis 6.2 to 7.3 and clones
 //	HLEN <key>, then HKEYS <key> hash field names on older servers, only if HLEN <= 64
 //	JSON.OBJKEYS <key>           top-level keys of a RedisJSON document
 //

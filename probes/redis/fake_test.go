@@ -135,6 +135,46 @@ func TestProbeRedis74WithJSON(t *testing.T) {
 	}
 }
 
+// TestProbeCloneSkipsNoValues: HSCAN NOVALUES goes only to Redis itself. A
+// clone that reports redis_version 7.4 (Dragonfly does) gets HRANDFIELD,
+// which never returns values, in case it ignored the NOVALUES flag.
+func TestProbeCloneSkipsNoValues(t *testing.T) {
+	f := &fakeRedis{}
+	target := f.start(t, func(cmd []string) string {
+		switch cmd[0] {
+		case "INFO":
+			return infoReply(cmd, "redis_version:7.4.0\r\ndragonfly_version:df-v1.30.0", "db0:keys=1")
+		case "SCAN":
+			return array(bulk("0"), bulks("h:1"))
+		case "TYPE":
+			return "+hash\r\n"
+		case "HSCAN":
+			// As a clone that ignored NOVALUES would answer.
+			return array(bulk("0"), bulks("sender", "CANARY-VALUE"))
+		case "HRANDFIELD":
+			return bulks("sender", "body")
+		}
+		return "-ERR unexpected\r\n"
+	})
+	res, _, err := runProbe(t, target, scanner.Limits{}, time.Second)
+	if err != nil || res.Status != scanner.StatusOpen {
+		t.Fatalf("status %s err %v", res.Status, err)
+	}
+	if hs := f.sent("HSCAN"); len(hs) != 0 {
+		t.Errorf("HSCAN sent to a clone: %q", hs)
+	}
+	h := find(res.Containers, "db0", "h:<int>")
+	if h == nil {
+		t.Fatalf("containers %s", names(res.Containers))
+	}
+	if got := fieldList(h); got != "body/hash-field/1 sender/hash-field/1" {
+		t.Errorf("hash fields %s", got)
+	}
+	if strings.Contains(fmt.Sprint(res), "CANARY") {
+		t.Errorf("a value is in the result: %v", res)
+	}
+}
+
 func TestProbeRedis60UsesHKEYSForSmallHashes(t *testing.T) {
 	f := &fakeRedis{}
 	target := f.start(t, func(cmd []string) string {

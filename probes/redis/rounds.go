@@ -141,7 +141,7 @@ func (s *sampler) readFields(jobs []job, onType func(job, reply), wrong func(job
 			}
 		case jobFields:
 			var ok bool
-			names, ok = fieldNames(names[:0], r, j.typ == "hash" && s.ver.atLeast(7, 4))
+			names, ok = fieldNames(names[:0], r, j.typ == "hash" && s.hscan())
 			if !ok {
 				s.wrongType(j, wrong)
 				return
@@ -266,13 +266,17 @@ func (s *sampler) command(args []string, j job) []string {
 		return append(args, "HLEN", j.key)
 	case j.typ == "ReJSON-RL":
 		return append(args, "JSON.OBJKEYS", j.key)
-	case s.ver.atLeast(7, 4):
+	case s.hscan():
 		return append(args, "HSCAN", j.key, "0", "COUNT", s.fieldCount(), "NOVALUES")
 	case s.ver.atLeast(6, 2):
 		return append(args, "HRANDFIELD", j.key, s.fieldCount())
 	}
 	return append(args, "HKEYS", j.key)
 }
+
+// hscan reports whether hash field names are read with HSCAN NOVALUES:
+// Redis itself from 7.4 on (noValues).
+func (s *sampler) hscan() bool { return s.noValues && s.ver.atLeast(7, 4) }
 
 // fieldCount is the COUNT of HSCAN and HRANDFIELD.
 func (s *sampler) fieldCount() string {

@@ -28,7 +28,12 @@ type sampler struct {
 	c   *client
 	lim scanner.Limits
 	ver version
-	res *scanner.Result
+	// noValues allows HSCAN NOVALUES (Redis >= 7.4): only on Redis itself.
+	// A clone that reports redis_version 7.4 but ignored the flag would
+	// answer field-value pairs, and the values would read as names;
+	// HRANDFIELD without WITHVALUES never returns a value.
+	noValues bool
+	res      *scanner.Result
 	// rank rates a pattern by name evidence (Env.RankName).
 	rank func(string) int
 	// current is the db the connection is on, -1 when unknown (after a
