@@ -39,12 +39,21 @@ type cmdError struct {
 }
 
 func (e *cmdError) Error() string {
+	s := e.code()
+	if e.Msg != "" {
+		s += ": " + elide(e.Msg, 100, 200)
+	}
+	return s
+}
+
+// code names the error by its code and code name only. A command that
+// read documents (the key-name aggregate) can fail with a message that
+// quotes one (BSONObjectTooLarge names its first element's value), so its
+// notes carry the code, never the message.
+func (e *cmdError) code() string {
 	s := fmt.Sprintf("server error %d", e.Code)
 	if e.Name != "" {
 		s += " (" + e.Name + ")"
-	}
-	if e.Msg != "" {
-		s += ": " + elide(e.Msg, 100, 200)
 	}
 	return s
 }

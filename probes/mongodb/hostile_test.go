@@ -3,10 +3,12 @@ package mongodb
 import (
 	"context"
 	"crypto/rand"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -150,5 +152,38 @@ func TestHostileDripFedReply(t *testing.T) {
 	}
 	if scanner.Classify(err) != scanner.StatusTimeout {
 		t.Errorf("err %v, want a timeout", err)
+	}
+}
+
+// TestSampleErrorQuotesNoValue: the key-name aggregate reads documents, and
+// a server's error for it can quote a value (BSONObjectTooLarge names the
+// first element of the document). Its note names the error by code only.
+func TestSampleErrorQuotesNoValue(t *testing.T) {
+	for _, tc := range []struct{ name, reply, want string }{
+		{"execution error", `{"ok": 0, "code": 10334, "codeName": "BSONObjectTooLarge",
+			"errmsg": "PlanExecutor error during aggregation :: caused by :: BSONObj size: 17000000 (0x1036640) is invalid. Size must be between 0 and 16793600(16MB) First element: _id: \"CANARY-77d1\""}`,
+			"server error 10334 (BSONObjectTooLarge)"},
+		{"refused", `{"ok": 0, "code": 13, "codeName": "Unauthorized", "errmsg": "not authorized on chat to execute command { aggregate: \"CANARY-77d1\" }"}`,
+			"key-name sample of chat.messages refused: server error 13 (Unauthorized)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			base := modernServer(t, "127.0.0.1:1")
+			srv := startFake(t, "", &fakeServer{handle: func(name string, body bsoncore.Document, opMsg bool) bsoncore.Document {
+				if name == "aggregate" {
+					return ejson(t, tc.reply)
+				}
+				return base.handle(name, body, opMsg)
+			}})
+			res, _, err := runProbe(t, srv.addr(), 2*time.Second, scanner.Limits{})
+			if err != nil {
+				t.Fatalf("probe: %v", err)
+			}
+			if out := fmt.Sprint(res); strings.Contains(out, "CANARY") {
+				t.Errorf("the server's error message reached the result: %s", out)
+			}
+			if !slices.ContainsFunc(res.Notes, func(n string) bool { return strings.Contains(n, tc.want) }) {
+				t.Errorf("notes %q, want one naming %q", res.Notes, tc.want)
+			}
+		})
 	}
 }

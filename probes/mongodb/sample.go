@@ -25,14 +25,15 @@ func (inv *inventory) sampleKeys(ctx context.Context, db, coll string, c *scanne
 		return inv.keyNameCmd(ctx, coll)
 	})
 	var ce *cmdError
+	errors.As(err, &ce)
 	switch {
 	case err == nil:
 	case refusedForCollection(err):
-		inv.note("key-name sample of %s.%s refused: %v", db, coll, err)
+		inv.note("key-name sample of %s.%s refused: %s", db, coll, ce.code())
 		return
-	case errors.As(err, &ce):
+	case ce != nil:
 		inv.sample = false
-		inv.note("$sample/$objectToArray unsupported (%v): field names from index keys and validators", err)
+		inv.note("$sample/$objectToArray unsupported (%s): field names from index keys and validators", ce.code())
 		return
 	default:
 		inv.failed("key-name sample of "+db+"."+coll, err)
