@@ -21,13 +21,9 @@ const maxYAMLNodes = 1 << 20
 // small) and returns it as JSON-like values: map[string]any, []any and
 // strings (numbers and booleans as their text).
 func readYAML(r *bufio.Reader, s *sink) (any, error) {
-	max := int64(s.opts.maxLine())
-	data, err := io.ReadAll(io.LimitReader(r, max+1))
+	data, err := readYAMLBytes(r, s)
 	if err != nil {
 		return nil, err
-	}
-	if int64(len(data)) > max {
-		return nil, fmt.Errorf("a YAML document longer than %d bytes", max)
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
@@ -41,11 +37,8 @@ func readYAML(r *bufio.Reader, s *sink) (any, error) {
 	return v, nil
 }
 
-// readYAMLDocs reads every document of a YAML stream ("---" between them,
-// as kubectl and helm write manifests), with the same bounds as readYAML,
-// keeping integers and booleans typed so that the values decode as JSON
-// would.
-func readYAMLDocs(r *bufio.Reader, s *sink) ([]any, error) {
+// readYAMLBytes reads a YAML stream of at most the sink's line bound.
+func readYAMLBytes(r *bufio.Reader, s *sink) ([]byte, error) {
 	max := int64(s.opts.maxLine())
 	data, err := io.ReadAll(io.LimitReader(r, max+1))
 	if err != nil {
@@ -53,6 +46,18 @@ func readYAMLDocs(r *bufio.Reader, s *sink) ([]any, error) {
 	}
 	if int64(len(data)) > max {
 		return nil, fmt.Errorf("a YAML document longer than %d bytes", max)
+	}
+	return data, nil
+}
+
+// readYAMLDocs reads every document of a YAML stream ("---" between them,
+// as kubectl and helm write manifests), with the same bounds as readYAML,
+// keeping integers and booleans typed so that the values decode as JSON
+// would.
+func readYAMLDocs(r *bufio.Reader, s *sink) ([]any, error) {
+	data, err := readYAMLBytes(r, s)
+	if err != nil {
+		return nil, err
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	budget := maxYAMLNodes
