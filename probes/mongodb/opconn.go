@@ -82,6 +82,13 @@ func (c *opConn) runBatch(ctx context.Context, calls []*call) {
 		for i, cl := range calls[:n] {
 			wg.Go(func() {
 				defer f.skip(i)
+				// The runner recovers a probe's panics only on its own
+				// goroutine: one here would end the whole scan.
+				defer func() {
+					if p := recover(); p != nil {
+						cl.reply, cl.err = nil, fmt.Errorf("%s: internal error: %v", commandOf(cl.cmd), p)
+					}
+				}()
 				cl.reply, cl.err = c.exec(ctx, &opView{c: c, f: f, slot: i}, cl.db, cl.cmd)
 			})
 		}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/spillcheck/spillcheck/scanner"
 )
@@ -220,5 +221,19 @@ func TestTableSaysWhyNoNames(t *testing.T) {
 	}
 	if !strings.Contains(b.String(), "sampling: read tcp") {
 		t.Errorf("the table hides why an open store has no names:\n%s", b.String())
+	}
+}
+
+// TestClipKeepsCharacters: an error cut for the table is cut between
+// characters, never inside one.
+func TestClipKeepsCharacters(t *testing.T) {
+	for _, s := range []string{strings.Repeat("é", 100), strings.Repeat("a", 79) + "日本語", "short"} {
+		got := clip(s, 80)
+		if !utf8.ValidString(got) || utf8.RuneCountInString(got) > 80 {
+			t.Errorf("clip(%q) = %q: %d characters, valid UTF-8 %v", s, got, utf8.RuneCountInString(got), utf8.ValidString(got))
+		}
+		if utf8.RuneCountInString(s) <= 80 && got != s {
+			t.Errorf("clip(%q) = %q, want it unchanged", s, got)
+		}
 	}
 }

@@ -278,11 +278,13 @@ func explainLines(r *scanner.Result) []string {
 	return out
 }
 
+// clip cuts s to n characters, the last an ellipsis, never inside a
+// character.
 func clip(s string, n int) string {
-	if len(s) <= n {
+	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
-	return s[:n-1] + "…"
+	return string([]rune(s)[:n-1]) + "…"
 }
 
 // Close implements Sink: the sorted rows, then the summary lines.
