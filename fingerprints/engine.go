@@ -231,9 +231,7 @@ func (e *Engine) RuleMatches(id, name string) bool {
 	var named []int32
 	checkWithin := false
 	if cont, field, ok := strings.Cut(name, withinSep); ok && m == e.field {
-		for _, h := range e.container.match(&t, cont, nil) {
-			named = append(named, h.rule)
-		}
+		named = ruleIndexes(nil, e.container.match(&t, cont, nil))
 		name, checkWithin = field, true
 	}
 	for _, h := range m.match(&t, name, nil) {

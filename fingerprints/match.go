@@ -138,6 +138,15 @@ func startsRest(refs []termRef, rest termWords) bool {
 	return false
 }
 
+// ruleIndexes appends to dst the rule of each hit: the container rules a
+// container's name matched, for field rules with within.
+func ruleIndexes(dst []int32, hits []hit) []int32 {
+	for _, h := range hits {
+		dst = append(dst, h.rule)
+	}
+	return dst
+}
+
 // hit is one rule matched by one path.
 type hit struct {
 	rule int32

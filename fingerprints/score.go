@@ -74,10 +74,7 @@ func (e *Engine) assess(c *scanner.Container) *assessment {
 	// The container rules the name matches are kept for the field rules
 	// with within, which count only in a container named for them.
 	s.hits = e.container.match(&s.tok, c.Name, s.hits[:0])
-	s.named = s.named[:0]
-	for _, h := range s.hits {
-		s.named = append(s.named, h.rule)
-	}
+	s.named = ruleIndexes(s.named[:0], s.hits)
 	record(e.container, -1, true)
 	// Redis key patterns carry identifiers and roles in the name itself:
 	// "chat:<phone>:inbox" names a phone number.

@@ -60,6 +60,22 @@ func Printable(s string) string {
 	return b.String()
 }
 
+// MaxFactLen bounds each fact, version and product string a probe keeps
+// from a server's banner or INFO.
+const MaxFactLen = 64
+
+// Shorten cuts s to at most n bytes, on a rune boundary, marked with
+// "...": a server-chosen string kept in a result or an error.
+func Shorten(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "..."
+}
+
 // needsEscape reports control characters (C0, DEL, C1), the bidirectional
 // controls that reorder what a terminal shows, and U+FFFD, which is how
 // strings.IndexFunc sees a byte that is not UTF-8.

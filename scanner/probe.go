@@ -171,6 +171,14 @@ func (e *Env) DialContext(ctx context.Context, network, addr string) (net.Conn, 
 	return e.dialer.dial(ctx, e.ctx, network, e.target, e.addr, e.budget, e.Timeout)
 }
 
+// ReplyTimeouts is how many timeouts one whole request or reply may take.
+// Each read already gets one timeout, which a server sending a byte at a
+// time would never reach.
+const ReplyTimeouts = 3
+
+// ReplyDeadline bounds one whole request or reply: ReplyTimeouts × Timeout.
+func (e *Env) ReplyDeadline() time.Duration { return ReplyTimeouts * e.Timeout }
+
 // Target is the target this Env was made for.
 func (e *Env) Target() Target { return e.target }
 

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/spillcheck/spillcheck/scanner"
 )
@@ -74,7 +73,7 @@ func (b banner) facts() map[string]string {
 	f := map[string]string{}
 	add := func(k, v string) {
 		if v != "" {
-			f[k] = shorten(v, maxFactLen)
+			f[k] = scanner.Shorten(v, scanner.MaxFactLen)
 		}
 	}
 	add("cluster_name", b.ClusterName)
@@ -84,20 +83,6 @@ func (b banner) facts() map[string]string {
 	add("distribution", b.Version.Distribution)
 	add("lucene_version", b.Version.LuceneVersion)
 	return f
-}
-
-// maxFactLen bounds each fact and the version a result keeps from GET /.
-const maxFactLen = 64
-
-// shorten cuts s to at most n bytes, on a rune boundary, marked with "...".
-func shorten(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "..."
 }
 
 // major is the major version number, 0 when it does not parse.

@@ -161,7 +161,7 @@ func classify(rep reply, res *scanner.Result) (banner, bool, error) {
 			res.Status = scanner.StatusProtocolError
 			return b, false, err
 		}
-		res.Product, res.Version, res.Facts = product, shorten(b.Version.Number, maxFactLen), b.facts()
+		res.Product, res.Version, res.Facts = product, scanner.Shorten(b.Version.Number, scanner.MaxFactLen), b.facts()
 		if product == ProductCompatible {
 			res.Notes = append(res.Notes, "GET / looks like a search cluster but shows neither Elasticsearch's nor OpenSearch's marks")
 		}
@@ -170,7 +170,7 @@ func classify(rep reply, res *scanner.Result) (banner, bool, error) {
 		schemes, realm, product := authChallenge(rep.header, rep.body)
 		res.Status, res.Auth, res.Product = scanner.StatusAuthRequired, schemes, product
 		if realm != "" {
-			res.Facts = map[string]string{"auth_realm": shorten(realm, maxFactLen)}
+			res.Facts = map[string]string{"auth_realm": scanner.Shorten(realm, scanner.MaxFactLen)}
 		}
 		if product == "" {
 			res.Notes = append(res.Notes, "401 without Elasticsearch or OpenSearch marks; maybe a proxy in front")

@@ -58,7 +58,7 @@ func newTransport(t scanner.Target, env *scanner.Env, scheme string, conn net.Co
 		host:     net.JoinHostPort(host, strconv.Itoa(t.Port)),
 		limit:    env.Limits.MaxResponseBytes,
 		listing:  env.Limits.MaxTargetBytes,
-		deadline: 3 * env.Timeout,
+		deadline: env.ReplyDeadline(),
 		first:    conn,
 	}
 	tr.client = &http.Client{
@@ -147,10 +147,10 @@ func (t *transport) Perform(req *http.Request) (*http.Response, error) {
 // decompressed one would escape the cap).
 func unaskedFor(req *http.Request, resp *http.Response) error {
 	if resp.StatusCode == http.StatusSwitchingProtocols {
-		return scanner.ProtocolError("%s answered 101 Switching Protocols (to %q), an upgrade the probe never asks for", req.URL.Path, shorten(resp.Header.Get("Upgrade"), maxFactLen))
+		return scanner.ProtocolError("%s answered 101 Switching Protocols (to %q), an upgrade the probe never asks for", req.URL.Path, scanner.Shorten(resp.Header.Get("Upgrade"), scanner.MaxFactLen))
 	}
 	if ce := resp.Header.Get("Content-Encoding"); ce != "" && !strings.EqualFold(ce, "identity") {
-		return scanner.ProtocolError("%s answered with Content-Encoding %q, which the probe never asks for", req.URL.Path, shorten(ce, maxFactLen))
+		return scanner.ProtocolError("%s answered with Content-Encoding %q, which the probe never asks for", req.URL.Path, scanner.Shorten(ce, scanner.MaxFactLen))
 	}
 	return nil
 }

@@ -51,13 +51,9 @@ func (d *dialer) DialContext(ctx context.Context, network, addr string) (net.Con
 		c = tc
 	}
 	g := newGuardConn(c, d.env.Limits.MaxResponseBytes)
-	g.replyTimeout = replyTimeouts * d.env.Timeout
+	g.replyTimeout = d.env.ReplyDeadline()
 	return g, nil
 }
-
-// replyTimeouts is how many timeouts one whole reply may take, as one
-// Elasticsearch request may: each read already gets one timeout.
-const replyTimeouts = 3
 
 func (d *dialer) tlsInfo() *scanner.TLSInfo {
 	d.mu.Lock()
@@ -149,7 +145,7 @@ func parseHello(doc bsoncore.Document, info *serverInfo) error {
 	info.maxWire = maxV
 	info.minWire, _ = doc.Lookup("minWireVersion").AsInt64OK()
 	info.setName, _ = doc.Lookup("setName").StringValueOK()
-	info.setName = shorten(info.setName, 64)
+	info.setName = shorten(info.setName, scanner.MaxFactLen)
 	if hosts, ok := doc.Lookup("hosts").ArrayOK(); ok {
 		vals, _ := hosts.Values()
 		info.members = len(vals)

@@ -97,12 +97,12 @@ func buildInfo(ctx context.Context, r runner, pre *call, res *scanner.Result) {
 		return
 	}
 	if v, ok := doc.Lookup("version").StringValueOK(); ok {
-		res.Version = shorten(v, 64)
+		res.Version = shorten(v, scanner.MaxFactLen)
 		res.Facts["version"] = res.Version
 	}
 	if v, ok := doc.Lookup("ferretdbVersion").StringValueOK(); ok {
 		res.Product = "ferretdb"
-		res.Facts["ferretdb_version"] = shorten(v, 64)
+		res.Facts["ferretdb_version"] = shorten(v, scanner.MaxFactLen)
 	}
 }
 

@@ -84,18 +84,24 @@ func (c *client) flush() error {
 // read returns the reply to the oldest unanswered command, after dropping
 // the replies counted in skip (each still bounded by the reader's limit).
 func (c *client) read() (reply, error) {
-	for ; c.skip > 0; c.skip-- {
-		if err := c.arm(); err != nil {
-			return reply{}, err
-		}
-		if err := c.rd.discard(); err != nil {
-			return reply{}, err
-		}
-	}
-	if err := c.arm(); err != nil {
+	if err := c.drain(); err != nil {
 		return reply{}, err
 	}
 	return c.rd.next()
+}
+
+// drain drops the replies counted in skip, each within its own deadline,
+// and arms the deadline of the reply after them.
+func (c *client) drain() error {
+	for ; c.skip > 0; c.skip-- {
+		if err := c.arm(); err != nil {
+			return err
+		}
+		if err := c.rd.discard(); err != nil {
+			return err
+		}
+	}
+	return c.arm()
 }
 
 // arm starts the deadline of the next reply. It sets the connection's read
@@ -125,15 +131,7 @@ const maxBatchBytes = 128 << 10
 // scanPage reads the next reply as a SCAN page (respReader.scanPage),
 // after dropping the replies counted in skip.
 func (c *client) scanPage(each func(key []byte)) (cursor, refusal string, err error) {
-	for ; c.skip > 0; c.skip-- {
-		if err := c.arm(); err != nil {
-			return "", "", err
-		}
-		if err := c.rd.discard(); err != nil {
-			return "", "", err
-		}
-	}
-	if err := c.arm(); err != nil {
+	if err := c.drain(); err != nil {
 		return "", "", err
 	}
 	return c.rd.scanPage(each)

@@ -157,15 +157,15 @@ func scanCountArg(lim scanner.Limits) string {
 var scanCountString = itoa(scanCount)
 
 // recordFacts sets the version, mode, role, uptime and key count facts,
-// each cut to maxFactLen bytes, and returns the mode.
+// each cut to scanner.MaxFactLen bytes, and returns the mode.
 func recordFacts(res *scanner.Result, server map[string]string, role string, dbs []dbKeys) string {
-	mode := truncate(firstNonEmpty(server["redis_mode"], "standalone"), maxFactLen)
+	mode := scanner.Shorten(firstNonEmpty(server["redis_mode"], "standalone"), scanner.MaxFactLen)
 	res.Facts = map[string]string{"version": res.Version, "mode": mode}
 	if role != "" {
-		res.Facts["role"] = truncate(role, maxFactLen)
+		res.Facts["role"] = scanner.Shorten(role, scanner.MaxFactLen)
 	}
 	if v := server["uptime_in_seconds"]; v != "" {
-		res.Facts["uptime_seconds"] = truncate(v, maxFactLen)
+		res.Facts["uptime_seconds"] = scanner.Shorten(v, scanner.MaxFactLen)
 	}
 	for i, db := range dbs {
 		if i < maxDBFacts {

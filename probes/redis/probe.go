@@ -63,14 +63,10 @@ func (probe) Probe(ctx context.Context, t scanner.Target, env *scanner.Env) (res
 	if ver == "" {
 		return res, scanner.ProtocolError("INFO answered without a redis_version")
 	}
-	res.Product, res.Version = name, truncate(ver, maxFactLen)
+	res.Product, res.Version = name, scanner.Shorten(ver, scanner.MaxFactLen)
 	res.Status = scanner.StatusOpen
 	return res, sampleServer(ctx, c, env, server, legacy, &res)
 }
-
-// replyTimeouts is how many timeouts one whole reply may take, as one
-// Elasticsearch request may: each read already gets one timeout.
-const replyTimeouts = 3
 
 // connect dials t, plaintext unless t.TLS, sends INFO server and reads the
 // reply. When the first attempt looks like the other mode (a TLS record or a
@@ -116,7 +112,7 @@ func attempt(ctx context.Context, t scanner.Target, env *scanner.Env, useTLS boo
 		conn, handshook = tc, true
 	}
 	c = newClient(ctx, conn, env.Limits.MaxResponseBytes)
-	c.replyTimeout = replyTimeouts * env.Timeout
+	c.replyTimeout = env.ReplyDeadline()
 	if err = c.firstBatch(env.Limits); err == nil {
 		if err = c.identify(); err == nil {
 			r, err = c.read()
@@ -225,20 +221,13 @@ func classifyRefusal(res *scanner.Result, msg string) error {
 	case code == "LOADING":
 		res.Status, note = scanner.StatusOpen, "the server is loading its dataset; nothing was sampled"
 	default:
-		return scanner.ProtocolError("RESP server refused INFO: %q", truncate(msg, 60))
+		return scanner.ProtocolError("RESP server refused INFO: %q", scanner.Shorten(msg, 60))
 	}
 	res.Product = "redis"
 	if note != "" {
 		res.Notes = append(res.Notes, note)
 	}
 	return nil
-}
-
-func truncate(s string, n int) string {
-	if len(s) > n {
-		return s[:n] + "..."
-	}
-	return s
 }
 
 // sampleErr wraps errors met while sampling so that they never quote server

@@ -16,7 +16,6 @@ const (
 	fieldsPerKey    = 64   // field names asked for per key
 	hkeysMaxHashLen = 64   // HKEYS only for hashes at most this long
 	maxDBFacts      = 64   // keys_dbN facts recorded
-	maxFactLen      = 64   // bytes of a server-reported fact kept
 )
 
 // errRefused is a command the server refused while sampling (an ACL, a
