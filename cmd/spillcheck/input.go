@@ -277,7 +277,7 @@ func (in *inputs) readFile(ctx context.Context, c *cli, file string, emit func(s
 	if off, utf16 := scanner.BinaryAt(head); off >= 0 {
 		return &scanner.BinaryError{File: file, Offset: int64(off), UTF16: utf16}
 	}
-	text := bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\ufeff")), " \t\r\n")
+	text := inventory.Content(head)
 	if len(head) < inventory.DetectBytes {
 		// the whole file is in head: an empty one, or the [] or {} a cloud
 		// CLI prints when there is nothing to list, holds no target

@@ -17,8 +17,8 @@ const DetectBytes = 64 << 10
 // that is none of the formats here, which the core target parser reads, and
 // ok=false for content it cannot place (binary data, JSON of unknown shape).
 func Detect(head []byte) (format string, ok bool) {
-	head = bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))
-	trimmed := bytes.TrimLeft(head, " \t\r\n")
+	head = bytes.TrimPrefix(head, []byte(bom))
+	trimmed := Content(head)
 	if len(trimmed) == 0 {
 		return "list", true
 	}
@@ -233,6 +233,12 @@ var composeServices = regexp.MustCompile(`(?m)^services:\s*$`)
 // services mapping.
 func composeHead(head []byte) bool { return composeServices.Match(head) }
 
+// Content is head from its first byte of content: past a UTF-8 byte order
+// mark and leading white space.
+func Content(head []byte) []byte {
+	return bytes.TrimLeft(bytes.TrimPrefix(head, []byte(bom)), " \t\r\n")
+}
+
 // UnknownError is the error for content Detect cannot place: it names the
 // file and what the content looks like (the keys of a JSON object, an
 // array of strings as `aws ... --query` prints it, XML that is not nmap's),
@@ -241,7 +247,7 @@ func UnknownError(file string, head []byte) error {
 	if file == "-" {
 		file = "stdin"
 	}
-	trimmed := bytes.TrimLeft(bytes.TrimPrefix(head, []byte(bom)), " \t\r\n")
+	trimmed := Content(head)
 	var what string
 	switch {
 	case len(trimmed) > 0 && trimmed[0] == '<':
