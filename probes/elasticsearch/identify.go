@@ -3,6 +3,7 @@ package elasticsearch
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -25,6 +26,7 @@ type firstBytes struct {
 	net.Conn
 	mu  sync.Mutex
 	buf []byte
+	err error // the first read error after some bytes came
 }
 
 // maxFirstBytes bounds what firstBytes keeps.
@@ -34,13 +36,14 @@ func recordFirst(c net.Conn) *firstBytes { return &firstBytes{Conn: c} }
 
 func (f *firstBytes) Read(p []byte) (int, error) {
 	n, err := f.Conn.Read(p)
-	if n > 0 {
-		f.mu.Lock()
-		if len(f.buf) < maxFirstBytes {
-			f.buf = append(f.buf, p[:min(n, maxFirstBytes-len(f.buf))]...)
-		}
-		f.mu.Unlock()
+	f.mu.Lock()
+	if n > 0 && len(f.buf) < maxFirstBytes {
+		f.buf = append(f.buf, p[:min(n, maxFirstBytes-len(f.buf))]...)
 	}
+	if err != nil && f.err == nil && len(f.buf) > 0 {
+		f.err = err
+	}
+	f.mu.Unlock()
 	return n, err
 }
 
@@ -51,10 +54,16 @@ func (f *firstBytes) foreign() error {
 	f.mu.Lock()
 	m := wire.Identify(f.buf)
 	partial := len(f.buf) < len(httpPrefix) && strings.HasPrefix(httpPrefix, string(f.buf))
+	buf, err := string(f.buf), f.err
 	f.mu.Unlock()
 	if partial {
 		// The start of a status line that stalled ("HTT"): a slow HTTP
-		// server, which the request's own error (a timeout) describes.
+		// server. net/http reports the partial line as a malformed
+		// response, hiding the read's timeout, so the timeout is returned
+		// here.
+		if scanner.Classify(err) == scanner.StatusTimeout {
+			return fmt.Errorf("GET /: the status line stalled after %q: %w", buf, err)
+		}
 		return nil
 	}
 	switch m.Protocol {
