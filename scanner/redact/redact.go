@@ -294,7 +294,8 @@ func matchToken(s string, i int) int {
 }
 
 // matchDigits replaces a run of digits: 11 to 15 standing alone is a phone
-// number unless it reads as a millisecond timestamp; other runs of three or
+// number unless it reads as a millisecond timestamp or a negative number;
+// other runs of three or
 // more, or any that stand alone, are integers.
 func matchDigits(s string, i int, startsToken bool) (string, int) {
 	j := i
@@ -303,8 +304,12 @@ func matchDigits(s string, i int, startsToken bool) (string, int) {
 	}
 	n, alone := j-i, startsToken && endsToken(s, j)
 	msTimestamp := n == 13 && s[i] == '1'
+	// A minus sign that starts a token makes the run a negative number, as
+	// Telegram writes the ids of groups and channels (-100123456789); no
+	// one writes a phone number that way.
+	negative := i > 0 && s[i-1] == '-' && (i == 1 || !isAlnum(s[i-2]))
 	switch {
-	case alone && n >= 11 && n <= 15 && !msTimestamp:
+	case alone && n >= 11 && n <= 15 && !msTimestamp && !negative:
 		return Phone, n
 	case alone || n >= 3:
 		return Int, n

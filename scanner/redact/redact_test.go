@@ -31,6 +31,10 @@ func TestName(t *testing.T) {
 		{"cache:conversationMessagesV2Index", "cache:conversationMessagesV2Index"},
 		{"cache:user_profile_2024_v2", "cache:user_profile_<int>_v2"},
 		{"tg:-1001234567890:updates", "tg:-<int>:updates"},
+		{"tg:-100123456789:updates", "tg:-<int>:updates"}, // a Telegram supergroup id, not a phone
+		{"chat-100123456789", "chat-<phone>"},             // a separator, not a minus sign
+		{"-100123456789", "-<int>"},
+		{"log:2024-100123456789", "log:<int>-<phone>"},
 		{"bin:\xff\xfe\x00x", "bin:<bin>x"},
 		{"fake:<phone>", "fake:<phone>"}, // idempotent: names already redacted pass through
 		{"trackingQueueV1_1", "trackingQueueV1_<int>"},
