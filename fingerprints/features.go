@@ -42,6 +42,7 @@ const (
 	fChildBirth
 	fTokenInDeviceName
 	fPresenceUser
+	fLocationPeople
 	fKeyNamed
 	fKeyContact
 	fParty
@@ -98,6 +99,7 @@ var features = [numFeatures]Feature{
 	fChildBirth:         {"child_birth", "children or pupils × a birth date or age", +1, false},
 	fTokenInDeviceName:  {"token_in_device_container", "a token or secret in a container named for devices or push", +1, false},
 	fPresenceUser:       {"presence_user", "presence or messaging settings × a user id", +1, false},
+	fLocationPeople:     {"location_people", "coordinates or positions × a container named for people (users, drivers, passengers): a person's own position", +1, false},
 	fKeyNamed:           {"key_named", "a Redis key pattern named for messages, calls, contacts, locations, devices or children", +1, false},
 	fKeyContact:         {"key_contact", "a Redis key pattern keyed by a phone number or e-mail address (<phone>, <email>)", +1, false},
 	fParty:              {"party", "sender, recipient, user id, phone or e-mail", +1, false},
@@ -202,6 +204,7 @@ func (a *assessment) features(x *vector, ctx storeSignal, keyPattern bool, field
 	x[fChildBirth] = max(s(catChild), s(catChildContext)) * s(catBirthdate)
 	x[fTokenInDeviceName] = s(catDeviceContext) * s(catAuthSecret)
 	x[fPresenceUser] = s(catPresence) * s(catUserID)
+	x[fLocationPeople] = s(catGeolocation) * s(catPeopleContext)
 	x[fKeyNamed], x[fKeyContact] = 0, 0
 	if keyPattern {
 		x[fKeyContact] = max(s(catPhone), s(catEmail))

@@ -239,3 +239,29 @@ func TestWithinContainer(t *testing.T) {
 		}
 	}
 }
+
+// TestPositionInPeopleContainer: a position kept in a container named for
+// people (users, or a ride app's drivers and passengers) is that person's
+// own, read as location_people, though no field names the person; in a
+// container named for things it is not, and a database's drivers are no
+// people.
+func TestPositionInPeopleContainer(t *testing.T) {
+	e := mustDefault(t)
+	for _, c := range []struct {
+		container string
+		want      bool
+	}{
+		{"drivers", true},
+		{"passengers", true},
+		{"motoristas", true},
+		{"users", true},
+		{"parcels", false},
+		{"jdbc_drivers", false},
+	} {
+		ct := scanner.Container{Kind: "collection", Name: c.container, Fields: fieldsOf("currentLocation.type", "currentLocation.coordinates", "created_at")}
+		s := e.ScoreContainer(&ct, scanner.StatusOpen)
+		if got := strings.Contains(s.Reason, " location_people"); got != c.want {
+			t.Errorf("position in %s: location_people %v, want %v (%s)", c.container, got, c.want, s.Reason)
+		}
+	}
+}
