@@ -59,6 +59,7 @@ const (
 	catStatsContext
 	catContentContext
 	catCommerceContext
+	catOtherContext
 	numCategories
 )
 
@@ -100,6 +101,7 @@ var categories = [numCategories]Category{
 	catStatsContext:     {Name: "stats_context", Description: "container named for statistics, counters, analytics, reports (negative weight)", container: true, negative: true},
 	catContentContext:   {Name: "content_context", Description: "container named for published content: articles, blog posts, pages, reviews (negative weight)", container: true, negative: true},
 	catCommerceContext:  {Name: "commerce_context", Description: "container named for shop and CRM records: orders, products, customers, invoices (negative weight)", container: true, negative: true},
+	catOtherContext:     {Name: "other_context", Description: "container named for something else whose fields read like messaging: calendar events, project boards and tasks, an application's notifications, jobs, operations, audit trails and alerts, forum threads and comments, steps and schedules (no feature reads it; field rules name its rules in outside)", container: true},
 }
 
 // The eight categories of messaging PII (docs/scoring.md, "What counts as

@@ -185,17 +185,29 @@ func compile(rules []Rule, origin map[string]string) (*Engine, error) {
 	return e, nil
 }
 
-// resolveWithin points each field rule's within ids at the container rules
-// they name; an id that names no container rule is an error.
+// resolveWithin points each field rule's within and outside ids at the
+// container rules they name; an id that names no container rule is an
+// error.
 func resolveWithin(fieldRules, contRules []compiledRule, origin map[string]string) error {
-	for i := range fieldRules {
-		r := &fieldRules[i]
-		for _, id := range r.Within {
+	resolve := func(r *compiledRule, key string, ids []string) ([]int32, error) {
+		var out []int32
+		for _, id := range ids {
 			j := slices.IndexFunc(contRules, func(c compiledRule) bool { return c.ID == id })
 			if j < 0 {
-				return fmt.Errorf("%w: %s: rule %q: within names %q, which is no container rule", ErrRules, origin[r.ID], r.ID, id)
+				return nil, fmt.Errorf("%w: %s: rule %q: %s names %q, which is no container rule", ErrRules, origin[r.ID], r.ID, key, id)
 			}
-			r.within = append(r.within, int32(j))
+			out = append(out, int32(j))
+		}
+		return out, nil
+	}
+	for i := range fieldRules {
+		r := &fieldRules[i]
+		var err error
+		if r.within, err = resolve(r, "within", r.Within); err != nil {
+			return err
+		}
+		if r.outside, err = resolve(r, "outside", r.Outside); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -218,8 +230,9 @@ func (e *Engine) checkExamples(r Rule) error {
 
 // RuleMatches reports whether the rule with this id matches name (a field
 // path, or a container name for container rules). For a field rule with
-// within, name may be "CONTAINER > FIELD": the rule must then also hold in
-// that container; a bare field path is matched by its words alone.
+// within or outside, name may be "CONTAINER > FIELD": the rule must then
+// also count in that container; a bare field path is matched by its words
+// alone.
 func (e *Engine) RuleMatches(id, name string) bool {
 	m := e.field
 	for _, r := range e.rules {
@@ -244,7 +257,7 @@ func (e *Engine) RuleMatches(id, name string) bool {
 }
 
 // withinSep separates a container name from a field path in an example
-// of a rule with within: "push_tokens > token".
+// of a rule with within or outside: "push_tokens > token".
 const withinSep = " > "
 
 // Rules returns the engine's rules, sorted by category then id.

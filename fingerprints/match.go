@@ -14,14 +14,21 @@ type termRef struct {
 // compiledRule is a rule ready for matching.
 type compiledRule struct {
 	Rule
-	cat    int
-	unless map[string]struct{}
-	within []int32 // container-matcher rules of Rule.Within
+	cat     int
+	unless  map[string]struct{}
+	within  []int32 // container-matcher rules of Rule.Within
+	outside []int32 // container-matcher rules of Rule.Outside
 }
 
-// inContainer reports whether a rule's within condition holds for a
-// container whose name matched the container rules named (by index).
+// inContainer reports whether a rule counts in a container whose name
+// matched the container rules named (by index): its within condition
+// holds and no rule of its outside matched.
 func (r *compiledRule) inContainer(named []int32) bool {
+	for _, o := range r.outside {
+		if slices.Contains(named, o) {
+			return false
+		}
+	}
 	if len(r.within) == 0 {
 		return true
 	}
@@ -139,7 +146,7 @@ func startsRest(refs []termRef, rest termWords) bool {
 }
 
 // ruleIndexes appends to dst the rule of each hit: the container rules a
-// container's name matched, for field rules with within.
+// container's name matched, for field rules with within or outside.
 func ruleIndexes(dst []int32, hits []hit) []int32 {
 	for _, h := range hits {
 		dst = append(dst, h.rule)

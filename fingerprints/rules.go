@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -44,6 +45,12 @@ type Rule struct {
 	// "token" is a push token in "push_tokens", not in "user_tokens").
 	// Its examples may be written "CONTAINER > FIELD".
 	Within []string `json:"within,omitempty"`
+	// Outside, on a field rule, names container rules too: the field rule
+	// does not count in a container whose name one of them matches (a
+	// participant of a calendar event is no party to a conversation, a
+	// board's members are no room's). Examples may be written
+	// "CONTAINER > FIELD", as for Within.
+	Outside []string `json:"outside,omitempty"`
 	// Sources cite where a term comes from: non-English terms name a
 	// dictionary page or a public schema that uses them.
 	Sources     map[string]string `json:"sources,omitempty"`
@@ -160,6 +167,14 @@ func (r *Rule) validate() error {
 	}
 	if len(r.Within) > 0 && r.Scope != ScopeField {
 		return fmt.Errorf("within is for field rules: it names the container rules a field rule needs")
+	}
+	if len(r.Outside) > 0 && r.Scope != ScopeField {
+		return fmt.Errorf("outside is for field rules: it names the container rules in which a field rule does not count")
+	}
+	for _, id := range r.Outside {
+		if slices.Contains(r.Within, id) {
+			return fmt.Errorf("container rule %q is named both in within and in outside", id)
+		}
 	}
 	cat, ok := categoryIndex[r.Category]
 	if !ok {

@@ -72,7 +72,8 @@ func (e *Engine) assess(c *scanner.Container) *assessment {
 		record(m, idx, name)
 	}
 	// The container rules the name matches are kept for the field rules
-	// with within, which count only in a container named for them.
+	// with within, which count only in a container named for them, and
+	// with outside, which do not count in one.
 	s.hits = e.container.match(&s.tok, c.Name, s.hits[:0])
 	s.named = ruleIndexes(s.named[:0], s.hits)
 	record(e.container, -1, true)

@@ -240,6 +240,62 @@ func TestWithinContainer(t *testing.T) {
 	}
 }
 
+// TestOutsideContainer checks that a field rule with outside does not count
+// in a container whose name one of its container rules matches: a board's
+// members are no room's, a notice's content is no message, an operation's
+// message is a log line, while the same fields count elsewhere. On code
+// without outside the rule file does not even load.
+func TestOutsideContainer(t *testing.T) {
+	e := mustDefault(t)
+	for _, c := range []struct {
+		container string
+		fields    []string
+		category  string
+		want      bool
+	}{
+		{"boards", []string{"members.userId", "members.isAdmin"}, "membership", false},
+		{"kanban_board", []string{"members.userId"}, "membership", false},
+		{"channels", []string{"members.userId", "members.isAdmin"}, "membership", true},
+		{"events", []string{"participants.email", "start", "end"}, "sender_recipient", false},
+		{"conversations", []string{"participants.email"}, "sender_recipient", true},
+		{"calendar_events", []string{"location", "userId"}, "geolocation", false},
+		{"location_events", []string{"location", "userId"}, "geolocation", true},
+		{"users", []string{"location", "userId"}, "geolocation", true},
+		{"notifications", []string{"content", "read_at", "user_id"}, "message_body", false},
+		{"notifications_log", []string{"content", "recipient_phone"}, "message_body", true},
+		{"operations", []string{"message", "endUserId"}, "message_body", false},
+		{"sms_jobs", []string{"message", "to"}, "message_body", true},
+		{"comment_threads", []string{"body", "author_id"}, "message_body", false},
+		{"ticket_comments", []string{"body", "author_id"}, "message_body", true},
+		{"owntracks-steps", []string{"from", "to", "steps"}, "sender_recipient", false},
+		{"messages", []string{"from", "to", "text"}, "sender_recipient", true},
+	} {
+		ct := scanner.Container{Kind: "collection", Name: c.container, Fields: fieldsOf(c.fields...)}
+		s := e.ScoreContainer(&ct, scanner.StatusOpen)
+		if got := slices.Contains(s.Categories, c.category); got != c.want {
+			t.Errorf("%v in %s: %s %v, want %v (categories %v)", c.fields, c.container, c.category, got, c.want, s.Categories)
+		}
+	}
+	checkMatches(t, e, []ruleCase{
+		{"membership", "boards > members.userId", false},
+		{"membership", "members.userId", true},
+		{"message-body", "wazuh-alerts-4.x-* > message", false},
+		{"message-body", "chats > message", true},
+	})
+	bad := []struct{ file, want string }{
+		{`{"version":1,"rules":[{"id":"x","category":"push_token","weight":0.5,"terms":["token"],"outside":["no-such-rule"],"match":["token"]}]}`, `rule "x": outside names "no-such-rule", which is no container rule`},
+		{`{"version":1,"rules":[{"id":"x","category":"device_context","scope":"container","weight":0.5,"terms":["pushes"],"outside":["push-container"],"match":["pushes"]}]}`, `outside is for field rules`},
+		{`{"version":1,"rules":[{"id":"x","category":"push_token","weight":0.5,"terms":["token"],"within":["push-container"],"outside":["push-container"],"match":["push_tokens > token"]}]}`, `named both in within and in outside`},
+		{`{"version":1,"rules":[{"id":"x","category":"push_token","weight":0.5,"terms":["token"],"outside":["push-container"],"match":["push_tokens > token"]}]}`, `example "push_tokens > token" must match but does not`},
+	}
+	for _, b := range bad {
+		_, err := LoadWith([]byte(b.file))
+		if err == nil || !strings.Contains(err.Error(), b.want) {
+			t.Errorf("LoadWith(%s) error %v, want one containing %q", b.file, err, b.want)
+		}
+	}
+}
+
 // TestPositionInPeopleContainer: a position kept in a container named for
 // people (users, or a ride app's drivers and passengers) is that person's
 // own, read as location_people, though no field names the person; in a

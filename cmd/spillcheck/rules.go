@@ -71,6 +71,9 @@ func runRules(_ context.Context, c *cli, args []string) error {
 		if len(r.Within) > 0 {
 			scope += " in " + strings.Join(r.Within, ",")
 		}
+		if len(r.Outside) > 0 {
+			scope += " not in " + strings.Join(r.Outside, ",")
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%.2f\t%s\t%s\t%s\n", r.Category, r.ID, r.Weight, scope, r.Position, t)
 	}
 	if err := tw.Flush(); err != nil {

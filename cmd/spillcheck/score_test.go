@@ -108,4 +108,13 @@ func TestRulesCommand(t *testing.T) {
 	if got.code != exitUsage {
 		t.Errorf("unknown category: exit %d, want %d", got.code, exitUsage)
 	}
+	// A field rule's within and outside show in its scope.
+	got = runSub(t, runRules, "", "--category", "membership")
+	if got.code != exitOK || !strings.Contains(got.stdout, "field not in event-container,board-container") {
+		t.Errorf("membership rules: exit %d, want its outside in the scope column:\n%s", got.code, got.stdout)
+	}
+	got = runSub(t, runRules, "", "--category", "push_token")
+	if got.code != exitOK || !strings.Contains(got.stdout, "field in push-container") {
+		t.Errorf("push_token rules: exit %d, want a within in the scope column:\n%s", got.code, got.stdout)
+	}
 }
