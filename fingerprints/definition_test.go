@@ -41,6 +41,50 @@ func TestEachCategoryAlone(t *testing.T) {
 	}
 }
 
+// TestMessagePosterInConversation: a message body beside a user id and a
+// room or channel id is a person's message in a conversation (Mattermost's
+// posts, Overleaf's messages), so the messages category reads it; a body
+// and a user id without a conversation (a blog post's author) do not.
+func TestMessagePosterInConversation(t *testing.T) {
+	e := mustDefault(t)
+	has := func(s *scanner.Score) bool {
+		for _, c := range s.Categories {
+			if c == "messages" {
+				return true
+			}
+		}
+		return false
+	}
+	for _, fields := range [][]string{
+		{"message", "user_id", "channel_id", "create_at"},
+		{"content", "user_id", "room_id"},
+		{"text", "userId", "thread_id"},
+	} {
+		c := scanner.Container{Kind: "index", Name: "records", Fields: fieldsOf(fields...)}
+		if s := e.ScoreContainer(&c, scanner.StatusOpen); !has(s) {
+			t.Errorf("%v: categories %v, want messages (%s)", fields, s.Categories, s.Reason)
+		}
+	}
+	// A chat product's posts (Mattermost) are no published content: the
+	// content name's penalty gives way to a poster in a channel.
+	posts := scanner.Container{Kind: "index", Name: "posts_1", Fields: fieldsOf("message", "user_id", "channel_id", "create_at")}
+	ps := e.ScoreContainer(&posts, scanner.StatusOpen)
+	for _, ev := range ps.Evidence {
+		if strings.HasPrefix(ev.Field, "content_name=") && ev.Weight < -0.5 {
+			t.Errorf("posts_1 with a poster in a channel: content_name contributes %.2f, want at most 0.5 (%s)", ev.Weight, ps.Reason)
+		}
+	}
+	for _, fields := range [][]string{
+		{"body", "user_id", "published_at"},
+		{"user_id", "channel_id", "created_at"},
+	} {
+		c := scanner.Container{Kind: "index", Name: "records", Fields: fieldsOf(fields...)}
+		if s := e.ScoreContainer(&c, scanner.StatusOpen); has(s) {
+			t.Errorf("%v: categories %v, want no messages (%s)", fields, s.Categories, s.Reason)
+		}
+	}
+}
+
 // TestIssue17Cases are the failure classes issue 17 names, in general
 // form: they must hold for any refit.
 func TestIssue17Cases(t *testing.T) {

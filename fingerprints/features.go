@@ -80,7 +80,7 @@ const (
 )
 
 var features = [numFeatures]Feature{
-	fMessages:           {"messages", "message body × a sender or recipient", +1, true},
+	fMessages:           {"messages", "message body × a sender or recipient, or × a user id and a conversation id (the poster of a message in a room or channel)", +1, true},
 	fCallRecords:        {"call_records", "call-record fields × a party (sender, recipient, user id, phone, e-mail) or a time", +1, true},
 	fMembershipContacts: {"membership_contacts", "contact list or room membership × a person (user id, party, phone, e-mail, device) or a users container name", +1, true},
 	fLocation:           {"location", "coordinates or positions × a user, party or device id", +1, true},
@@ -126,7 +126,7 @@ var features = [numFeatures]Feature{
 	fLogName:            {"log_name", "container named for logs, unless also named for messaging, calls, contacts, locations, devices or children (call_logs is no log)", -1, false},
 	fConfigName:         {"config_name", "container named for settings, configuration, templates", -1, false},
 	fStatsName:          {"stats_name", "container named for statistics, counters, analytics", -1, false},
-	fContentName:        {"content_name", "container named for articles, blog posts, pages, reviews", -1, false},
+	fContentName:        {"content_name", "container named for articles, blog posts, pages, reviews, unless it holds a person's messages in a conversation (Mattermost's posts: message, user_id, channel_id)", -1, false},
 	fCommerceName:       {"commerce_name", "container named for orders, products, customers, invoices", -1, false},
 	fKeyPattern:         {"key_pattern", "a Redis key pattern: its name's evidence counts, being a key does not, so the weight can only be negative", -1, false},
 	fKeyOnly:            {"key_pattern_only", "a Redis key pattern with no fields seen", -1, false},
@@ -185,7 +185,13 @@ func (a *assessment) features(x *vector, ctx storeSignal, keyPattern bool, field
 	msgName, telName := s(catMessagingContext), s(catTelephonyContext)
 	positiveName := max(msgName, telName, s(catContactContext), s(catLocationContext), s(catDeviceContext), s(catChildContext))
 
-	x[fMessages] = s(catMessageBody) * s(catSenderRecipient)
+	// The sender of a chat message is often named only as a user id
+	// beside the room or channel it was posted in (Mattermost's posts,
+	// Overleaf's messages: message, user_id, channel_id/room_id): a body,
+	// a user id and a conversation id are a person's message in a
+	// conversation. A body and a user id alone are not (a blog post's
+	// author, an audit log's actor).
+	x[fMessages] = s(catMessageBody) * max(s(catSenderRecipient), s(catUserID)*s(catConversation))
 	x[fCallRecords] = s(catCallRecord) * max(party, s(catTimestamp))
 	x[fMembershipContacts] = max(s(catContactList), s(catMembership)) * max(who, s(catPeopleContext))
 	x[fLocation] = s(catGeolocation) * max(s(catUserID), s(catSenderRecipient), s(catDeviceID))
@@ -244,7 +250,12 @@ func (a *assessment) features(x *vector, ctx storeSignal, keyPattern bool, field
 	x[fLogName] = s(catLogContext) * (1 - positiveName)
 	x[fConfigName] = s(catConfigContext)
 	x[fStatsName] = s(catStatsContext)
-	x[fContentName] = s(catContentContext)
+	// A chat product may call its messages posts (Mattermost's posts_*
+	// index: message, user_id, channel_id): a body, a user id and a room
+	// or channel id outweigh the published-content name, as messaging
+	// names outweigh a log name.
+	chat := s(catMessageBody) * s(catUserID) * s(catConversation)
+	x[fContentName] = s(catContentContext) * (1 - chat)
 	x[fCommerceName] = s(catCommerceContext)
 
 	x[fKeyPattern], x[fKeyOnly] = 0, 0
