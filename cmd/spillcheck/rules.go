@@ -69,10 +69,10 @@ func runRules(_ context.Context, c *cli, args []string) error {
 		}
 		scope := r.Scope
 		if len(r.Within) > 0 {
-			scope += " in " + strings.Join(r.Within, ",")
+			scope += " in " + clipIDs(r.Within, terms)
 		}
 		if len(r.Outside) > 0 {
-			scope += " not in " + strings.Join(r.Outside, ",")
+			scope += " not in " + clipIDs(r.Outside, terms)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%.2f\t%s\t%s\t%s\n", r.Category, r.ID, r.Weight, scope, r.Position, t)
 	}
@@ -95,6 +95,19 @@ func runRules(_ context.Context, c *cli, args []string) error {
 		fmt.Fprintf(c.stdout, "  %-19s %s%s\n", cat.Name, cat.Description, pii)
 	}
 	return err
+}
+
+// maxScopeIDs is how many container rules of a within or outside list the
+// table shows; --terms shows them all. A long list would widen the SCOPE
+// column of every row.
+const maxScopeIDs = 2
+
+// clipIDs joins a within or outside list, cut to maxScopeIDs unless all.
+func clipIDs(ids []string, all bool) string {
+	if all || len(ids) <= maxScopeIDs {
+		return strings.Join(ids, ",")
+	}
+	return fmt.Sprintf("%s +%d more", strings.Join(ids[:maxScopeIDs], ","), len(ids)-maxScopeIDs)
 }
 
 func clipTerms(terms []string, n int) string {

@@ -117,4 +117,14 @@ func TestRulesCommand(t *testing.T) {
 	if got.code != exitOK || !strings.Contains(got.stdout, "field in push-container") {
 		t.Errorf("push_token rules: exit %d, want a within in the scope column:\n%s", got.code, got.stdout)
 	}
+	// A long list is cut in the table, so it does not widen every row, and
+	// shown whole with --terms.
+	got = runSub(t, runRules, "", "--category", "phone")
+	if got.code != exitOK || !strings.Contains(got.stdout, "field in telephony-container,virtual-number-container +4 more") {
+		t.Errorf("phone rules: exit %d, want a long within cut to two rules:\n%s", got.code, got.stdout)
+	}
+	got = runSub(t, runRules, "", "--category", "phone", "--terms")
+	if got.code != exitOK || !strings.Contains(got.stdout, "phone-list-container,sms-gateway-container") {
+		t.Errorf("phone rules --terms: exit %d, want the whole within list:\n%s", got.code, got.stdout)
+	}
 }
