@@ -46,6 +46,21 @@ func mustLoad(t testing.TB, rules string) *Engine {
 	return e
 }
 
+// badRules is a rules file that must not load, and part of its error.
+type badRules struct{ file, want string }
+
+// wantLoadErrors checks that each rules file fails to load with an error
+// containing its want.
+func wantLoadErrors(t *testing.T, bad []badRules) {
+	t.Helper()
+	for _, b := range bad {
+		_, err := LoadWith([]byte(b.file))
+		if err == nil || !strings.Contains(err.Error(), b.want) {
+			t.Errorf("LoadWith(%s) error %v, want one containing %q", b.file, err, b.want)
+		}
+	}
+}
+
 // TestTermVetoedByItsOwnRule: a term holding one of its rule's unless words
 // could never match (the veto applies to the whole path, the match
 // included), so loading such a rule fails and names the term and the word.
