@@ -184,6 +184,7 @@ func (a *assessment) features(x *vector, ctx storeSignal, keyPattern bool, field
 	who := max(party, s(catDeviceID))
 	msgName, telName := s(catMessagingContext), s(catTelephonyContext)
 	positiveName := max(msgName, telName, s(catContactContext), s(catLocationContext), s(catDeviceContext), s(catChildContext))
+	convUser := s(catConversation) * s(catUserID) // who is in which room
 
 	// The sender of a chat message is often named only as a user id
 	// beside the room or channel it was posted in (Mattermost's posts,
@@ -191,7 +192,7 @@ func (a *assessment) features(x *vector, ctx storeSignal, keyPattern bool, field
 	// a user id and a conversation id are a person's message in a
 	// conversation. A body and a user id alone are not (a blog post's
 	// author, an audit log's actor).
-	x[fMessages] = s(catMessageBody) * max(s(catSenderRecipient), s(catUserID)*s(catConversation))
+	x[fMessages] = s(catMessageBody) * max(s(catSenderRecipient), convUser)
 	x[fCallRecords] = s(catCallRecord) * max(party, s(catTimestamp))
 	x[fMembershipContacts] = max(s(catContactList), s(catMembership)) * max(who, s(catPeopleContext))
 	x[fLocation] = s(catGeolocation) * max(s(catUserID), s(catSenderRecipient), s(catDeviceID))
@@ -216,7 +217,7 @@ func (a *assessment) features(x *vector, ctx storeSignal, keyPattern bool, field
 		x[fKeyContact] = max(s(catPhone), s(catEmail))
 		x[fKeyNamed] = max(msgName, telName, s(catContactContext), s(catLocationContext), s(catDeviceContext), s(catChildContext))
 	}
-	x[fConversationUser] = s(catConversation) * s(catUserID)
+	x[fConversationUser] = convUser
 	x[fParty] = party
 	x[fTimestamp] = s(catTimestamp)
 	x[fConversation] = s(catConversation)
@@ -254,8 +255,7 @@ func (a *assessment) features(x *vector, ctx storeSignal, keyPattern bool, field
 	// index: message, user_id, channel_id): a body, a user id and a room
 	// or channel id outweigh the published-content name, as messaging
 	// names outweigh a log name.
-	chat := s(catMessageBody) * s(catUserID) * s(catConversation)
-	x[fContentName] = s(catContentContext) * (1 - chat)
+	x[fContentName] = s(catContentContext) * (1 - s(catMessageBody)*convUser)
 	x[fCommerceName] = s(catCommerceContext)
 
 	x[fKeyPattern], x[fKeyOnly] = 0, 0
