@@ -130,13 +130,7 @@ func TestHostileDripFedReply(t *testing.T) {
 	srv := startFake(t, "", &fakeServer{conn: func(c net.Conn) {
 		defer c.Close()
 		c.Read(make([]byte, 4096))
-		msg := append([]byte{0, 1, 0, 0}, make([]byte, 252)...)
-		for _, b := range msg {
-			if _, err := c.Write([]byte{b}); err != nil {
-				return
-			}
-			time.Sleep(timeout / 4)
-		}
+		scantest.Drip(c, append([]byte{0, 1, 0, 0}, make([]byte, 252)...), timeout/4)
 	}})
 	d, err := scanner.NewDialer(scanner.DialerConfig{Timeout: timeout})
 	if err != nil {

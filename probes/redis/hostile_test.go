@@ -195,12 +195,7 @@ func TestProbeDripFedReply(t *testing.T) {
 	target := hostile(t, func(c net.Conn) {
 		c.Read(make([]byte, 4096))
 		body := "# Server\r\nredis_version:7.2.4\r\n" + strings.Repeat("x", 500)
-		for _, b := range []byte(fmt.Sprintf("$%d\r\n%s\r\n", len(body), body)) {
-			if _, err := c.Write([]byte{b}); err != nil {
-				return
-			}
-			time.Sleep(timeout / 4)
-		}
+		scantest.Drip(c, []byte(fmt.Sprintf("$%d\r\n%s\r\n", len(body), body)), timeout/4)
 	})
 	d, err := scanner.NewDialer(scanner.DialerConfig{Timeout: timeout})
 	if err != nil {

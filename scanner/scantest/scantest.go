@@ -94,6 +94,18 @@ func Serve(t testing.TB, handle func(net.Conn)) string {
 	return l.Addr().String()
 }
 
+// Drip writes msg to c one byte at a time with a pause after each, as a
+// hostile server does that keeps every read within its timeout and the
+// whole reply from ever ending in time. It stops when the peer has gone.
+func Drip(c net.Conn, msg []byte, pause time.Duration) {
+	for _, b := range msg {
+		if _, err := c.Write([]byte{b}); err != nil {
+			return
+		}
+		time.Sleep(pause)
+	}
+}
+
 // StartRedis runs redis-server on a free loopback port until the test
 // ends, with no persistence and the extra args given, and returns its
 // address once it listens. Without redis-server it is Missing (a failure
