@@ -33,14 +33,13 @@
 //
 // Listing: each db with keys (the max-dbs largest) is listed in turn, its
 // SCAN pages decoded as they stream in (a page is never held whole) until
-// the cursor ends; past max-keys keys it goes on only while some pattern
-// holds a single key (the Good-Turing sign that unseen patterns remain),
-// up to listFactor × max-keys keys; at most 256 pages, and half the time
-// left. Each key name is redacted and
-// grouped at once into a pattern (below), which keeps its first 16 names;
-// past 4,096 patterns the listing collapses what it holds and goes on
-// grouping by what it learned, and keys of patterns beyond that are only
-// counted. SELECT goes in one write with the db's first SCAN.
+// the cursor ends; past max-keys keys (and at least 200) it goes on only
+// while some pattern holds a single key (the Good-Turing sign that unseen
+// patterns remain), up to listFactor × max-keys keys; at most 256 pages,
+// and half the time left. Each key name is redacted and grouped at once
+// into a pattern (below), which keeps its first 16 names; past 4,096
+// patterns the listing collapses what it holds and goes on grouping by
+// what it learned, and keys of patterns beyond that are only counted. SELECT goes in one write with the db's first SCAN.
 //
 // Choosing: a db's patterns are ordered by name evidence (Env.RankName),
 // then size, and its budget of max-keys sampled keys is shared in that

@@ -18,6 +18,12 @@ const (
 	// to learn from then (the last collapse takes any).
 	compactEvery   = 256
 	compactMinKeys = 32
+	// minStopKeys is the fewest keys a listing reads before it may stop
+	// early for want of single-key patterns: on one short SCAN page the
+	// Good-Turing estimate says nothing (a page of twelve keys that
+	// happens to hold pairs only would end the listing of a db whose
+	// other patterns are all single keys).
+	minStopKeys = 200
 	// maxPatterns bounds the distinct patterns one db's listing holds;
 	// past it they are collapsed, and keys of new patterns beyond it are
 	// only counted.
@@ -155,9 +161,9 @@ func (l *lister) singletons() bool {
 
 // list streams db's key names into a lister with SCAN, from the page
 // whose reply is next when queued (the first write's, or one sent with
-// SELECT), until the cursor comes back to 0; or, past max-keys keys, until
-// no pattern holds a single key (singletons: more listing would likely
-// find nothing new) or listCap keys are listed; or maxScanCalls pages are
+// SELECT), until the cursor comes back to 0; or, past max-keys keys (and
+// at least minStopKeys), until no pattern holds a single key (singletons:
+// more listing would likely find nothing new) or listCap keys are listed; or maxScanCalls pages are
 // read, or half of the time left at the start has passed (sampling needs
 // the rest). A refused SCAN makes the result partially open and ends the
 // listing with errRefused.
@@ -200,7 +206,7 @@ func (s *sampler) list(ctx context.Context, db dbKeys, queued bool) (*lister, er
 			s.refused("SCAN")
 			return l, errRefused
 		}
-		if next == "0" || l.listed >= listCap || (l.listed >= s.lim.MaxKeys && !l.singletons()) {
+		if next == "0" || l.listed >= listCap || (l.listed >= max(s.lim.MaxKeys, minStopKeys) && !l.singletons()) {
 			s.skipListing(db, l)
 			return l, nil
 		}

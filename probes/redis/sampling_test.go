@@ -1,6 +1,7 @@
 package redis
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -63,6 +64,44 @@ func TestProbeSamplingErrorsQuoteNoKeys(t *testing.T) {
 			}
 			if strings.Contains(err.Error(), "alice") || scanner.Classify(err) != scanner.StatusProtocolError {
 				t.Errorf("err %q (%s)", err, scanner.Classify(err))
+			}
+		})
+	}
+}
+
+// TestProbeListingStopsWithoutSingletons: past max-keys keys (and
+// minStopKeys), a listing where no pattern holds a single key stops before
+// its cap; short of minStopKeys it goes on to the cap, whatever the first
+// page held (a page of ten keys of three patterns often holds no single
+// key).
+func TestProbeListingStopsWithoutSingletons(t *testing.T) {
+	for _, tc := range []struct {
+		name          string
+		keys, maxKeys int
+		check         func(listed int) bool
+		want          string
+	}{
+		{"stops early", 20000, 300, func(n int) bool { return n >= 300 && n < 10*300 }, "300 ≤ listed < 3000"},
+		{"goes on under the floor", 150, 10, func(n int) bool { return n == 10*10 }, "listed = 100, the cap"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := startRedis(t)
+			var seed [][]string
+			prefixes := []string{"msg:%d", "session:%d:token", "presence:%d"}
+			for i := range tc.keys {
+				seed = append(seed, []string{"SET", fmt.Sprintf(prefixes[i%3], 100000+i), canary})
+			}
+			srv.seed(t, seed)
+			res, _, err := runProbe(t, srv.target(), scanner.Limits{MaxKeys: tc.maxKeys}, 10*time.Second)
+			if err != nil || res.Status != scanner.StatusOpen {
+				t.Fatalf("status %s err %v", res.Status, err)
+			}
+			listed := tc.keys - res.Skipped["keys-not-listed"]
+			if !tc.check(listed) {
+				t.Errorf("listed %d of %d keys, want %s (notes %q)", listed, tc.keys, tc.want, res.Notes)
+			}
+			if res.Facts["key_patterns_seen"] != "3" {
+				t.Errorf("facts %v", res.Facts)
 			}
 		})
 	}
