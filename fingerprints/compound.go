@@ -12,10 +12,13 @@ import (
 // word is split only when it is lower-case ASCII, at least minCompound
 // letters long, not itself a vocabulary word, and covered entirely by
 // vocabulary words of three letters or more (or the two-letter words of
-// shortWords), in as few pieces as possible. Splits are cached: scans see
-// the same names again and again.
+// shortWords), in as few pieces as possible. A rule's unless word is never
+// split either ("placeholder" is no "place holder"): it is vocabulary too,
+// and only whole can it veto its rule. Splits are cached: scans see the
+// same names again and again.
 type compounds struct {
 	known map[string]struct{} // words a piece may be
+	whole map[string]struct{} // unless words: kept whole, never pieces
 	mu    sync.RWMutex
 	cache map[string][]int // word -> cut offsets; nil: no split
 }
@@ -46,7 +49,7 @@ var wholeWords = strings.Fields(`backend backends frontend frontends weekend wee
 var nounEndings = []string{"cion", "cao", "zione"}
 
 func newCompounds(rules []compiledRule) *compounds {
-	c := &compounds{known: map[string]struct{}{}, cache: map[string][]int{}}
+	c := &compounds{known: map[string]struct{}{}, whole: map[string]struct{}{}, cache: map[string][]int{}}
 	add := func(w string) {
 		for i := 0; i < len(w); i++ {
 			if !isLower(w[i]) {
@@ -62,6 +65,11 @@ func newCompounds(rules []compiledRule) *compounds {
 					add(w)
 				}
 			}
+		}
+	}
+	for _, r := range rules {
+		for _, w := range r.Unless {
+			c.whole[w] = struct{}{}
 		}
 	}
 	for _, w := range fillerWords {
@@ -91,6 +99,9 @@ func (c *compounds) cuts(w []byte) []int {
 		}
 	}
 	if _, ok := c.known[string(w)]; ok {
+		return nil
+	}
+	if _, ok := c.whole[string(w)]; ok {
 		return nil
 	}
 	c.mu.RLock()

@@ -98,6 +98,10 @@ func TestCompounds(t *testing.T) {
 		{"user-id", "id_publicacion", false},                      // a Spanish noun, no public + aci + on
 		{"user-id", "ID_TipoRelacionFamilair", false},             // no rel + aci + on
 		{"user-id", "aci", true},                                  // Signal's account identity
+		// an unless word stays whole, so it vetoes its rule: a widget's
+		// placeholder text is no message, nor "place holder"
+		{"message-body", "new_message_placeholder", false},
+		{"message-body", "new_message", true},
 	})
 }
 
