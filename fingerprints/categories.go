@@ -28,6 +28,7 @@ const (
 	catPhone
 	catEmail
 	catVirtualNumber
+	catMessengerID
 	catUserID
 	catConversation
 	catMembership
@@ -70,6 +71,7 @@ var categories = [numCategories]Category{
 	catPhone:            {Name: "phone", Description: "phone numbers, MSISDN", PII: true},
 	catEmail:            {Name: "email", Description: "e-mail addresses", PII: true},
 	catVirtualNumber:    {Name: "virtual_number", Description: "second, proxy or masked numbers linked to a real one", PII: true},
+	catMessengerID:      {Name: "messenger_id", Description: "the id or handle of an account on a messenger, other than a plain phone field: a WhatsApp, Telegram, Viber, WeChat, QQ or LINE id, a bot user's chat id", PII: true},
 	catUserID:           {Name: "user_id", Description: "account and user identifiers, usernames, JIDs"},
 	catConversation:     {Name: "conversation", Description: "room, channel, thread, chat ids; delivery and read state"},
 	catMembership:       {Name: "membership", Description: "room, channel and group membership: members, subscriptions, joined rooms, roles in a room"},

@@ -181,3 +181,40 @@ func TestExplainAddsUp(t *testing.T) {
 		t.Errorf("reason %q does not show the contributions", s.Reason)
 	}
 }
+
+// TestPhoneBesideMessengerID: a phone number beside a messenger id (a
+// Telegram id, WhatsApp name, a bot user's chat id) in a record of people
+// is the phone of a messaging account (phone_numbers), whatever the
+// container is called; a lone phone in a users or customers table is not,
+// and neither are a shop branch's or an ad's contact ways (phone and
+// WhatsApp of a thing, not of a person). A chat_id in a chat's own
+// membership table stays a room id.
+func TestPhoneBesideMessengerID(t *testing.T) {
+	e := mustDefault(t)
+	for _, c := range []struct {
+		container string
+		fields    []string
+		want      bool
+	}{
+		{"users", []string{"telegram_id", "phone", "first_name"}, true},
+		{"users", []string{"chat_id", "phone_number", "first_name", "username"}, true},
+		{"usuarios", []string{"telefono", "nombre_whatsapp", "email"}, true},
+		{"contatos", []string{"phone", "nameWhatsapp"}, true},
+		{"users", []string{"phone", "first_name", "email"}, false},
+		{"customers", []string{"phone", "first_name", "address"}, false},
+		{"branches", []string{"phone", "contact.whatsapp", "address"}, false},
+		{"ads", []string{"contactWay.phone", "contactWay.telegram"}, false},
+	} {
+		ct := scanner.Container{Kind: "collection", Name: c.container, Fields: fieldsOf(c.fields...)}
+		a := e.assess(&ct)
+		if got := a.x[fPhoneNumbers] >= 0.99; got != c.want {
+			t.Errorf("%s %v: phone_numbers %.2f, want firm %v", c.container, c.fields, a.x[fPhoneNumbers], c.want)
+		}
+	}
+	checkMatches(t, e, []ruleCase{
+		{"bot-user-chat-id", "users > chat_id", true},
+		{"bot-user-chat-id", "chats_users > chat_id", false},
+		{"bot-user-chat-id", "chat_participants > chat_id", false},
+		{"messenger-handle", "contacts.wa_id", true},
+	})
+}

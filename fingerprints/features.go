@@ -85,7 +85,7 @@ var features = [numFeatures]Feature{
 	fMembershipContacts: {"membership_contacts", "contact list or room membership × a person (user id, party, phone, e-mail, device) or a users container name", +1, true},
 	fLocation:           {"location", "coordinates or positions × a user, party or device id", +1, true},
 	fChildren:           {"children", "children, minors, guardians, parental consent", +1, true},
-	fPhoneNumbers:       {"phone_numbers", "a virtual number, or a phone number × a messaging or telephony name (own or a sibling's)", +1, true},
+	fPhoneNumbers:       {"phone_numbers", "a virtual number, or a phone number × a messaging or telephony name (own or a sibling's) or × a messenger id", +1, true},
 	fDeviceTokens:       {"device_tokens", "a push token", +1, true},
 	fCommProfiles:       {"comm_profiles", "a phone number or e-mail × presence, status, last seen or messaging settings", +1, true},
 	fMessageBody:        {"message_body", "message text or content, alone", +1, false},
@@ -105,7 +105,7 @@ var features = [numFeatures]Feature{
 	fParty:              {"party", "sender, recipient, user id, phone or e-mail", +1, false},
 	fTimestamp:          {"timestamp", "a time", +1, false},
 	fConversation:       {"conversation", "room, channel, thread ids; delivery and read state", +1, false},
-	fPhone:              {"phone", "a phone number", +1, false},
+	fPhone:              {"phone", "a phone number or messenger id", +1, false},
 	fEmail:              {"email", "an e-mail address", +1, false},
 	fPersonName:         {"person_name", "a person's name", 0, false},
 	fPresence:           {"presence", "presence, status, last seen, messaging settings", +1, false},
@@ -179,7 +179,11 @@ func (a *assessment) signal(x *vector) storeSignal {
 func (a *assessment) features(x *vector, ctx storeSignal, keyPattern bool, fields int) {
 	sib := ctx.messaging
 	s := a.s
-	party := max(s(catSenderRecipient), s(catUserID), s(catPhone), s(catEmail))
+	// A messenger id (messenger-handle) is read as a phone number is,
+	// except in phone_numbers, where a phone beside it says the account
+	// is a messaging account.
+	phone := max(s(catPhone), s(catMessengerID))
+	party := max(s(catSenderRecipient), s(catUserID), phone, s(catEmail))
 	account := party
 	who := max(party, s(catDeviceID))
 	msgName, telName := s(catMessagingContext), s(catTelephonyContext)
@@ -197,13 +201,22 @@ func (a *assessment) features(x *vector, ctx storeSignal, keyPattern bool, field
 	x[fMembershipContacts] = max(s(catContactList), s(catMembership)) * max(who, s(catPeopleContext))
 	x[fLocation] = s(catGeolocation) * max(s(catUserID), s(catSenderRecipient), s(catDeviceID))
 	x[fChildren] = s(catChild)
-	x[fPhoneNumbers] = max(s(catVirtualNumber), s(catPhone)*max(msgName, telName, sib))
+	x[fPhoneNumbers] = max(s(catVirtualNumber), phone*max(msgName, telName, sib))
+	// A phone number beside a messenger id in a record of people (a
+	// Telegram bot's users: telegram_id or chat_id, phone; a chatbot's
+	// contacts: phone, nameWhatsapp) is the phone of a messaging account.
+	// In a record of something else (a shop branch's or an ad's contact
+	// ways: phone, whatsapp, telegram) both are that thing's public
+	// contacts. A messenger id alone counts as a phone does.
+	if max(s(catPeopleContext), s(catContactContext)) > 0 {
+		x[fPhoneNumbers] = max(x[fPhoneNumbers], s(catPhone)*s(catMessengerID))
+	}
 	x[fDeviceTokens] = s(catPushToken)
-	x[fCommProfiles] = max(s(catPhone), s(catEmail)) * s(catPresence)
+	x[fCommProfiles] = max(phone, s(catEmail)) * s(catPresence)
 
 	x[fMessageBody] = s(catMessageBody)
 	x[fMessageInNamed] = s(catMessageBody) * msgName
-	x[fMessageUser] = s(catMessageBody) * max(s(catUserID), s(catPhone), s(catEmail))
+	x[fMessageUser] = s(catMessageBody) * max(s(catUserID), phone, s(catEmail))
 	x[fMessageMeta] = s(catSenderRecipient) * s(catConversation)
 	x[fDeviceAccount] = max(s(catDeviceID), s(catDeviceContext)) * account
 	x[fNamedParty] = max(msgName, telName) * party
@@ -214,14 +227,14 @@ func (a *assessment) features(x *vector, ctx storeSignal, keyPattern bool, field
 	x[fLocationPeople] = s(catGeolocation) * s(catPeopleContext)
 	x[fKeyNamed], x[fKeyContact] = 0, 0
 	if keyPattern {
-		x[fKeyContact] = max(s(catPhone), s(catEmail))
+		x[fKeyContact] = max(phone, s(catEmail))
 		x[fKeyNamed] = max(msgName, telName, s(catContactContext), s(catLocationContext), s(catDeviceContext), s(catChildContext))
 	}
 	x[fConversationUser] = convUser
 	x[fParty] = party
 	x[fTimestamp] = s(catTimestamp)
 	x[fConversation] = s(catConversation)
-	x[fPhone] = s(catPhone)
+	x[fPhone] = phone
 	x[fEmail] = s(catEmail)
 	x[fPersonName] = s(catPersonName)
 	x[fPresence] = s(catPresence)
