@@ -163,12 +163,13 @@ func (l *lister) singletons() bool {
 // whose reply is next when queued (the first write's, or one sent with
 // SELECT), until the cursor comes back to 0; or, past max-keys keys (and
 // at least minStopKeys), until no pattern holds a single key (singletons:
-// more listing would likely find nothing new) or listCap keys are listed; or maxScanCalls pages are
-// read, or half of the time left at the start has passed (sampling needs
-// the rest). A refused SCAN makes the result partially open and ends the
+// more listing would likely find nothing new) or listCap keys are listed;
+// or maxScanCalls pages are read, or half of the time left at the start
+// has passed (sampling needs the rest). A refused SCAN makes the result partially open and ends the
 // listing with errRefused.
 func (s *sampler) list(ctx context.Context, db dbKeys, queued bool) (*lister, error) {
 	listCap := listFactor * s.lim.MaxKeys
+	stopAt := max(s.lim.MaxKeys, minStopKeys) // listed keys before singletons may end the listing
 	l := newLister(db.index, int(min(db.keys, int64(listCap))), &s.c.names)
 	until := time.Time{}
 	if d, ok := ctx.Deadline(); ok {
@@ -206,7 +207,7 @@ func (s *sampler) list(ctx context.Context, db dbKeys, queued bool) (*lister, er
 			s.refused("SCAN")
 			return l, errRefused
 		}
-		if next == "0" || l.listed >= listCap || (l.listed >= max(s.lim.MaxKeys, minStopKeys) && !l.singletons()) {
+		if next == "0" || l.listed >= listCap || (l.listed >= stopAt && !l.singletons()) {
 			s.skipListing(db, l)
 			return l, nil
 		}

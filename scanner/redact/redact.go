@@ -295,8 +295,7 @@ func matchToken(s string, i int) int {
 
 // matchDigits replaces a run of digits: 11 to 15 standing alone is a phone
 // number unless it reads as a millisecond timestamp or a negative number;
-// other runs of three or
-// more, or any that stand alone, are integers.
+// other runs of three or more, or any that stand alone, are integers.
 func matchDigits(s string, i int, startsToken bool) (string, int) {
 	j := i
 	for j < len(s) && isDigit(s[j]) {
