@@ -1,6 +1,7 @@
 package fingerprints
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -47,14 +48,7 @@ func TestEachCategoryAlone(t *testing.T) {
 // and a user id without a conversation (a blog post's author) do not.
 func TestMessagePosterInConversation(t *testing.T) {
 	e := mustDefault(t)
-	has := func(s *scanner.Score) bool {
-		for _, c := range s.Categories {
-			if c == "messages" {
-				return true
-			}
-		}
-		return false
-	}
+	has := func(s *scanner.Score) bool { return slices.Contains(s.Categories, "messages") }
 	for _, fields := range [][]string{
 		{"message", "user_id", "channel_id", "create_at"},
 		{"content", "user_id", "room_id"},
