@@ -6,11 +6,9 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
@@ -23,24 +21,11 @@ const canary = "CANARY-7f3e9d1c-chat-body"
 // chat keyspace whose every value holds the canary.
 func startRedis(t *testing.T) int {
 	t.Helper()
-	bin := scantest.RequireBinary(t, "redis-server")
 	port := scantest.FreePort(t)
-	cmd := exec.Command(bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
-	if err := cmd.Start(); err != nil {
+	srv := scantest.RunRedis(t, port, "--port", strconv.Itoa(port))
+	c, err := net.Dial("tcp", srv.Addr)
+	if err != nil {
 		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-	var c net.Conn
-	for i := 0; i < 50; i++ {
-		var err error
-		if c, err = net.Dial("tcp", addr); err == nil {
-			break
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	if c == nil {
-		t.Fatalf("redis-server did not start on %s", addr)
 	}
 	defer c.Close()
 	r := bufio.NewReader(c)

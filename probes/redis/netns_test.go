@@ -91,3 +91,15 @@ func netns(t *testing.T) namespace {
 	}
 	return namespace{name: name, inside: inside}
 }
+
+// waitListening waits up to 10 seconds for a TCP listener at addr, and fails
+// the test with the server's log if none comes.
+func waitListening(t testing.TB, addr string, log *bytes.Buffer) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if scantest.Reachable(addr) {
+			return
+		}
+	}
+	t.Fatalf("redis-server at %s did not start: %s", addr, log)
+}

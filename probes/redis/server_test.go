@@ -8,7 +8,6 @@ import (
 	"io"
 	"net"
 	"net/netip"
-	"os/exec"
 	"strconv"
 	"sync"
 	"testing"
@@ -36,30 +35,8 @@ func startRedis(t testing.TB, extra ...string) *redisServer {
 // runRedis starts redis-server listening on 127.0.0.1:port as args say.
 func runRedis(t testing.TB, port int, args ...string) *redisServer {
 	t.Helper()
-	bin := scantest.RequireBinary(t, "redis-server")
-	args = append([]string{"--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-		"--dir", t.TempDir(), "--loglevel", "warning"}, args...)
-	cmd := exec.Command(bin, args...)
-	var log bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &log, &log
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	s := &redisServer{host: "127.0.0.1", port: port, pid: cmd.Process.Pid}
-	waitListening(t, s.addr(), &log)
-	return s
-}
-
-func waitListening(t testing.TB, addr string, log *bytes.Buffer) {
-	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
-			c.Close()
-			return
-		}
-	}
-	t.Fatalf("redis-server at %s did not start: %s", addr, log)
+	s := scantest.RunRedis(t, port, args...)
+	return &redisServer{host: "127.0.0.1", port: s.Port, pid: s.Pid}
 }
 
 func (s *redisServer) addr() string { return net.JoinHostPort(s.host, strconv.Itoa(s.port)) }

@@ -5,7 +5,6 @@ import (
 	"net"
 	"os"
 	"os/exec"
-	"strconv"
 	"testing"
 	"time"
 )
@@ -104,32 +103,4 @@ func Drip(c net.Conn, msg []byte, pause time.Duration) {
 		}
 		time.Sleep(pause)
 	}
-}
-
-// StartRedis runs redis-server on a free loopback port until the test
-// ends, with no persistence and the extra args given, and returns its
-// address once it listens. Without redis-server it is Missing (a failure
-// in CI).
-func StartRedis(tb testing.TB, args ...string) string {
-	tb.Helper()
-	bin := RequireBinary(tb, "redis-server")
-	port := FreePort(tb)
-	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-	cmd := exec.Command(bin, append([]string{"--port", strconv.Itoa(port), "--bind", "127.0.0.1",
-		"--save", "", "--appendonly", "no", "--protected-mode", "no"}, args...)...)
-	if err := cmd.Start(); err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	for range 100 {
-		if Reachable(addr) {
-			return addr
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	tb.Fatalf("redis-server did not listen on %s", addr)
-	return ""
 }
