@@ -40,13 +40,18 @@ func (e *Engine) containerReason(a *assessment, l, p int, status scanner.Status,
 	b.WriteString(" intercept")
 	writeContributions(&b, a)
 	b.WriteString(")")
-	if parts := evidenceSummary(a); parts != "" {
-		b.WriteString(": " + parts)
-	}
+	writeEvidenceSummary(&b, a)
 	if len(a.sib) > 0 {
-		b.WriteString("; context: sibling containers " + strings.Join(a.sib, ", "))
+		b.WriteString("; context: sibling containers ")
+		for i, s := range a.sib {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(s)
+		}
 	}
-	b.WriteString("; " + exposureReason(status))
+	b.WriteString("; ")
+	b.WriteString(exposureReason(status))
 	if docs != nil {
 		fmt.Fprintf(&b, ", %d docs", *docs)
 	}
@@ -84,19 +89,17 @@ func writeSigned(b *strings.Builder, x float64) {
 	b.Write(out)
 }
 
-// evidenceSummary names each category with up to two fields, strongest
-// first.
-func evidenceSummary(a *assessment) string {
-	var b strings.Builder
-	b.Grow(256)
+// writeEvidenceSummary appends ": " and each category with up to two
+// fields, strongest first; nothing when no category has a field.
+func writeEvidenceSummary(b *strings.Builder, a *assessment) {
+	sep := ": "
 	for i, c := range categories {
 		f := a.top[i]
 		if a.cats[i].w == 0 || f[0] == "" {
 			continue
 		}
-		if b.Len() > 0 {
-			b.WriteString(", ")
-		}
+		b.WriteString(sep)
+		sep = ", "
 		b.WriteString(c.Name)
 		b.WriteString(" [")
 		b.WriteString(f[0])
@@ -106,7 +109,6 @@ func evidenceSummary(a *assessment) string {
 		}
 		b.WriteString("]")
 	}
-	return b.String()
 }
 
 func contains(list []string, s string) bool {
