@@ -1,22 +1,23 @@
 package fingerprints
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
 	"math"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/spillcheck/spillcheck/scanner"
 )
 
 // containerReason is one line: the verdict, the likelihood with every
 // feature's contribution in log-odds, the fields behind each evidence
-// category, the store context and the exposure.
-func (e *Engine) containerReason(a *assessment, l, p int, status scanner.Status, docs *int64) string {
-	var b strings.Builder
-	b.Grow(512)
+// category, the store context and the exposure. It is written into b, a
+// pooled buffer, and copied once into a string of its exact length: the
+// Score keeps no spare capacity.
+func (e *Engine) containerReason(b *bytes.Buffer, a *assessment, l, p int, status scanner.Status, docs *int64) string {
+	b.Reset()
 	switch {
 	case l >= LikelyMessaging:
 		b.WriteString("likely messaging PII")
@@ -34,13 +35,13 @@ func (e *Engine) containerReason(a *assessment, l, p int, status scanner.Status,
 		b.WriteString(strconv.Itoa(p))
 	}
 	b.WriteString("; log-odds ")
-	writeSigned(&b, a.z)
+	writeSigned(b, a.z)
 	b.WriteString(" = ")
-	writeSigned(&b, e.intercept)
+	writeSigned(b, e.intercept)
 	b.WriteString(" intercept")
-	writeContributions(&b, a)
+	writeContributions(b, a)
 	b.WriteString(")")
-	writeEvidenceSummary(&b, a)
+	writeEvidenceSummary(b, a)
 	if len(a.sib) > 0 {
 		b.WriteString("; context: sibling containers ")
 		for i, s := range a.sib {
@@ -53,14 +54,14 @@ func (e *Engine) containerReason(a *assessment, l, p int, status scanner.Status,
 	b.WriteString("; ")
 	b.WriteString(exposureReason(status))
 	if docs != nil {
-		fmt.Fprintf(&b, ", %d docs", *docs)
+		fmt.Fprintf(b, ", %d docs", *docs)
 	}
 	return b.String()
 }
 
 // writeContributions appends each non-zero contribution, largest first:
 // " +2.91 messages".
-func writeContributions(b *strings.Builder, a *assessment) {
+func writeContributions(b *bytes.Buffer, a *assessment) {
 	var idx [numFeatures]int
 	n := 0
 	for i, v := range a.contrib {
@@ -80,7 +81,7 @@ func writeContributions(b *strings.Builder, a *assessment) {
 }
 
 // writeSigned writes x with a sign and two decimals, as %+.2f does.
-func writeSigned(b *strings.Builder, x float64) {
+func writeSigned(b *bytes.Buffer, x float64) {
 	var buf [24]byte
 	out := strconv.AppendFloat(buf[:0], x, 'f', 2, 64)
 	if out[0] != '-' {
@@ -91,7 +92,7 @@ func writeSigned(b *strings.Builder, x float64) {
 
 // writeEvidenceSummary appends ": " and each category with up to two
 // fields, strongest first; nothing when no category has a field.
-func writeEvidenceSummary(b *strings.Builder, a *assessment) {
+func writeEvidenceSummary(b *bytes.Buffer, a *assessment) {
 	sep := ": "
 	for i, c := range categories {
 		f := a.top[i]

@@ -30,9 +30,11 @@ func (e *Engine) ScoreResult(r *scanner.Result) {
 	var bestSev scanner.Severity
 	bestL, maxL := -1, 0
 	catSeen := map[string]bool{}
+	sc := e.pool.Get().(*scratch)
+	defer e.pool.Put(sc)
 	for i := range r.Containers {
 		c := &r.Containers[i]
-		c.Score = e.score(c, as[i], r.Status)
+		c.Score = e.score(sc, c, as[i], r.Status)
 		for _, name := range c.Score.Categories {
 			catSeen[name] = true
 		}
@@ -162,17 +164,17 @@ func (e *Engine) ScoreContainer(c *scanner.Container, status scanner.Status) *sc
 	a := &s.a
 	e.assess(s, c, a)
 	e.apply(a, c, storeSignal{})
-	return e.score(c, a, status)
+	return e.score(s, c, a, status)
 }
 
-func (e *Engine) score(c *scanner.Container, a *assessment, status scanner.Status) *scanner.Score {
+func (e *Engine) score(s *scratch, c *scanner.Container, a *assessment, status scanner.Status) *scanner.Score {
 	l, p := a.likelihood(), a.piiLevel()
 	return &scanner.Score{
 		Likelihood: l,
 		Severity:   SeverityFor(status, l, p, c.Docs),
 		Categories: a.categoryNames(),
 		Evidence:   e.explain(c, a),
-		Reason:     e.containerReason(a, l, p, status, c.Docs),
+		Reason:     e.containerReason(&s.reason, a, l, p, status, c.Docs),
 	}
 }
 

@@ -1,6 +1,7 @@
 package fingerprints
 
 import (
+	"bytes"
 	"cmp"
 	"math"
 	"slices"
@@ -13,11 +14,12 @@ import (
 // the rule hits and evidence records of every field, and, for
 // ScoreContainer, the assessment itself.
 type scratch struct {
-	tok   tokenizer
-	hits  []hit
-	recs  []evRec
-	named []int32 // container rules the container's name matches
-	a     assessment
+	tok    tokenizer
+	hits   []hit
+	recs   []evRec
+	named  []int32 // container rules the container's name matches
+	a      assessment
+	reason bytes.Buffer // a container's reason, copied into its Score
 }
 
 // evRec is one match, kept without pointers until the strongest are chosen.
