@@ -200,7 +200,7 @@ func TestPhoneBesideMessengerID(t *testing.T) {
 		{"ads", []string{"contactWay.phone", "contactWay.telegram"}, false},
 	} {
 		ct := scanner.Container{Kind: "collection", Name: c.container, Fields: fieldsOf(c.fields...)}
-		a := e.assess(&ct)
+		a := e.assessAll([]scanner.Container{ct})[0]
 		if got := a.x[fPhoneNumbers] >= 0.99; got != c.want {
 			t.Errorf("%s %v: phone_numbers %.2f, want firm %v", c.container, c.fields, a.x[fPhoneNumbers], c.want)
 		}

@@ -43,13 +43,19 @@ func (r *compiledRule) inContainer(named []int32) bool {
 // matcher finds the rules whose terms occur in a path. It does no regular
 // expression work: one map lookup per word and one per multi-word segment.
 type matcher struct {
-	rules []compiledRule
-	first map[string][]termRef
-	comp  *compounds
+	rules  []compiledRule
+	first  map[string][]termRef
+	comp   *compounds
+	unless map[string]struct{} // every rule's unless words together
 }
 
 func newMatcher(rules []compiledRule) *matcher {
-	m := &matcher{rules: rules, first: map[string][]termRef{}}
+	m := &matcher{rules: rules, first: map[string][]termRef{}, unless: map[string]struct{}{}}
+	for _, r := range rules {
+		for w := range r.unless {
+			m.unless[w] = struct{}{}
+		}
+	}
 	for i, r := range rules {
 		for _, term := range r.Terms {
 			words := splitTerm(term) // "消息" is the two words 消 and 息
@@ -249,13 +255,30 @@ func (m *matcher) allowed(t *tokenizer, rule int32, i, j, n, end, lastSeg int) b
 		}
 	}
 	if len(r.unless) > 0 {
-		for k := 0; k < n; k++ {
+		// Most rules have unless words, most names none: the name's
+		// words are looked up once among all rules' unless words, and
+		// only those found are looked up in this rule's.
+		if !t.vetoFound {
+			m.findVetoes(t, n)
+		}
+		for _, k := range t.vetoes {
 			if _, veto := r.unless[string(t.word(k))]; veto {
 				return false
 			}
 		}
 	}
 	return true
+}
+
+// findVetoes records in t the words of the name that are an unless word
+// of some rule of m.
+func (m *matcher) findVetoes(t *tokenizer, n int) {
+	t.vetoes, t.vetoFound = t.vetoes[:0], true
+	for k := 0; k < n; k++ {
+		if _, ok := m.unless[string(t.word(k))]; ok {
+			t.vetoes = append(t.vetoes, k)
+		}
+	}
 }
 
 func addHit(hits []hit, start int, rule int32) []hit {

@@ -1,22 +1,23 @@
 package fingerprints
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
 	"math"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/spillcheck/spillcheck/scanner"
 )
 
 // containerReason is one line: the verdict, the likelihood with every
 // feature's contribution in log-odds, the fields behind each evidence
-// category, the store context and the exposure.
-func (e *Engine) containerReason(a *assessment, l, p int, status scanner.Status, docs *int64) string {
-	var b strings.Builder
-	b.Grow(512)
+// category, the store context and the exposure. It is written into b, a
+// pooled buffer, and copied once into a string of its exact length: the
+// Score keeps no spare capacity.
+func (e *Engine) containerReason(b *bytes.Buffer, a *assessment, l, p int, status scanner.Status, docs *int64) string {
+	b.Reset()
 	switch {
 	case l >= LikelyMessaging:
 		b.WriteString("likely messaging PII")
@@ -34,28 +35,33 @@ func (e *Engine) containerReason(a *assessment, l, p int, status scanner.Status,
 		b.WriteString(strconv.Itoa(p))
 	}
 	b.WriteString("; log-odds ")
-	writeSigned(&b, a.z)
+	writeSigned(b, a.z)
 	b.WriteString(" = ")
-	writeSigned(&b, e.intercept)
+	writeSigned(b, e.intercept)
 	b.WriteString(" intercept")
-	writeContributions(&b, a)
+	writeContributions(b, a)
 	b.WriteString(")")
-	if parts := evidenceSummary(a); parts != "" {
-		b.WriteString(": " + parts)
-	}
+	writeEvidenceSummary(b, a)
 	if len(a.sib) > 0 {
-		b.WriteString("; context: sibling containers " + strings.Join(a.sib, ", "))
+		b.WriteString("; context: sibling containers ")
+		for i, s := range a.sib {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(s)
+		}
 	}
-	b.WriteString("; " + exposureReason(status))
+	b.WriteString("; ")
+	b.WriteString(exposureReason(status))
 	if docs != nil {
-		fmt.Fprintf(&b, ", %d docs", *docs)
+		fmt.Fprintf(b, ", %d docs", *docs)
 	}
 	return b.String()
 }
 
 // writeContributions appends each non-zero contribution, largest first:
 // " +2.91 messages".
-func writeContributions(b *strings.Builder, a *assessment) {
+func writeContributions(b *bytes.Buffer, a *assessment) {
 	var idx [numFeatures]int
 	n := 0
 	for i, v := range a.contrib {
@@ -75,7 +81,7 @@ func writeContributions(b *strings.Builder, a *assessment) {
 }
 
 // writeSigned writes x with a sign and two decimals, as %+.2f does.
-func writeSigned(b *strings.Builder, x float64) {
+func writeSigned(b *bytes.Buffer, x float64) {
 	var buf [24]byte
 	out := strconv.AppendFloat(buf[:0], x, 'f', 2, 64)
 	if out[0] != '-' {
@@ -84,19 +90,17 @@ func writeSigned(b *strings.Builder, x float64) {
 	b.Write(out)
 }
 
-// evidenceSummary names each category with up to two fields, strongest
-// first.
-func evidenceSummary(a *assessment) string {
-	var b strings.Builder
-	b.Grow(256)
+// writeEvidenceSummary appends ": " and each category with up to two
+// fields, strongest first; nothing when no category has a field.
+func writeEvidenceSummary(b *bytes.Buffer, a *assessment) {
+	sep := ": "
 	for i, c := range categories {
 		f := a.top[i]
 		if a.cats[i].w == 0 || f[0] == "" {
 			continue
 		}
-		if b.Len() > 0 {
-			b.WriteString(", ")
-		}
+		b.WriteString(sep)
+		sep = ", "
 		b.WriteString(c.Name)
 		b.WriteString(" [")
 		b.WriteString(f[0])
@@ -106,7 +110,6 @@ func evidenceSummary(a *assessment) string {
 		}
 		b.WriteString("]")
 	}
-	return b.String()
 }
 
 func contains(list []string, s string) bool {

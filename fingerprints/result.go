@@ -24,18 +24,17 @@ import (
 // is the highest container severity, or the exposure alone when no
 // container was sampled; its reason is the worst container's.
 func (e *Engine) ScoreResult(r *scanner.Result) {
-	as := make([]*assessment, len(r.Containers))
-	for i := range r.Containers {
-		as[i] = e.assess(&r.Containers[i])
-	}
+	as := e.assessAll(r.Containers)
 	e.storeContext(r.Containers, as)
 	best := -1
 	var bestSev scanner.Severity
 	bestL, maxL := -1, 0
 	catSeen := map[string]bool{}
+	sc := e.pool.Get().(*scratch)
+	defer e.pool.Put(sc)
 	for i := range r.Containers {
 		c := &r.Containers[i]
-		c.Score = e.score(c, as[i], r.Status)
+		c.Score = e.score(sc, c, as[i], r.Status)
 		for _, name := range c.Score.Categories {
 			catSeen[name] = true
 		}
@@ -143,22 +142,39 @@ func siblingNames(cs []scanner.Container, sig []storeSignal, i int) []string {
 	return names
 }
 
-// ScoreContainer scores one container alone, as found at a target of the
-// given status: without siblings, store context adds nothing.
-func (e *Engine) ScoreContainer(c *scanner.Container, status scanner.Status) *scanner.Score {
-	a := e.assess(c)
-	e.apply(a, c, storeSignal{})
-	return e.score(c, a, status)
+// assessAll assesses each container, the assessments in one allocation.
+func (e *Engine) assessAll(cs []scanner.Container) []*assessment {
+	s := e.pool.Get().(*scratch)
+	defer e.pool.Put(s)
+	buf := make([]assessment, len(cs))
+	as := make([]*assessment, len(cs))
+	for i := range cs {
+		as[i] = &buf[i]
+		e.assess(s, &cs[i], as[i])
+	}
+	return as
 }
 
-func (e *Engine) score(c *scanner.Container, a *assessment, status scanner.Status) *scanner.Score {
+// ScoreContainer scores one container alone, as found at a target of the
+// given status: without siblings, store context adds nothing. Its
+// assessment lives in the pooled scratch: the Score copies what it keeps.
+func (e *Engine) ScoreContainer(c *scanner.Container, status scanner.Status) *scanner.Score {
+	s := e.pool.Get().(*scratch)
+	defer e.pool.Put(s)
+	a := &s.a
+	e.assess(s, c, a)
+	e.apply(a, c, storeSignal{})
+	return e.score(s, c, a, status)
+}
+
+func (e *Engine) score(s *scratch, c *scanner.Container, a *assessment, status scanner.Status) *scanner.Score {
 	l, p := a.likelihood(), a.piiLevel()
 	return &scanner.Score{
 		Likelihood: l,
 		Severity:   SeverityFor(status, l, p, c.Docs),
 		Categories: a.categoryNames(),
 		Evidence:   e.explain(c, a),
-		Reason:     e.containerReason(a, l, p, status, c.Docs),
+		Reason:     e.containerReason(&s.reason, a, l, p, status, c.Docs),
 	}
 }
 
@@ -180,14 +196,15 @@ func (e *Engine) explain(c *scanner.Container, a *assessment) []scanner.Evidence
 		i int
 		v float64
 	}
-	var fs []fc
+	var buf [numFeatures]fc // on the stack: no allocation per container
+	fs := buf[:0]
 	for i, v := range a.contrib {
 		if math.Abs(v) >= 0.005 {
 			fs = append(fs, fc{i, v})
 		}
 	}
 	slices.SortStableFunc(fs, func(x, y fc) int { return cmp.Compare(math.Abs(y.v), math.Abs(x.v)) })
-	out := make([]scanner.Evidence, 0, min(maxEvidence, len(fs)+2+len(a.evidence)))
+	out := make([]scanner.Evidence, 0, min(maxEvidence, len(fs)+2+len(a.recs)))
 	out = append(out, scanner.Evidence{Container: c.Name, Field: "intercept", Category: EvidenceFeature, Rule: "model", Weight: round2(e.intercept)})
 	for _, f := range fs {
 		out = append(out, scanner.Evidence{Container: c.Name, Field: featureField(f.i, a.x[f.i]),
@@ -197,11 +214,12 @@ func (e *Engine) explain(c *scanner.Container, a *assessment) []scanner.Evidence
 		out = append(out, scanner.Evidence{Container: c.Name, Field: "context: sibling containers " + strings.Join(a.sib, ", "),
 			Category: EvidenceContext, Rule: "siblings", Weight: round2(a.x[fSiblings])})
 	}
-	for _, ev := range a.evidence {
+	for _, rec := range a.recs {
 		if len(out) == maxEvidence {
 			break
 		}
-		out = append(out, ev)
+		field, r := e.recField(c, rec)
+		out = append(out, scanner.Evidence{Container: c.Name, Field: field, Category: r.Category, Rule: r.ID, Weight: r.Weight})
 	}
 	return out
 }
@@ -230,10 +248,7 @@ func targetEvidence(cs []scanner.Container, sev scanner.Severity) []scanner.Evid
 // computes them, store context included: the fitter and the evaluation
 // read them. It sets no score.
 func (e *Engine) ContainerFeatures(r *scanner.Result) [][]float64 {
-	as := make([]*assessment, len(r.Containers))
-	for i := range r.Containers {
-		as[i] = e.assess(&r.Containers[i])
-	}
+	as := e.assessAll(r.Containers)
 	e.storeContext(r.Containers, as)
 	out := make([][]float64, len(as))
 	for i, a := range as {

@@ -1,6 +1,7 @@
 package fingerprints
 
 import (
+	"bytes"
 	"cmp"
 	"math"
 	"slices"
@@ -8,12 +9,17 @@ import (
 	"github.com/spillcheck/spillcheck/scanner"
 )
 
-// scratch holds the per-call buffers of one scoring, pooled.
+// scratch holds the buffers of one scoring call, pooled so that scoring
+// a container allocates only what its Score keeps: the tokenizer's words,
+// the rule hits and evidence records of every field, and, for
+// ScoreContainer, the assessment itself.
 type scratch struct {
-	tok   tokenizer
-	hits  []hit
-	recs  []evRec
-	named []int32 // container rules the container's name matches
+	tok    tokenizer
+	hits   []hit
+	recs   []evRec
+	named  []int32 // container rules the container's name matches
+	a      assessment
+	reason bytes.Buffer // a container's reason, copied into its Score
 }
 
 // evRec is one match, kept without pointers until the strongest are chosen.
@@ -32,13 +38,13 @@ type catAcc struct {
 
 // assessment is what the fields and name of one container add up to.
 type assessment struct {
-	cats     [numCategories]catAcc
-	evidence []scanner.Evidence       // strongest first, at most maxEvidence
-	top      [numCategories][2]string // up to two fields per category, strongest first
-	x        vector                   // features
-	contrib  vector                   // weight × feature
-	z        float64                  // log-odds
-	sib      []string                 // sibling containers that gave store context
+	cats    [numCategories]catAcc
+	recs    []evRec                  // strongest matches first, at most maxEvidence
+	top     [numCategories][2]string // up to two fields per category, strongest first
+	x       vector                   // features
+	contrib vector                   // weight × feature
+	z       float64                  // log-odds
+	sib     []string                 // sibling containers that gave store context
 }
 
 const (
@@ -47,11 +53,10 @@ const (
 	maxSiblingNames = 3  // sibling containers named in a reason
 )
 
-// assess matches a container's name and fields against the rules.
-func (e *Engine) assess(c *scanner.Container) *assessment {
-	s := e.pool.Get().(*scratch)
-	defer e.pool.Put(s)
-	a := &assessment{}
+// assess matches a container's name and fields against the rules into a,
+// which it resets first (keeping a.recs' buffer), using s's buffers.
+func (e *Engine) assess(s *scratch, c *scanner.Container, a *assessment) {
+	*a = assessment{recs: a.recs[:0]}
 	s.recs = s.recs[:0]
 	record := func(m *matcher, idx int32, name bool) {
 		for _, h := range s.hits {
@@ -86,18 +91,9 @@ func (e *Engine) assess(c *scanner.Container) *assessment {
 		add(e.field, c.Fields[i].Path, int32(i), false)
 	}
 	slices.SortStableFunc(s.recs, func(x, y evRec) int { return cmp.Compare(math.Abs(y.w), math.Abs(x.w)) })
-	n := min(len(s.recs), maxEvidence)
-	a.evidence = make([]scanner.Evidence, n)
-	for i, rec := range s.recs[:n] {
-		m, field := e.field, c.Name
-		if rec.name {
-			m = e.container
-		}
-		if rec.field >= 0 {
-			field = c.Fields[rec.field].Path
-		}
-		r := &m.rules[rec.rule]
-		a.evidence[i] = scanner.Evidence{Container: c.Name, Field: field, Category: r.Category, Rule: r.ID, Weight: r.Weight}
+	a.recs = append(a.recs, s.recs[:min(len(s.recs), maxEvidence)]...)
+	for _, rec := range a.recs {
+		field, r := e.recField(c, rec)
 		switch top := &a.top[r.cat]; {
 		case top[0] == "":
 			top[0] = field
@@ -106,7 +102,19 @@ func (e *Engine) assess(c *scanner.Container) *assessment {
 		}
 	}
 	a.features(&a.x, storeSignal{}, c.Kind == "key-pattern", len(c.Fields))
-	return a
+}
+
+// recField returns the name a match was made in (a field path, or the
+// container's name) and the rule that matched.
+func (e *Engine) recField(c *scanner.Container, rec evRec) (string, *compiledRule) {
+	m, field := e.field, c.Name
+	if rec.name {
+		m = e.container
+	}
+	if rec.field >= 0 {
+		field = c.Fields[rec.field].Path
+	}
+	return field, &m.rules[rec.rule]
 }
 
 // apply computes the features with the siblings' signal ctx and the

@@ -27,6 +27,10 @@ type tokenizer struct {
 	joined [][2]int   // per segment: [first word, word count]
 	whole  []byte     // scratch for a segment's words joined without separators
 	comp   *compounds // splits words written together; nil splits none
+	// vetoes are the words that are some rule's unless word, found by
+	// matcher.findVetoes when vetoFound; split resets vetoFound.
+	vetoes    []int
+	vetoFound bool
 }
 
 func isSegSep(c byte) bool {
@@ -41,6 +45,7 @@ func isAlnum(c byte) bool { return isLower(c) || isUpper(c) || isDigit(c) }
 // split tokenizes path into t's buffers and returns the number of words.
 func (t *tokenizer) split(path string) int {
 	t.buf, t.ends, t.segs, t.joined = t.buf[:0], t.ends[:0], t.segs[:0], t.joined[:0]
+	t.vetoFound = false
 	seg, segStart := 0, 0
 	inWord, wide := false, false // wide: the open word holds non-ASCII letters
 	lowerRune := false           // the last letter of a wide word was lower-case
