@@ -68,8 +68,10 @@ func newMatcher(rules []compiledRule) *matcher {
 			}
 		}
 	}
-	// A word of five letters or more starts the terms of its other number:
-	// "childrens" those of "children", "friend" those of "friends". A word
+	// A word of five letters or more starts the terms of its other number
+	// (otherNumbers): "childrens" those of "children", "friend" those of
+	// "friends", "inboxes" those of "inbox", "histories" those of
+	// "history". A word
 	// that starts terms of its own keeps its one-word meaning (a "contact"
 	// is no contact list), but still starts the other number's longer terms
 	// it lacks: "friends_list" is a "friend list", "senders_ids" "sender
@@ -82,21 +84,19 @@ func newMatcher(rules []compiledRule) *matcher {
 		if !isLower(w[0]) {
 			continue
 		}
-		alt := w + "s"
-		if strings.HasSuffix(w, "s") {
-			alt = w[:len(w)-1]
-		}
-		if len(alt) < 5 {
-			continue
-		}
-		own, taken := m.first[alt]
-		if !taken {
-			other[alt] = refs
-			continue
-		}
-		for _, r := range refs {
-			if r.rest.wordy() && !startsRest(own, r.rest) {
-				other[alt] = append(other[alt], r)
+		for _, alt := range otherNumbers(w) {
+			if len(alt) < 5 {
+				continue
+			}
+			own, taken := m.first[alt]
+			if !taken {
+				other[alt] = append(other[alt], refs...)
+				continue
+			}
+			for _, r := range refs {
+				if r.rest.wordy() && !startsRest(own, r.rest) {
+					other[alt] = append(other[alt], r)
+				}
 			}
 		}
 	}
