@@ -18,8 +18,11 @@ test: services unit catalog-bench
 services:
 	@for s in scripts/setup-*.sh; do echo "== $$s"; bash "$$s" || exit 1; done
 
+# The corpus's cross-validation (fingerprints) fits 10 models: about a
+# minute on a quiet machine, ten on a busy one, past go test's default
+# 10-minute timeout; hence 30.
 unit:
-	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -timeout 30m ./...
 
 # docs/scale.md's bound: 8 Elasticsearch targets of 100,000 indices each,
 # scanned at once by the binary, under 128 MiB peak RSS (fails above it).
