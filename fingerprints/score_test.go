@@ -303,3 +303,32 @@ func TestPositionInPeopleContainer(t *testing.T) {
 		}
 	}
 }
+
+// TestKeySiblings checks that a Redis key pattern does not read its db's
+// messaging keys through the free-signed sibling_messaging, as collections
+// and indices do: a key beside a chat's messages is that chat server's key,
+// and the context alone must not lower it.
+func TestKeySiblings(t *testing.T) {
+	e := mustDefault(t)
+	sib := slices.Index(FeatureNames(), "sibling_messaging")
+	if sib < 0 {
+		t.Fatal("no sibling_messaging feature")
+	}
+	for _, c := range []struct {
+		kind string
+		want bool
+	}{
+		{"key-pattern", false},
+		{"collection", true},
+		{"index", true},
+	} {
+		r := scanner.Result{Status: scanner.StatusOpen, Containers: []scanner.Container{
+			{Kind: c.kind, Name: "chat:<id>:messages", Database: "db0"},
+			{Kind: c.kind, Name: "online:users", Database: "db0"},
+		}}
+		x := e.ContainerFeatures(&r)[1]
+		if got := x[sib] > 0; got != c.want {
+			t.Errorf("%s beside chat messages: sibling_messaging %.2f, want > 0: %v", c.kind, x[sib], c.want)
+		}
+	}
+}
