@@ -212,3 +212,64 @@ func TestPhoneBesideMessengerID(t *testing.T) {
 		{"messenger-handle", "contacts.wa_id", true},
 	})
 }
+
+// TestChildProfilesAndTraces: a container named for children whose records
+// are persons (a birth date or age, an account) is a table of child
+// profiles, the definition's children's accounts, with no parent link
+// field; its birth date is the child's own, no shop's other PII. A ride
+// booking's coordinates beside a passenger and a driver are a person's
+// trace: the commerce name gives way. A class list and a shop's stores
+// stay out.
+func TestChildProfilesAndTraces(t *testing.T) {
+	e := mustDefault(t)
+	score := func(name string, fields ...string) *scanner.Score {
+		c := scanner.Container{Kind: "collection", Name: name, Fields: fieldsOf(fields...)}
+		return e.ScoreContainer(&c, scanner.StatusOpen)
+	}
+	contrib := func(s *scanner.Score, feature string) float64 {
+		for _, ev := range s.Evidence {
+			if strings.HasPrefix(ev.Field, feature+"=") {
+				return ev.Weight
+			}
+		}
+		return 0
+	}
+	for _, c := range []struct {
+		name   string
+		fields []string
+	}{
+		{"children", []string{"user_id", "nome", "idade", "foto_perfil"}},
+		{"alunos", []string{"nome", "data_nascimento", "telefone", "endereco", "cpf"}},
+		{"kids", []string{"first_name", "last_name", "birth_date", "allergies", "class"}},
+	} {
+		s := score(c.name, c.fields...)
+		if s.Severity != scanner.SeverityHigh || !slices.Contains(s.Categories, "children") {
+			t.Errorf("%s %v: likelihood %d, %s, categories %v; want high with children (%s)", c.name, c.fields, s.Likelihood, s.Severity, s.Categories, s.Reason)
+		}
+		for _, f := range []string{"other_pii"} {
+			if w := contrib(s, f); w < 0 {
+				t.Errorf("%s %v: %s contributes %.2f, want nothing negative in a child's profile (%s)", c.name, c.fields, f, w, s.Reason)
+			}
+		}
+	}
+	ride := score("bookings", "passenger_id", "driver_id", "pickup.latitude", "pickup.longitude", "dropoff.latitude", "dropoff.longitude")
+	if !slices.Contains(ride.Categories, "location") {
+		t.Errorf("ride bookings: categories %v, want location (%s)", ride.Categories, ride.Reason)
+	}
+	if w := contrib(ride, "commerce_name"); w < 0 {
+		t.Errorf("ride bookings: commerce_name contributes %.2f, want none beside a person's trace (%s)", w, ride.Reason)
+	}
+	for _, c := range []struct {
+		name   string
+		fields []string
+	}{
+		{"children", []string{"title", "slug", "sort_order"}},
+		{"classes", []string{"name", "room", "schedule", "capacity"}},
+		{"stores", []string{"name", "latitude", "longitude", "phone", "address"}},
+	} {
+		s := score(c.name, c.fields...)
+		if s.Severity == scanner.SeverityHigh || slices.Contains(s.Categories, "children") || slices.Contains(s.Categories, "location") {
+			t.Errorf("%s %v: likelihood %d, %s, categories %v; want neither high nor children nor location (%s)", c.name, c.fields, s.Likelihood, s.Severity, s.Categories, s.Reason)
+		}
+	}
+}

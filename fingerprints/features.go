@@ -84,7 +84,7 @@ var features = [numFeatures]Feature{
 	fCallRecords:        {"call_records", "call-record fields × a party (sender, recipient, user id, phone, e-mail) or a time", +1, true},
 	fMembershipContacts: {"membership_contacts", "contact list or room membership × a person (user id, party, phone, e-mail, device) or a users container name", +1, true},
 	fLocation:           {"location", "coordinates or positions × a user, party or device id", +1, true},
-	fChildren:           {"children", "children, minors, guardians, parental consent", +1, true},
+	fChildren:           {"children", "children, minors, guardians, parental consent; or a container named for children whose records are persons (a birth date or age, an account): child profiles", +1, true},
 	fPhoneNumbers:       {"phone_numbers", "a virtual number, or a phone number × a messaging or telephony name (own or a sibling's) or × a messenger id", +1, true},
 	fDeviceTokens:       {"device_tokens", "a push token", +1, true},
 	fCommProfiles:       {"comm_profiles", "a phone number or e-mail × presence, status, last seen or messaging settings", +1, true},
@@ -110,7 +110,7 @@ var features = [numFeatures]Feature{
 	fPersonName:         {"person_name", "a person's name", 0, false},
 	fPresence:           {"presence", "presence, status, last seen, messaging settings", +1, false},
 	fGeolocation:        {"geolocation", "coordinates or positions, alone", 0, false},
-	fOtherPII:           {"other_pii", "birth date, postal address, payment or national id (shop and CRM data)", 0, false},
+	fOtherPII:           {"other_pii", "birth date, postal address, payment or national id (shop and CRM data), unless in a child's profile", 0, false},
 	fAuthSecret:         {"auth_secret", "passwords, tokens, keys", 0, false},
 	fBreadth:            {"breadth", "how many messaging evidence categories appear, of 6", +1, false},
 	fEvidenceCount:      {"evidence_count", "how many fields carry messaging evidence, log scale to 32", +1, false},
@@ -127,7 +127,7 @@ var features = [numFeatures]Feature{
 	fConfigName:         {"config_name", "container named for settings, configuration, templates", -1, false},
 	fStatsName:          {"stats_name", "container named for statistics, counters, analytics", -1, false},
 	fContentName:        {"content_name", "container named for articles, blog posts, pages, reviews, unless it holds a person's messages in a conversation (Mattermost's posts: message, user_id, channel_id)", -1, false},
-	fCommerceName:       {"commerce_name", "container named for orders, products, customers, invoices", -1, false},
+	fCommerceName:       {"commerce_name", "container named for orders, products, customers, invoices, unless it holds a person's position (location: a ride booking) or a child's profile", -1, false},
 	fKeyPattern:         {"key_pattern", "a Redis key pattern: its name's evidence counts, being a key does not, so the weight can only be negative", -1, false},
 	fKeyOnly:            {"key_pattern_only", "a Redis key pattern with no fields seen", -1, false},
 	fSiblings:           {"sibling_messaging", "store context: the strongest messaging, telephony or membership signal among sibling containers", 0, false},
@@ -200,7 +200,14 @@ func (a *assessment) features(x *vector, ctx storeSignal, keyPattern bool, field
 	x[fCallRecords] = s(catCallRecord) * max(party, s(catTimestamp))
 	x[fMembershipContacts] = max(s(catContactList), s(catMembership)) * max(who, s(catPeopleContext))
 	x[fLocation] = s(catGeolocation) * max(s(catUserID), s(catSenderRecipient), s(catDeviceID))
-	x[fChildren] = s(catChild)
+	// A container named for children (children, kids, alunos, cocuk)
+	// whose records are persons, with a birth date or age or an account
+	// (the child's own, or the parent's it hangs from), is a table of
+	// child profiles: the definition's children's accounts, whether or
+	// not a field names a parent. A container so named with neither
+	// (a school's class list: name, teacher, room) is not.
+	childRecord := s(catChildContext) * max(s(catBirthdate), account)
+	x[fChildren] = max(s(catChild), childRecord)
 	x[fPhoneNumbers] = max(s(catVirtualNumber), phone*max(msgName, telName, sib))
 	// A phone number beside a messenger id in a record of people (a
 	// Telegram bot's users: telegram_id or chat_id, phone; a chatbot's
@@ -239,7 +246,13 @@ func (a *assessment) features(x *vector, ctx storeSignal, keyPattern bool, field
 	x[fPersonName] = s(catPersonName)
 	x[fPresence] = s(catPresence)
 	x[fGeolocation] = s(catGeolocation)
-	x[fOtherPII] = max(s(catBirthdate), s(catPostalAddress), s(catPayment), s(catNationalID))
+	// Birth dates, addresses, payment and national ids say a shop or a
+	// CRM; in a child's profile (childRecord) they are the child's own,
+	// so they give way to it, as a log name gives way to a messaging name.
+	// Beside coordinates they still count: a position next to a postal
+	// address is mostly that address's geocode (a branch, a partner, a
+	// saved address), not a person's trace.
+	x[fOtherPII] = max(s(catBirthdate), s(catPostalAddress), s(catPayment), s(catNationalID)) * (1 - childRecord)
 	x[fAuthSecret] = s(catAuthSecret)
 	n, fieldsHit := 0, 0
 	for _, c := range breadthCategories {
@@ -269,7 +282,12 @@ func (a *assessment) features(x *vector, ctx storeSignal, keyPattern bool, field
 	// or channel id outweigh the published-content name, as messaging
 	// names outweigh a log name.
 	x[fContentName] = s(catContentContext) * (1 - s(catMessageBody)*convUser)
-	x[fCommerceName] = s(catCommerceContext)
+	// A commerce name (bookings, deliveries, pedidos) gives way to a
+	// person's own position (a ride's pickup by a passenger and a driver,
+	// a courier's route) and to a child's profile: a ride booking is a
+	// user's trace, though booked. A shop's own places (stores, branches)
+	// have no person's id, so location is 0 there and the name counts.
+	x[fCommerceName] = s(catCommerceContext) * (1 - max(x[fLocation], childRecord))
 
 	x[fKeyPattern], x[fKeyOnly] = 0, 0
 	if keyPattern {
