@@ -48,8 +48,10 @@ var wholeWords = strings.Fields(`backend backends frontend frontends weekend wee
 // so "publicacion" is no "public aci on" and "relacion" no "rel aci on".
 var nounEndings = []string{"cion", "cao", "zione"}
 
-func newCompounds(rules []compiledRule) *compounds {
-	c := &compounds{known: map[string]struct{}{}, whole: map[string]struct{}{}, cache: map[string][]int{}}
+// newCompounds builds the splitter from the rules' terms; unless holds
+// every rule's unless word, kept whole.
+func newCompounds(rules []compiledRule, unless map[string]struct{}) *compounds {
+	c := &compounds{known: map[string]struct{}{}, whole: unless, cache: map[string][]int{}}
 	add := func(w string) {
 		for i := 0; i < len(w); i++ {
 			if !isLower(w[i]) {
@@ -65,11 +67,6 @@ func newCompounds(rules []compiledRule) *compounds {
 					add(w)
 				}
 			}
-		}
-	}
-	for _, r := range rules {
-		for _, w := range r.Unless {
-			c.whole[w] = struct{}{}
 		}
 	}
 	for _, w := range fillerWords {

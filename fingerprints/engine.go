@@ -154,12 +154,14 @@ func checkFile(name string, rules []Rule, origin map[string]string) error {
 func compile(rules []Rule, origin map[string]string) (*Engine, error) {
 	e := &Engine{}
 	var fieldRules, contRules []compiledRule
+	unless := map[string]struct{}{} // every rule's unless words
 	for _, r := range rules {
 		cr := compiledRule{Rule: r, cat: categoryIndex[r.Category]}
 		if len(r.Unless) > 0 {
 			cr.unless = make(map[string]struct{}, len(r.Unless))
 			for _, u := range r.Unless {
 				cr.unless[u] = struct{}{}
+				unless[u] = struct{}{}
 			}
 		}
 		e.rules = append(e.rules, cr)
@@ -172,9 +174,9 @@ func compile(rules []Rule, origin map[string]string) (*Engine, error) {
 	if err := resolveWithin(fieldRules, contRules, origin); err != nil {
 		return nil, err
 	}
-	e.field = newMatcher(fieldRules)
-	e.container = newMatcher(contRules)
-	e.field.comp = newCompounds(e.rules)
+	e.field = newMatcher(fieldRules, unless)
+	e.container = newMatcher(contRules, unless)
+	e.field.comp = newCompounds(e.rules, unless)
 	e.container.comp = e.field.comp
 	e.pool.New = func() any { return new(scratch) }
 	for _, r := range e.rules {

@@ -46,16 +46,14 @@ type matcher struct {
 	rules  []compiledRule
 	first  map[string][]termRef
 	comp   *compounds
-	unless map[string]struct{} // every rule's unless words together
+	unless map[string]struct{} // unless words of all rules, these among them
 }
 
-func newMatcher(rules []compiledRule) *matcher {
-	m := &matcher{rules: rules, first: map[string][]termRef{}, unless: map[string]struct{}{}}
-	for _, r := range rules {
-		for w := range r.unless {
-			m.unless[w] = struct{}{}
-		}
-	}
+// newMatcher indexes rules' terms. unless holds at least every unless word
+// of rules: a name's words found there are the only ones looked up in a
+// matched rule's own unless words (findVetoes).
+func newMatcher(rules []compiledRule, unless map[string]struct{}) *matcher {
+	m := &matcher{rules: rules, first: map[string][]termRef{}, unless: unless}
 	for i, r := range rules {
 		for _, term := range r.Terms {
 			words := splitTerm(term) // "消息" is the two words 消 and 息
