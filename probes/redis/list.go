@@ -165,8 +165,8 @@ func (l *lister) singletons() bool {
 // at least minStopKeys), until no pattern holds a single key (singletons:
 // more listing would likely find nothing new) or listCap keys are listed;
 // or maxScanCalls pages are read, or half of the time left at the start
-// has passed (sampling needs the rest). A refused SCAN makes the result partially open and ends the
-// listing with errRefused.
+// has passed (sampling needs the rest). A refused SCAN makes the result
+// partially open and ends the listing with errRefused.
 func (s *sampler) list(ctx context.Context, db dbKeys, queued bool) (*lister, error) {
 	listCap := listFactor * s.lim.MaxKeys
 	stopAt := max(s.lim.MaxKeys, minStopKeys) // listed keys before singletons may end the listing
