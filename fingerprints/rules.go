@@ -200,6 +200,9 @@ func (r *Rule) validate() error {
 		if w := Tokenize(u); len(w) != 1 || w[0] != u {
 			return fmt.Errorf("unless word %q: want one lower-case word", u)
 		}
+		if veto[u] {
+			return fmt.Errorf("unless word %q listed twice", u)
+		}
 		veto[u] = true
 	}
 	seen := map[string]bool{}

@@ -61,6 +61,17 @@ func wantLoadErrors(t *testing.T, bad []badRules) {
 	}
 }
 
+// TestListedTwice: a term or an unless word listed twice in one rule is a
+// slip (two merged edits, one word twice), and loading names it.
+func TestListedTwice(t *testing.T) {
+	wantLoadErrors(t, []badRules{
+		{`{"version": 1, "rules": [{"id": "r", "category": "child", "weight": 0.5,
+			"terms": ["pupil", "pupil"], "match": ["pupil"]}]}`, `term "pupil" listed twice`},
+		{`{"version": 1, "rules": [{"id": "r", "category": "child", "weight": 0.5,
+			"terms": ["pupil"], "unless": ["count", "id", "count"], "match": ["pupil"]}]}`, `unless word "count" listed twice`},
+	})
+}
+
 // TestTermVetoedByItsOwnRule: a term holding one of its rule's unless words
 // could never match (the veto applies to the whole path, the match
 // included), so loading such a rule fails and names the term and the word.
